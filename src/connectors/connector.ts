@@ -1,0 +1,111 @@
+/**
+ * The one interface between the execution engine and a remote protocol.
+ * Implementations: ssh/ (ssh2 + SFTP), winrm/ (our own WS-Management client), local/.
+ */
+
+/** Why a contact with a host failed; each kind says whose fault it is and what to do. */
+export const FailureKind = {
+  /** TCP connect refused, DNS failure, network unreachable: check address, port, firewall. */
+  unreachable: 'unreachable',
+  /** The host rejected the credential: fix the credential or the user name. */
+  auth: 'auth',
+  /** The host presented a key other than the recorded one: verify, then accept the new key. */
+  hostKey: 'host-key',
+  /** Connect, handshake or command exceeded its time limit. */
+  timeout: 'timeout',
+  /** The command ran and exited with a non-zero code. */
+  nonzeroExit: 'nonzero-exit',
+  /** The run was canceled by a person; the remote process was killed. */
+  canceled: 'canceled',
+  /** The peer spoke something unexpected (not SSH, broken channel, malformed reply). */
+  protocol: 'protocol',
+  /** The worker that ran this execution died or lost its lease. */
+  lost: 'lost',
+} as const;
+export type FailureKind = (typeof FailureKind)[keyof typeof FailureKind];
+export const FAILURE_KINDS: readonly FailureKind[] = Object.values(FailureKind);
+
+/** A failure of a remote operation, with its kind and a message that says what to do. */
+export class ConnectorError extends Error {
+  override readonly name = 'ConnectorError';
+  constructor(
+    readonly kind: FailureKind,
+    message: string,
+    /** Extra facts for the engine, never secret (e.g. the presented host key on a mismatch). */
+    readonly details: Readonly<Record<string, string>> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** A public host key, as recorded on first contact. */
+export interface HostKey {
+  /** Key algorithm as the server names it, e.g. `ssh-ed25519`. */
+  readonly algorithm: string;
+  /** OpenSSH-style fingerprint: `SHA256:` + unpadded base64 of the SHA-256 of the key blob. */
+  readonly fingerprint: string;
+}
+
+/** Where and as whom to connect. Carries no secret. */
+export interface ConnectTarget {
+  readonly hostId: string;
+  readonly name: string;
+  readonly address: string;
+  readonly port: number;
+  readonly username: string;
+  /** The recorded host key; null on first contact (trust on first use). */
+  readonly knownHostKey: HostKey | null;
+}
+
+/** Decrypted secret material; lives only in worker memory for the duration of a contact. */
+export type Secret =
+  | { readonly kind: 'password'; readonly password: string }
+  | { readonly kind: 'ssh-key'; readonly privateKey: string; readonly passphrase?: string | undefined };
+
+export interface OpenOptions {
+  readonly connectTimeoutMs: number;
+  readonly signal?: AbortSignal | undefined;
+}
+
+export type OutputStream = 'stdout' | 'stderr';
+
+export interface ExecOptions {
+  readonly env?: Readonly<Record<string, string>> | undefined;
+  readonly cwd?: string | undefined;
+  /** Kill the remote command and fail with `timeout` after this long. */
+  readonly timeoutMs?: number | undefined;
+  /** Aborting kills the remote command and fails with `canceled`. */
+  readonly signal?: AbortSignal | undefined;
+  /**
+   * Called for every chunk of output, in order. A returned promise applies back-pressure:
+   * no further chunk is delivered (and the remote stream is paused) until it settles.
+   */
+  readonly onOutput: (stream: OutputStream, chunk: Buffer) => void | Promise<void>;
+}
+
+export interface ExecResult {
+  /** The command's exit code; null when it ended by a signal. */
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+}
+
+export interface Session {
+  /** The key the host presented during this session's handshake. */
+  readonly hostKey: HostKey | null;
+  /**
+   * Run a command. Resolves with the exit status (non-zero is not an error here);
+   * rejects with a ConnectorError of kind `timeout`, `canceled` or `protocol`.
+   */
+  exec(command: string, options: ExecOptions): Promise<ExecResult>;
+  /** True while the underlying connection can take more work. */
+  readonly alive: boolean;
+  close(): Promise<void>;
+}
+
+export interface Connector {
+  /**
+   * Connect and authenticate. Rejects with a ConnectorError of kind `unreachable`, `auth`,
+   * `host-key`, `timeout` or `protocol`.
+   */
+  open(target: ConnectTarget, secret: Secret, options: OpenOptions): Promise<Session>;
+}
