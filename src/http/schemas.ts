@@ -1,0 +1,250 @@
+/**
+ * The public shapes of the HTTP API. Route schemas are built from these, the OpenAPI document
+ * is generated from the routes, and the web client's types mirror them.
+ */
+import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { FAILURE_KINDS } from '../connectors/connector.ts';
+
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+const Timestamp = Type.String({ format: 'date-time' });
+export const Id = Type.String({ format: 'uuid' });
+export const IdParams = Type.Object({ id: Id });
+
+export const Name = Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9][A-Za-z0-9._@-]*$' });
+
+export const ErrorBody = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String(),
+      message: Type.String(),
+      details: Type.Array(Type.Object({ path: Type.String(), message: Type.String() })),
+    }),
+  },
+  { $id: 'Error' },
+);
+
+export const Role = Type.Union([Type.Literal('admin'), Type.Literal('operator'), Type.Literal('viewer')]);
+
+export const User = Type.Object({
+  id: Id,
+  username: Type.String(),
+  role: Role,
+  createdAt: Timestamp,
+});
+export type User = Static<typeof User>;
+
+export const LoginBody = Type.Object(
+  { username: Type.String({ minLength: 1, maxLength: 128 }), password: Type.String({ minLength: 1, maxLength: 1024 }) },
+  { additionalProperties: false },
+);
+export const Me = Type.Object({ user: User, csrfToken: Nullable(Type.String()) });
+
+export const Token = Type.Object({
+  id: Id,
+  name: Type.String(),
+  prefix: Type.String(),
+  createdAt: Timestamp,
+  expiresAt: Nullable(Timestamp),
+  lastUsedAt: Nullable(Timestamp),
+});
+export type Token = Static<typeof Token>;
+export const CreateToken = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 128 }),
+    expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
+  },
+  { additionalProperties: false },
+);
+export const CreatedToken = Type.Object({ token: Token, secret: Type.String() });
+
+export const CredentialKind = Type.Union([Type.Literal('password'), Type.Literal('ssh-key')]);
+export const Credential = Type.Object({
+  id: Id,
+  name: Type.String(),
+  kind: CredentialKind,
+  /** Public fingerprint of an ssh-key credential; never secret material. */
+  fingerprint: Nullable(Type.String()),
+  hostCount: Type.Integer(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type Credential = Static<typeof Credential>;
+const Secret = Type.String({ minLength: 1, maxLength: 65536 });
+export const CreateCredential = Type.Union(
+  [
+    Type.Object(
+      { name: Name, kind: Type.Literal('password'), password: Secret },
+      { additionalProperties: false, title: 'PasswordCredential' },
+    ),
+    Type.Object(
+      {
+        name: Name,
+        kind: Type.Literal('ssh-key'),
+        privateKey: Secret,
+        passphrase: Type.Optional(Type.String({ maxLength: 1024 })),
+      },
+      { additionalProperties: false, title: 'SshKeyCredential' },
+    ),
+  ],
+  { discriminator: { propertyName: 'kind' } },
+);
+export type CreateCredential = Static<typeof CreateCredential>;
+export const UpdateCredential = Type.Object(
+  {
+    name: Type.Optional(Name),
+    password: Type.Optional(Secret),
+    privateKey: Type.Optional(Secret),
+    passphrase: Type.Optional(Type.String({ maxLength: 1024 })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type UpdateCredential = Static<typeof UpdateCredential>;
+
+export const HostKey = Type.Object({ algorithm: Type.String(), fingerprint: Type.String() });
+export const Os = Type.Union([Type.Literal('linux'), Type.Literal('windows')]);
+export const FailureKindSchema = Type.Union(FAILURE_KINDS.map((k) => Type.Literal(k)));
+
+export const HostCheck = Type.Object({
+  ok: Type.Boolean(),
+  failureKind: Nullable(FailureKindSchema),
+  message: Type.String(),
+  latencyMs: Nullable(Type.Integer()),
+  checkedAt: Timestamp,
+});
+export type HostCheck = Static<typeof HostCheck>;
+
+export const Host = Type.Object({
+  id: Id,
+  name: Type.String(),
+  address: Type.String(),
+  port: Type.Integer(),
+  os: Os,
+  username: Type.String(),
+  credentialId: Nullable(Id),
+  credentialName: Nullable(Type.String()),
+  hostKey: Nullable(HostKey),
+  /** A key the host presented that differs from the recorded one, waiting to be accepted. */
+  pendingHostKey: Nullable(HostKey),
+  lastCheck: Nullable(HostCheck),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type Host = Static<typeof Host>;
+const Address = Type.String({ minLength: 1, maxLength: 253, pattern: '^[A-Za-z0-9.:_\\[\\]-]+$' });
+const Port = Type.Integer({ minimum: 1, maximum: 65535 });
+const Username = Type.String({ minLength: 1, maxLength: 128, pattern: '^[^\\s:/]+$' });
+export const CreateHost = Type.Object(
+  {
+    name: Name,
+    address: Address,
+    port: Type.Optional(Port),
+    os: Type.Optional(Type.Literal('linux')),
+    username: Username,
+    credentialId: Id,
+  },
+  { additionalProperties: false },
+);
+export type CreateHost = Static<typeof CreateHost>;
+export const UpdateHost = Type.Object(
+  {
+    name: Type.Optional(Name),
+    address: Type.Optional(Address),
+    port: Type.Optional(Port),
+    username: Type.Optional(Username),
+    credentialId: Type.Optional(Id),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type UpdateHost = Static<typeof UpdateHost>;
+
+export const RunStatusSchema = Type.Union(
+  ['queued', 'running', 'succeeded', 'failed', 'canceled'].map((s) => Type.Literal(s)),
+);
+export const ExecutionStatusSchema = Type.Union(
+  ['queued', 'running', 'succeeded', 'failed', 'canceled', 'lost'].map((s) => Type.Literal(s)),
+);
+
+export const Execution = Type.Object({
+  id: Id,
+  hostId: Nullable(Id),
+  hostName: Type.String(),
+  status: ExecutionStatusSchema,
+  failureKind: Nullable(FailureKindSchema),
+  failureMessage: Nullable(Type.String()),
+  exitCode: Nullable(Type.Integer()),
+  outputBytes: Type.Integer(),
+  truncatedBytes: Type.Integer(),
+  createdAt: Timestamp,
+  startedAt: Nullable(Timestamp),
+  finishedAt: Nullable(Timestamp),
+});
+export type Execution = Static<typeof Execution>;
+
+export const RunCounts = Type.Object({
+  total: Type.Integer(),
+  queued: Type.Integer(),
+  running: Type.Integer(),
+  succeeded: Type.Integer(),
+  failed: Type.Integer(),
+  canceled: Type.Integer(),
+  lost: Type.Integer(),
+});
+
+export const Run = Type.Object({
+  id: Id,
+  kind: Type.Literal('adhoc'),
+  command: Type.String(),
+  status: RunStatusSchema,
+  timeoutMs: Type.Integer(),
+  createdBy: Nullable(Type.String()),
+  createdAt: Timestamp,
+  startedAt: Nullable(Timestamp),
+  finishedAt: Nullable(Timestamp),
+  counts: RunCounts,
+});
+export type Run = Static<typeof Run>;
+export const RunDetail = Type.Intersect([Run, Type.Object({ executions: Type.Array(Execution) })]);
+export type RunDetail = Static<typeof RunDetail>;
+
+export const CreateRun = Type.Object(
+  {
+    command: Type.String({ minLength: 1, maxLength: 65536 }),
+    targets: Type.Object(
+      { hosts: Type.Array(Type.String({ minLength: 1, maxLength: 128 }), { minItems: 1, maxItems: 10000 }) },
+      { additionalProperties: false, description: 'host names or ids' },
+    ),
+    timeoutSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 7 * 24 * 3600 })),
+  },
+  { additionalProperties: false },
+);
+export type CreateRun = Static<typeof CreateRun>;
+
+export const RunListQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+    before: Type.Optional(Timestamp),
+    status: Type.Optional(RunStatusSchema),
+  },
+  { additionalProperties: false },
+);
+
+export const LogEventKind = Type.Union(['stdout', 'stderr', 'status', 'system'].map((k) => Type.Literal(k)));
+export const LogEvent = Type.Object({
+  executionId: Id,
+  seq: Type.Integer(),
+  kind: LogEventKind,
+  data: Type.String(),
+  at: Timestamp,
+});
+export type LogEvent = Static<typeof LogEvent>;
+export const LogQuery = Type.Object(
+  {
+    execution: Type.Optional(Id),
+    after: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000, default: 1000 })),
+  },
+  { additionalProperties: false },
+);
+export const LogPage = Type.Object({ events: Type.Array(LogEvent), more: Type.Boolean() });
+
+export const Health = Type.Object({ status: Type.Literal('ok'), database: Type.Boolean(), version: Type.String() });
