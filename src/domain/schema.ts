@@ -1,7 +1,8 @@
 /** One JSON Schema compiler (ajv) for configuration, job definitions and anything not on a route. */
 import type { Static, TSchema } from '@sinclair/typebox';
 import { Ajv, type ErrorObject, type Options } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import * as formats from 'ajv-formats';
+import type { FormatsPlugin } from 'ajv-formats';
 
 export interface SchemaError {
   /** Dotted path of the offending field, e.g. `steps[2].timeout` or `ORCA_PORT`. */
@@ -12,7 +13,8 @@ export interface SchemaError {
 export type Validation<T> = { ok: true; value: T } | { ok: false; errors: SchemaError[] };
 
 // ajv-formats is CommonJS with a default export; under NodeNext it arrives as a namespace.
-const addFormats = (addFormatsModule as unknown as { default: typeof addFormatsModule }).default ?? addFormatsModule;
+const addFormats = ((formats as unknown as { default?: FormatsPlugin }).default ??
+  formats) as unknown as FormatsPlugin;
 
 export function compileSchema<S extends TSchema>(
   schema: S,

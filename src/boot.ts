@@ -1,0 +1,156 @@
+/**
+ * Composition root: configuration → database → services → the processes asked for.
+ * Every dependency is wired here and passed down; there are no module-level singletons.
+ */
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { Config } from './config/index.ts';
+import { sshConnector } from './connectors/ssh/index.ts';
+import { SessionPool } from './connectors/pool.ts';
+import { startEmbeddedPg, type EmbeddedPg } from './db/embedded.ts';
+import { Channel, notify } from './db/events.ts';
+import { migrate } from './db/migrate.ts';
+import { type DbHandle, openDb } from './db/pool.ts';
+import { refreshRunStatus } from './db/runs.ts';
+import { deleteExpiredSessions } from './db/sessions.ts';
+import { createUserIfMissing } from './db/users.ts';
+import { reapLostExecutions } from './db/workers.ts';
+import { CancelRegistry } from './engine/cancel.ts';
+import { newWorkerId, startWorker, type WorkerHandle } from './engine/worker.ts';
+import type { App } from './http/app.ts';
+import { Hub } from './http/hub.ts';
+import { buildServer } from './http/server.ts';
+import { hashPassword } from './security/passwords.ts';
+import { generatePassword } from './security/tokens.ts';
+import { loadMasterKey, Vault } from './security/vault.ts';
+
+export interface Database {
+  readonly handle: DbHandle;
+  readonly embedded: EmbeddedPg | null;
+  close(): Promise<void>;
+}
+
+/** Connects to DATABASE_URL, or starts the embedded PostgreSQL under ORCA_HOME. */
+export async function openDatabase(config: Config, log: Logger): Promise<Database> {
+  let embedded: EmbeddedPg | null = null;
+  let url = config.databaseUrl;
+  if (!url) {
+    embedded = await startEmbeddedPg({
+      dataDir: join(config.home, 'postgres'),
+      port: config.embeddedPgPort,
+      database: 'orca',
+      onLog: (line) => log.debug({ postgres: line.trim() }),
+    });
+    url = embedded.connectionString;
+    log.info({ dataDir: join(config.home, 'postgres') }, 'embedded PostgreSQL started');
+  }
+  const handle = openDb(url, config.dbPoolSize);
+  return {
+    handle,
+    embedded,
+    async close() {
+      await handle.close();
+      await embedded?.stop();
+    },
+  };
+}
+
+export async function loadVault(config: Config): Promise<Vault> {
+  return new Vault(await loadMasterKey(config.secretKey, join(config.home, 'master.key')));
+}
+
+/** Creates the first admin once; returns the generated password when one was generated. */
+export async function ensureAdmin(
+  handle: DbHandle,
+  config: Config,
+): Promise<{ created: boolean; password: string | null }> {
+  const password = config.adminPassword ?? generatePassword();
+  const created = await createUserIfMissing(handle.db, {
+    username: config.adminUser,
+    passwordHash: await hashPassword(password),
+    role: 'admin',
+  });
+  return { created, password: created ? password : null };
+}
+
+export interface ServerHandle {
+  readonly app: App;
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+export async function startServer(
+  handle: DbHandle,
+  vault: Vault,
+  config: Config,
+  log: Logger,
+): Promise<ServerHandle> {
+  const hub = new Hub();
+  await hub.start(handle.pool, log);
+  const app = await buildServer({ db: handle.db, vault, config, log, hub });
+  await app.listen({ port: config.port, host: config.bind });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const maintenance = startMaintenance(handle, config, log);
+  return {
+    app,
+    url: `http://${config.bind === '0.0.0.0' ? 'localhost' : config.bind}:${port}`,
+    async stop() {
+      maintenance.stop();
+      await app.close();
+      await hub.stop();
+    },
+  };
+}
+
+/** Periodic clean-up; idempotent, so every server may run it. */
+function startMaintenance(handle: DbHandle, config: Config, log: Logger): { stop(): void } {
+  const tick = async () => {
+    const lost = await reapLostExecutions(handle.db, config.leaseTimeoutMs);
+    for (const runId of lost.runIds) {
+      await refreshRunStatus(handle.db, runId);
+      await notify(handle.db, Channel.run, { run: runId, status: true });
+    }
+    if (lost.executionIds.length > 0) log.warn({ executions: lost.executionIds.length }, 'marked executions of dead workers lost');
+    await deleteExpiredSessions(handle.db);
+  };
+  const timer = setInterval(() => tick().catch((e: unknown) => log.warn({ err: String(e) }, 'maintenance failed')), Math.min(10_000, config.leaseTimeoutMs / 3));
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
+
+export async function startWorkerProcess(
+  config: Config,
+  vault: Vault,
+  log: Logger,
+  connectionString: string,
+  concurrency = config.workerConcurrency,
+): Promise<{ worker: WorkerHandle; stop(): Promise<void> }> {
+  // Its own pool: the queue and every running execution's output writer need connections.
+  const handle = openDb(connectionString, Math.min(concurrency + 4, 50));
+  const workerId = newWorkerId();
+  const worker = await startWorker(
+    {
+      db: handle.db,
+      vault,
+      ssh: sshConnector,
+      pool: new SessionPool(),
+      cancels: new CancelRegistry(),
+      workerId,
+      log: log.child({ worker: workerId }),
+      connectTimeoutMs: config.connectTimeoutMs,
+      outputLimitBytes: config.outputLimitBytes,
+    },
+    handle.pool,
+    { concurrency },
+  );
+  return {
+    worker,
+    async stop() {
+      await worker.stop();
+      await handle.close();
+    },
+  };
+}
+
+export { migrate };

@@ -1,0 +1,112 @@
+import { sql } from 'kysely';
+import type { Credential } from '../http/schemas.ts';
+import type { Db } from './pool.ts';
+import type { CredentialsTable } from './types.ts';
+
+interface CredentialRow {
+  id: string;
+  name: string;
+  kind: CredentialsTable['kind'];
+  fingerprint: string | null;
+  created_at: Date;
+  updated_at: Date;
+  host_count: number;
+}
+
+const toCredential = (r: CredentialRow): Credential => ({
+  id: r.id,
+  name: r.name,
+  kind: r.kind,
+  fingerprint: r.fingerprint,
+  hostCount: r.host_count,
+  createdAt: r.created_at.toISOString(),
+  updatedAt: r.updated_at.toISOString(),
+});
+
+function selectCredentials(db: Db) {
+  return db
+    .selectFrom('credentials as c')
+    .select(['c.id', 'c.name', 'c.kind', 'c.fingerprint', 'c.created_at', 'c.updated_at'])
+    .select(
+      sql<number>`(select count(*)::int from hosts h where h.credential_id = c.id)`.as('host_count'),
+    );
+}
+
+export async function listCredentials(db: Db): Promise<Credential[]> {
+  return (await selectCredentials(db).orderBy('c.name').execute()).map(toCredential);
+}
+
+export async function getCredential(db: Db, id: string): Promise<Credential | undefined> {
+  const row = await selectCredentials(db).where('c.id', '=', id).executeTakeFirst();
+  return row && toCredential(row);
+}
+
+export interface SealedSecret {
+  readonly kind: CredentialsTable['kind'];
+  readonly secret: Buffer;
+  readonly keyId: string;
+}
+
+export async function getSealedSecret(db: Db, id: string): Promise<SealedSecret | undefined> {
+  const row = await db
+    .selectFrom('credentials')
+    .select(['kind', 'secret', 'key_id'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row && { kind: row.kind, secret: row.secret, keyId: row.key_id };
+}
+
+export async function insertCredential(
+  db: Db,
+  c: {
+    id: string;
+    name: string;
+    kind: CredentialsTable['kind'];
+    secret: Buffer;
+    keyId: string;
+    fingerprint: string | null;
+    createdBy: string | null;
+  },
+): Promise<void> {
+  await db
+    .insertInto('credentials')
+    .values({
+      id: c.id,
+      name: c.name,
+      kind: c.kind,
+      secret: c.secret,
+      key_id: c.keyId,
+      fingerprint: c.fingerprint,
+      created_by: c.createdBy,
+    })
+    .execute();
+}
+
+export async function updateCredential(
+  db: Db,
+  id: string,
+  patch: { name?: string; secret?: Buffer; keyId?: string; fingerprint?: string | null },
+): Promise<boolean> {
+  const r = await db
+    .updateTable('credentials')
+    .set({
+      ...(patch.name !== undefined && { name: patch.name }),
+      ...(patch.secret !== undefined && { secret: patch.secret, key_id: patch.keyId }),
+      ...(patch.fingerprint !== undefined && { fingerprint: patch.fingerprint }),
+      updated_at: new Date(),
+    })
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return r.numUpdatedRows > 0n;
+}
+
+/** Names of the hosts that use a credential (a credential in use cannot be deleted). */
+export async function hostsUsingCredential(db: Db, id: string): Promise<string[]> {
+  const rows = await db.selectFrom('hosts').select('name').where('credential_id', '=', id).orderBy('name').execute();
+  return rows.map((r) => r.name);
+}
+
+export async function deleteCredential(db: Db, id: string): Promise<boolean> {
+  const r = await db.deleteFrom('credentials').where('id', '=', id).executeTakeFirst();
+  return r.numDeletedRows > 0n;
+}

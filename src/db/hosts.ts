@@ -1,0 +1,213 @@
+import type { HostKey } from '../connectors/connector.ts';
+import type { FailureKind } from '../connectors/connector.ts';
+import type { Host } from '../http/schemas.ts';
+import type { Db } from './pool.ts';
+
+function selectHosts(db: Db) {
+  return db
+    .selectFrom('hosts as h')
+    .leftJoin('credentials as c', 'c.id', 'h.credential_id')
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('host_checks as k')
+          .select(['k.status', 'k.failure_kind', 'k.message', 'k.latency_ms', 'k.finished_at'])
+          .whereRef('k.host_id', '=', 'h.id')
+          .where('k.status', '!=', 'queued')
+          .orderBy('k.finished_at', 'desc')
+          .limit(1)
+          .as('k'),
+      (join) => join.onTrue(),
+    )
+    .select([
+      'h.id',
+      'h.name',
+      'h.address',
+      'h.port',
+      'h.os',
+      'h.username',
+      'h.credential_id',
+      'c.name as credential_name',
+      'h.host_key_algorithm',
+      'h.host_key_fingerprint',
+      'h.pending_host_key_algorithm',
+      'h.pending_host_key_fingerprint',
+      'h.created_at',
+      'h.updated_at',
+      'k.status as check_status',
+      'k.failure_kind as check_failure_kind',
+      'k.message as check_message',
+      'k.latency_ms as check_latency_ms',
+      'k.finished_at as check_finished_at',
+    ]);
+}
+
+type HostRow = Awaited<ReturnType<ReturnType<typeof selectHosts>['executeTakeFirstOrThrow']>>;
+
+const key = (algorithm: string | null, fingerprint: string | null): HostKey | null =>
+  algorithm && fingerprint ? { algorithm, fingerprint } : null;
+
+const toHost = (r: HostRow): Host => ({
+  id: r.id,
+  name: r.name,
+  address: r.address,
+  port: r.port,
+  os: r.os,
+  username: r.username,
+  credentialId: r.credential_id,
+  credentialName: r.credential_name,
+  hostKey: key(r.host_key_algorithm, r.host_key_fingerprint),
+  pendingHostKey: key(r.pending_host_key_algorithm, r.pending_host_key_fingerprint),
+  lastCheck:
+    r.check_status && r.check_finished_at
+      ? {
+          ok: r.check_status === 'succeeded',
+          failureKind: (r.check_failure_kind as FailureKind | null) ?? null,
+          message: r.check_message ?? '',
+          latencyMs: r.check_latency_ms,
+          checkedAt: r.check_finished_at.toISOString(),
+        }
+      : null,
+  createdAt: r.created_at.toISOString(),
+  updatedAt: r.updated_at.toISOString(),
+});
+
+export async function listHosts(db: Db): Promise<Host[]> {
+  return (await selectHosts(db).orderBy('h.name').execute()).map(toHost);
+}
+
+export async function getHost(db: Db, id: string): Promise<Host | undefined> {
+  const row = await selectHosts(db).where('h.id', '=', id).executeTakeFirst();
+  return row && toHost(row);
+}
+
+/** Hosts matching names or ids, in the order given; returns the names that matched nothing too. */
+export async function resolveHosts(
+  db: Db,
+  namesOrIds: readonly string[],
+): Promise<{ hosts: { id: string; name: string }[]; missing: string[] }> {
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  const ids = namesOrIds.filter((x) => uuid.test(x));
+  const rows = await db
+    .selectFrom('hosts')
+    .select(['id', 'name'])
+    .where((eb) =>
+      eb.or([eb('name', 'in', [...namesOrIds]), ...(ids.length ? [eb('id', 'in', ids)] : [])]),
+    )
+    .execute();
+  const seen = new Set<string>();
+  const hosts: { id: string; name: string }[] = [];
+  const missing: string[] = [];
+  for (const wanted of namesOrIds) {
+    const row = rows.find((r) => r.name === wanted || r.id === wanted.toLowerCase());
+    if (!row) missing.push(wanted);
+    else if (!seen.has(row.id)) {
+      seen.add(row.id);
+      hosts.push(row);
+    }
+  }
+  return { hosts, missing };
+}
+
+export async function insertHost(
+  db: Db,
+  h: { name: string; address: string; port: number; username: string; credentialId: string },
+): Promise<string> {
+  const row = await db
+    .insertInto('hosts')
+    .values({ name: h.name, address: h.address, port: h.port, username: h.username, credential_id: h.credentialId })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function updateHost(
+  db: Db,
+  id: string,
+  patch: { name?: string; address?: string; port?: number; username?: string; credentialId?: string },
+): Promise<boolean> {
+  const moved = patch.address !== undefined || patch.port !== undefined;
+  const r = await db
+    .updateTable('hosts')
+    .set({
+      ...(patch.name !== undefined && { name: patch.name }),
+      ...(patch.address !== undefined && { address: patch.address }),
+      ...(patch.port !== undefined && { port: patch.port }),
+      ...(patch.username !== undefined && { username: patch.username }),
+      ...(patch.credentialId !== undefined && { credential_id: patch.credentialId }),
+      // A host at a new address is a new machine as far as its key is concerned.
+      ...(moved && {
+        host_key_algorithm: null,
+        host_key_fingerprint: null,
+        pending_host_key_algorithm: null,
+        pending_host_key_fingerprint: null,
+      }),
+      updated_at: new Date(),
+    })
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return r.numUpdatedRows > 0n;
+}
+
+export async function deleteHost(db: Db, id: string): Promise<boolean> {
+  const r = await db.deleteFrom('hosts').where('id', '=', id).executeTakeFirst();
+  return r.numDeletedRows > 0n;
+}
+
+/** Records the key seen on first contact; a key recorded meanwhile by someone else wins. */
+export async function recordHostKey(db: Db, id: string, k: HostKey): Promise<void> {
+  await db
+    .updateTable('hosts')
+    .set({ host_key_algorithm: k.algorithm, host_key_fingerprint: k.fingerprint })
+    .where('id', '=', id)
+    .where('host_key_fingerprint', 'is', null)
+    .execute();
+}
+
+export async function setPendingHostKey(db: Db, id: string, k: HostKey): Promise<void> {
+  await db
+    .updateTable('hosts')
+    .set({ pending_host_key_algorithm: k.algorithm, pending_host_key_fingerprint: k.fingerprint })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Makes the pending key the recorded one; false when there is none pending. */
+export async function acceptPendingHostKey(db: Db, id: string): Promise<boolean> {
+  const r = await db
+    .updateTable('hosts')
+    .set((eb) => ({
+      host_key_algorithm: eb.ref('pending_host_key_algorithm'),
+      host_key_fingerprint: eb.ref('pending_host_key_fingerprint'),
+      pending_host_key_algorithm: null,
+      pending_host_key_fingerprint: null,
+      updated_at: new Date(),
+    }))
+    .where('id', '=', id)
+    .where('pending_host_key_fingerprint', 'is not', null)
+    .executeTakeFirst();
+  return r.numUpdatedRows > 0n;
+}
+
+/** Everything a worker needs to contact a host, secret still sealed. */
+export async function getConnectInfo(db: Db, id: string) {
+  return db
+    .selectFrom('hosts as h')
+    .leftJoin('credentials as c', 'c.id', 'h.credential_id')
+    .select([
+      'h.id',
+      'h.name',
+      'h.address',
+      'h.port',
+      'h.username',
+      'h.host_key_algorithm',
+      'h.host_key_fingerprint',
+      'h.credential_id',
+      'c.kind as credential_kind',
+      'c.secret',
+      'c.key_id',
+      'c.updated_at as credential_updated_at',
+    ])
+    .where('h.id', '=', id)
+    .executeTakeFirst();
+}

@@ -1,0 +1,73 @@
+/**
+ * LISTEN on a dedicated connection that comes back by itself after the database restarts.
+ * Notifications may be missed while it is down; `onReconnect` lets callers catch up from rows.
+ */
+import type { Logger } from 'pino';
+import type pg from 'pg';
+
+export interface Listener {
+  close(): Promise<void>;
+}
+
+export async function listen(
+  pool: pg.Pool,
+  channel: string,
+  onMessage: (payload: unknown) => void,
+  log: Logger,
+  onReconnect?: () => void,
+): Promise<Listener> {
+  let client: pg.PoolClient | null = null;
+  let closed = false;
+  let retry: NodeJS.Timeout | null = null;
+
+  const connect = async (first: boolean): Promise<void> => {
+    try {
+      const c = await pool.connect();
+      c.on('notification', (msg) => {
+        if (msg.channel !== channel || !msg.payload) return;
+        try {
+          onMessage(JSON.parse(msg.payload));
+        } catch {
+          log.warn({ channel }, 'ignored a malformed notification');
+        }
+      });
+      c.on('error', () => {
+        c.release(true);
+        if (client === c) client = null;
+        schedule();
+      });
+      await c.query(`listen ${channel}`);
+      if (closed) {
+        c.release(true);
+        return;
+      }
+      client = c;
+      if (!first) onReconnect?.();
+    } catch (error) {
+      if (first) throw error;
+      schedule();
+    }
+  };
+  const schedule = () => {
+    if (closed || retry) return;
+    retry = setTimeout(() => {
+      retry = null;
+      void connect(false);
+    }, 1000);
+    retry.unref();
+  };
+
+  await connect(true);
+  return {
+    async close() {
+      closed = true;
+      if (retry) clearTimeout(retry);
+      const c = client;
+      client = null;
+      if (c) {
+        await c.query(`unlisten ${channel}`).catch(() => {});
+        c.release();
+      }
+    },
+  };
+}

@@ -1,0 +1,19 @@
+import type { Logger } from 'pino';
+import type { Connector } from '../connectors/connector.ts';
+import type { SessionPool } from '../connectors/pool.ts';
+import type { Db } from '../db/pool.ts';
+import type { Vault } from '../security/vault.ts';
+import type { CancelRegistry } from './cancel.ts';
+
+/** What the engine needs, wired once in the composition root. */
+export interface EngineDeps {
+  readonly db: Db;
+  readonly vault: Vault;
+  readonly ssh: Connector;
+  readonly pool: SessionPool;
+  readonly cancels: CancelRegistry;
+  readonly workerId: string;
+  readonly log: Logger;
+  readonly connectTimeoutMs: number;
+  readonly outputLimitBytes: number;
+}

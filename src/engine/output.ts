@@ -1,0 +1,155 @@
+/**
+ * Turns a host's raw output into stored, masked, capped events: decodes UTF-8 per stream (a
+ * character split across chunks stays whole), masks secrets (also when split), coalesces small
+ * chunks, and writes in batches. `write` applies back-pressure so memory stays bounded however
+ * fast the host talks and however slow the database is.
+ */
+import type { OutputStream } from '../connectors/connector.ts';
+import { StreamRedactor } from '../domain/redact.ts';
+
+export interface RecordedEvent {
+  readonly seq: number;
+  readonly kind: 'stdout' | 'stderr' | 'status' | 'system';
+  readonly data: string;
+}
+
+export interface OutputSink {
+  /** Stores a batch durably (and tells listeners); events arrive in sequence order. */
+  write(events: readonly RecordedEvent[]): Promise<void>;
+}
+
+export interface RecorderOptions {
+  readonly firstSeq: number;
+  readonly limitBytes: number;
+  readonly secrets: readonly string[];
+  /** Flush after this long even if the batch is small. */
+  readonly flushMs?: number;
+  /** Flush as soon as this many bytes are pending. */
+  readonly batchBytes?: number;
+  /** `write` waits for a flush when more than this many bytes are pending. */
+  readonly highWaterBytes?: number;
+}
+
+const MAX_EVENT_CHARS = 32 * 1024;
+
+class StreamState {
+  readonly decoder = new TextDecoder('utf-8');
+  constructor(readonly redactor: StreamRedactor) {}
+}
+
+export class OutputRecorder {
+  private seq: number;
+  private pending: RecordedEvent[] = [];
+  private pendingBytes = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> = Promise.resolve();
+  private failure: unknown = null;
+  private readonly streams: Record<OutputStream, StreamState>;
+  /** Bytes received from the host (before masking). */
+  outputBytes = 0;
+  /** Bytes dropped after the limit was reached. */
+  truncatedBytes = 0;
+
+  constructor(
+    private readonly sink: OutputSink,
+    private readonly options: RecorderOptions,
+  ) {
+    this.seq = options.firstSeq;
+    this.streams = {
+      stdout: new StreamState(new StreamRedactor(options.secrets)),
+      stderr: new StreamState(new StreamRedactor(options.secrets)),
+    };
+  }
+
+  /** Accepts a chunk; the returned promise resolves when more may be sent. */
+  write(stream: OutputStream, chunk: Buffer): Promise<void> | undefined {
+    let bytes = chunk;
+    const room = this.options.limitBytes - this.outputBytes;
+    if (room <= 0) {
+      this.truncatedBytes += chunk.length;
+      return undefined;
+    }
+    if (bytes.length > room) {
+      this.truncatedBytes += bytes.length - room;
+      bytes = bytes.subarray(0, room);
+    }
+    this.outputBytes += bytes.length;
+    const s = this.streams[stream];
+    this.append(stream, s.redactor.push(s.decoder.decode(bytes, { stream: true })));
+    return this.pressure();
+  }
+
+  /** A status change or a message from orca itself, in the same sequence as the output. */
+  event(kind: 'status' | 'system', data: string): void {
+    this.flushStreams();
+    this.pending.push({ seq: this.seq++, kind, data });
+    this.pendingBytes += data.length;
+    this.schedule();
+  }
+
+  /** Ends the streams, notes any truncation, and stores everything. */
+  async close(): Promise<void> {
+    this.flushStreams();
+    if (this.truncatedBytes > 0) {
+      this.event('system', `output truncated: ${this.truncatedBytes} bytes over the ${this.options.limitBytes}-byte limit were dropped`);
+    }
+    await this.flush();
+  }
+
+  private flushStreams(): void {
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const s = this.streams[stream];
+      this.append(stream, s.redactor.push(s.decoder.decode()) + s.redactor.flush());
+    }
+  }
+
+  private append(kind: OutputStream, text: string): void {
+    if (!text) return;
+    const last = this.pending.at(-1);
+    if (last && last.kind === kind && last.data.length + text.length <= MAX_EVENT_CHARS) {
+      this.pending[this.pending.length - 1] = { ...last, data: last.data + text };
+    } else {
+      for (let i = 0; i < text.length; i += MAX_EVENT_CHARS) {
+        this.pending.push({ seq: this.seq++, kind, data: text.slice(i, i + MAX_EVENT_CHARS) });
+      }
+    }
+    this.pendingBytes += text.length;
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.pendingBytes >= (this.options.batchBytes ?? 256 * 1024)) {
+      void this.flush();
+    } else if (!this.timer) {
+      this.timer = setTimeout(() => void this.flush(), this.options.flushMs ?? 100);
+    }
+  }
+
+  private pressure(): Promise<void> | undefined {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.pendingBytes <= (this.options.highWaterBytes ?? 1024 * 1024)) return undefined;
+    return this.flush();
+  }
+
+  /** Writes what is pending; batches are written one after another, never concurrently. */
+  flush(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    const batch = this.pending;
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.flushing = this.flushing.then(async () => {
+      if (batch.length === 0 || this.failure) return;
+      try {
+        await this.sink.write(batch);
+      } catch (e) {
+        this.failure = e;
+      }
+    });
+    return this.flushing.then(() => {
+      if (this.failure) throw this.failure;
+    });
+  }
+}

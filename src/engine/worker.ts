@@ -1,0 +1,90 @@
+/**
+ * The worker process: registers itself, heartbeats, takes tasks from the queue (graphile-worker),
+ * and stops executions when their run is canceled.
+ */
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { run, type Runner } from 'graphile-worker';
+import type pg from 'pg';
+import { quietLogger } from '../db/migrate.ts';
+import { Channel } from '../db/events.ts';
+import { Task } from '../db/queue.ts';
+import { heartbeat, markWorkerStopped, registerWorker } from '../db/workers.ts';
+import type { EngineDeps } from './deps.ts';
+import { runHostCheck } from './check-host.ts';
+import { runExecution } from './execute.ts';
+import { listen } from '../db/listen.ts';
+
+export const VERSION = '0.1.0';
+
+export interface WorkerHandle {
+  readonly id: string;
+  /** Stops taking work, lets running executions finish for up to `graceMs`, then stops them. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+export function newWorkerId(): string {
+  return `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+}
+
+export async function startWorker(
+  deps: EngineDeps,
+  pgPool: pg.Pool,
+  options: { concurrency: number; heartbeatMs?: number },
+): Promise<WorkerHandle> {
+  await registerWorker(deps.db, {
+    id: deps.workerId,
+    hostname: hostname(),
+    pid: process.pid,
+    version: VERSION,
+    concurrency: options.concurrency,
+  });
+  const beat = setInterval(() => {
+    heartbeat(deps.db, deps.workerId).catch((e: unknown) => deps.log.warn({ err: String(e) }, 'heartbeat failed'));
+  }, options.heartbeatMs ?? 5000);
+  beat.unref();
+
+  const cancelListener = await listen(pgPool, Channel.cancel, (payload) => {
+    const ids = (payload as { executions?: unknown }).executions;
+    if (Array.isArray(ids)) deps.cancels.cancel(ids.filter((x): x is string => typeof x === 'string'));
+  }, deps.log);
+
+  const runner: Runner = await run({
+    pgPool,
+    concurrency: options.concurrency,
+    noHandleSignals: true,
+    pollInterval: 1000,
+    logger: quietLogger((m) => deps.log.error({ queue: m }, 'queue error')),
+    preset: { worker: { localQueue: { size: Math.min(options.concurrency, 100) } } },
+    taskList: {
+      [Task.execute]: async (payload) => {
+        const { executionId } = payload as { executionId: string };
+        await runExecution(deps, executionId);
+      },
+      [Task.checkHost]: async (payload) => {
+        const { checkId } = payload as { checkId: string };
+        await runHostCheck(deps, checkId);
+      },
+    },
+  });
+
+  let stopping: Promise<void> | null = null;
+  return {
+    id: deps.workerId,
+    stop(graceMs = 10_000) {
+      stopping ??= (async () => {
+        const timer = setTimeout(() => deps.cancels.abortAll('the worker is shutting down'), graceMs);
+        try {
+          await runner.stop();
+        } finally {
+          clearTimeout(timer);
+          clearInterval(beat);
+          await cancelListener.close();
+          await deps.pool.close();
+          await markWorkerStopped(deps.db, deps.workerId).catch(() => {});
+        }
+      })();
+      return stopping;
+    },
+  };
+}

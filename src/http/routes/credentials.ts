@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import { Type } from '@sinclair/typebox';
+import {
+  deleteCredential,
+  getCredential,
+  getSealedSecret,
+  hostsUsingCredential,
+  insertCredential,
+  listCredentials,
+  updateCredential,
+} from '../../db/credentials.ts';
+import { ErrorCode, invalid, notFound, OrcaError } from '../../domain/errors.ts';
+import { openSecret, sealSecret, type SecretInput, sshKeyFingerprint } from '../../security/credentials.ts';
+import type { App, HttpDeps } from '../app.ts';
+import { conflictOnUnique } from '../pg-errors.ts';
+import { CreateCredential, Credential, IdParams, UpdateCredential } from '../schemas.ts';
+
+export function credentialRoutes(app: App, deps: HttpDeps): void {
+  app.get(
+    '/credentials',
+    {
+      schema: {
+        tags: ['credentials'],
+        summary: 'Credentials (metadata only; secrets never leave the server)',
+        response: { 200: Type.Array(Credential) },
+      },
+    },
+    async () => listCredentials(deps.db),
+  );
+
+  app.get(
+    '/credentials/:id',
+    { schema: { tags: ['credentials'], summary: 'One credential', params: IdParams, response: { 200: Credential } } },
+    async (request) => (await getCredential(deps.db, request.params.id)) ?? Promise.reject(notFound('credential', request.params.id)),
+  );
+
+  app.post(
+    '/credentials',
+    {
+      config: { access: 'operator' },
+      schema: { tags: ['credentials'], summary: 'Store a credential', body: CreateCredential, response: { 201: Credential } },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      const input: SecretInput =
+        body.kind === 'password'
+          ? { kind: 'password', password: body.password }
+          : { kind: 'ssh-key', privateKey: body.privateKey, passphrase: body.passphrase };
+      const fingerprint = input.kind === 'ssh-key' ? sshKeyFingerprint(input.privateKey, input.passphrase) : null;
+      const id = randomUUID();
+      const sealed = sealSecret(deps.vault, id, input);
+      await insertCredential(deps.db, {
+        id,
+        name: body.name,
+        kind: body.kind,
+        secret: sealed.data,
+        keyId: sealed.keyId,
+        fingerprint,
+        createdBy: request.user!.id,
+      }).catch(conflictOnUnique(`a credential named ${body.name} already exists`));
+      return reply.status(201).send((await getCredential(deps.db, id))!);
+    },
+  );
+
+  app.patch(
+    '/credentials/:id',
+    {
+      config: { access: 'operator' },
+      schema: {
+        tags: ['credentials'],
+        summary: 'Rename a credential or replace its secret',
+        params: IdParams,
+        body: UpdateCredential,
+        response: { 200: Credential },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const body = request.body;
+      const current = await getSealedSecret(deps.db, id);
+      if (!current) throw notFound('credential', id);
+      let sealed: { data: Buffer; keyId: string } | undefined;
+      let fingerprint: string | null | undefined;
+      if (current.kind === 'password' && body.password !== undefined) {
+        sealed = sealSecret(deps.vault, id, { kind: 'password', password: body.password });
+      } else if (current.kind === 'ssh-key' && (body.privateKey !== undefined || body.passphrase !== undefined)) {
+        const old = openSecret(deps.vault, id, 'ssh-key', { keyId: current.keyId, data: current.secret });
+        const privateKey = body.privateKey ?? (old.kind === 'ssh-key' ? old.privateKey : '');
+        const passphrase = body.passphrase ?? (body.privateKey === undefined && old.kind === 'ssh-key' ? old.passphrase : undefined);
+        fingerprint = sshKeyFingerprint(privateKey, passphrase);
+        sealed = sealSecret(deps.vault, id, { kind: 'ssh-key', privateKey, passphrase });
+      } else if (body.password !== undefined) {
+        throw invalid('password', 'applies to password credentials only');
+      } else if (body.privateKey !== undefined || body.passphrase !== undefined) {
+        throw invalid('privateKey', 'applies to ssh-key credentials only');
+      }
+      await updateCredential(deps.db, id, {
+        ...(body.name !== undefined && { name: body.name }),
+        ...(sealed && { secret: sealed.data, keyId: sealed.keyId }),
+        ...(fingerprint !== undefined && { fingerprint }),
+      }).catch(conflictOnUnique(`a credential named ${body.name} already exists`));
+      return (await getCredential(deps.db, id))!;
+    },
+  );
+
+  app.delete(
+    '/credentials/:id',
+    {
+      config: { access: 'operator' },
+      schema: { tags: ['credentials'], summary: 'Delete an unused credential', params: IdParams, response: { 204: Type.Null() } },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      const users = await hostsUsingCredential(deps.db, id);
+      if (users.length > 0) {
+        throw new OrcaError(ErrorCode.conflict, `the credential is used by ${users.length} host(s): ${users.slice(0, 20).join(', ')}; reassign them first`);
+      }
+      if (!(await deleteCredential(deps.db, id))) throw notFound('credential', id);
+      return reply.status(204).send(null);
+    },
+  );
+}

@@ -1,0 +1,136 @@
+import { Type } from '@sinclair/typebox';
+import { getCredential } from '../../db/credentials.ts';
+import { createHostCheck, getHostCheck } from '../../db/host-checks.ts';
+import {
+  acceptPendingHostKey,
+  deleteHost,
+  getHost,
+  insertHost,
+  listHosts,
+  updateHost,
+} from '../../db/hosts.ts';
+import { ErrorCode, invalid, notFound, OrcaError } from '../../domain/errors.ts';
+import type { App, HttpDeps } from '../app.ts';
+import { conflictOnForeignKey, conflictOnUnique } from '../pg-errors.ts';
+import { CreateHost, Host, HostCheck, IdParams, UpdateHost } from '../schemas.ts';
+
+async function requireCredential(deps: HttpDeps, id: string): Promise<void> {
+  if (!(await getCredential(deps.db, id))) throw invalid('body.credentialId', `credential ${id} does not exist`);
+}
+
+export function hostRoutes(app: App, deps: HttpDeps): void {
+  const get = async (id: string) => (await getHost(deps.db, id)) ?? Promise.reject(notFound('host', id));
+
+  app.get(
+    '/hosts',
+    { schema: { tags: ['hosts'], summary: 'The inventory', response: { 200: Type.Array(Host) } } },
+    async () => listHosts(deps.db),
+  );
+
+  app.get(
+    '/hosts/:id',
+    { schema: { tags: ['hosts'], summary: 'One host', params: IdParams, response: { 200: Host } } },
+    async (request) => get(request.params.id),
+  );
+
+  app.post(
+    '/hosts',
+    {
+      config: { access: 'operator' },
+      schema: { tags: ['hosts'], summary: 'Register a host', body: CreateHost, response: { 201: Host } },
+    },
+    async (request, reply) => {
+      const b = request.body;
+      await requireCredential(deps, b.credentialId);
+      const id = await insertHost(deps.db, {
+        name: b.name,
+        address: b.address,
+        port: b.port ?? 22,
+        username: b.username,
+        credentialId: b.credentialId,
+      }).catch(conflictOnUnique(`a host named ${b.name} already exists`));
+      return reply.status(201).send(await get(id));
+    },
+  );
+
+  app.patch(
+    '/hosts/:id',
+    {
+      config: { access: 'operator' },
+      schema: { tags: ['hosts'], summary: 'Change a host', params: IdParams, body: UpdateHost, response: { 200: Host } },
+    },
+    async (request) => {
+      const b = request.body;
+      if (b.credentialId) await requireCredential(deps, b.credentialId);
+      const found = await updateHost(deps.db, request.params.id, b).catch(
+        conflictOnUnique(`a host named ${b.name} already exists`),
+      );
+      if (!found) throw notFound('host', request.params.id);
+      return get(request.params.id);
+    },
+  );
+
+  app.delete(
+    '/hosts/:id',
+    {
+      config: { access: 'operator' },
+      schema: { tags: ['hosts'], summary: 'Remove a host (its run history stays)', params: IdParams, response: { 204: Type.Null() } },
+    },
+    async (request, reply) => {
+      const found = await deleteHost(deps.db, request.params.id).catch(conflictOnForeignKey('the host is still referenced'));
+      if (!found) throw notFound('host', request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/hosts/:id/test',
+    {
+      config: { access: 'operator' },
+      schema: {
+        tags: ['hosts'],
+        summary: 'Test connection: a worker connects, authenticates, checks the host key and runs `true`',
+        params: IdParams,
+        response: { 200: HostCheck },
+      },
+    },
+    async (request) => {
+      await get(request.params.id);
+      const checkId = await createHostCheck(deps.db, request.params.id);
+      const waitMs = deps.config.connectTimeoutMs * 2 + 5000;
+      const deadline = Date.now() + waitMs;
+      while (Date.now() < deadline) {
+        await deps.hub.waitForCheck(checkId, Math.min(1000, deadline - Date.now()));
+        const check = await getHostCheck(deps.db, checkId);
+        if (check?.done) {
+          const { done: _, hostId: __, ...result } = check;
+          return result;
+        }
+      }
+      throw new OrcaError(
+        ErrorCode.unavailable,
+        `no worker answered within ${Math.round(waitMs / 1000)} s; check that an orca worker is running`,
+      );
+    },
+  );
+
+  app.post(
+    '/hosts/:id/accept-host-key',
+    {
+      config: { access: 'operator' },
+      schema: {
+        tags: ['hosts'],
+        summary: 'Trust the host key the host presented last (after a host-key failure)',
+        params: IdParams,
+        response: { 200: Host },
+      },
+    },
+    async (request) => {
+      const host = await get(request.params.id);
+      if (!(await acceptPendingHostKey(deps.db, host.id))) {
+        throw new OrcaError(ErrorCode.conflict, `host ${host.name} has no new key waiting to be accepted`);
+      }
+      return get(host.id);
+    },
+  );
+}

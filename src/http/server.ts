@@ -1,0 +1,131 @@
+/** Builds the HTTP server: API under /api/v1, its OpenAPI document and docs page, the live stream, and the UI. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import fastifyWebsocket from '@fastify/websocket';
+import { Ajv } from 'ajv';
+import fastify from 'fastify';
+import * as formats from 'ajv-formats';
+import type { FormatsPlugin } from 'ajv-formats';
+import type { App, HttpDeps } from './app.ts';
+import { authHook } from './auth.ts';
+import { errorBody, errorHandler } from './errors.ts';
+import { authRoutes } from './routes/auth.ts';
+import { credentialRoutes } from './routes/credentials.ts';
+import { healthRoutes } from './routes/health.ts';
+import { hostRoutes } from './routes/hosts.ts';
+import { runRoutes } from './routes/runs.ts';
+import { tokenRoutes } from './routes/tokens.ts';
+import { ErrorBody } from './schemas.ts';
+import { streamRoutes } from './stream.ts';
+import { VERSION } from '../engine/worker.ts';
+
+const addFormats = ((formats as unknown as { default?: FormatsPlugin }).default ?? formats) as unknown as FormatsPlugin;
+
+/** Bodies are strict (a string is not a number); query strings and params are text, so they are coerced. */
+function validators() {
+  const make = (coerce: boolean) => {
+    const ajv = new Ajv({ allErrors: true, strict: false, removeAdditional: false, useDefaults: true, coerceTypes: coerce ? 'array' : false });
+    addFormats(ajv);
+    ajv.addKeyword('discriminator');
+    return ajv;
+  };
+  const strict = make(false);
+  const coercing = make(true);
+  return ({ schema, httpPart }: { schema: object; httpPart?: string }) =>
+    (httpPart === 'body' ? strict : coercing).compile(schema);
+}
+
+export async function buildServer(deps: HttpDeps): Promise<App> {
+  const app = fastify({
+    logger: false,
+    bodyLimit: 1024 * 1024,
+    trustProxy: false,
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(validators());
+  app.setErrorHandler(errorHandler(deps.log));
+  app.decorateRequest('user', null);
+  app.decorateRequest('authMethod', null);
+  app.decorateRequest('csrfToken', null);
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    hsts: false,
+  });
+  await app.register(fastifyCookie);
+  await app.register(fastifyRateLimit, { global: false });
+  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'orca', version: VERSION, description: 'Run commands on fleets of hosts.' },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'API token from POST /api/v1/tokens' },
+          session: { type: 'apiKey', in: 'cookie', name: 'orca_session' },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+  });
+  app.addSchema(ErrorBody);
+
+  await app.register(
+    async (api) => {
+      const a = api as unknown as App;
+      a.addHook('onRequest', authHook(deps));
+      healthRoutes(a, deps);
+      authRoutes(a, deps);
+      tokenRoutes(a, deps);
+      credentialRoutes(a, deps);
+      hostRoutes(a, deps);
+      runRoutes(a, deps);
+      streamRoutes(a, deps);
+      a.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
+      a.setNotFoundHandler((request, reply) =>
+        reply.status(404).send(errorBody('not-found', `no route ${request.method} ${request.url.split('?')[0]}`)),
+      );
+    },
+    { prefix: '/api/v1' },
+  );
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/v1/docs', staticCSP: true });
+
+  await serveUi(app, deps.config.webDir);
+  return app;
+}
+
+/** The built React app, with every non-API path answered by index.html (client-side routing). */
+async function serveUi(app: App, webDir: string): Promise<void> {
+  const index = join(webDir, 'index.html');
+  if (existsSync(index)) {
+    await app.register(fastifyStatic, { root: webDir, wildcard: false, index: false });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    if (request.method !== 'GET' || request.url.startsWith('/api/')) {
+      return reply.status(404).send(errorBody('not-found', `no route ${request.method} ${request.url.split('?')[0]}`));
+    }
+    if (!existsSync(index)) {
+      return reply
+        .status(503)
+        .type('text/plain')
+        .send('The web UI is not built. Run `npm run build:web` (npm start does it for you). The API is at /api/v1.');
+    }
+    return reply.type('text/html').sendFile('index.html', webDir);
+  });
+}

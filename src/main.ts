@@ -1,0 +1,108 @@
+/** The `orca` command: process commands (start, server, worker, migrate) and client commands. */
+import { Command, Option } from 'commander';
+import type { Logger } from 'pino';
+import { ensureAdmin, loadVault, migrate, openDatabase, startServer, startWorkerProcess } from './boot.ts';
+import { registerClientCommands } from './cli/index.ts';
+import { type Config, loadConfig } from './config/index.ts';
+import { VERSION } from './engine/worker.ts';
+import { createLogger } from './log.ts';
+
+type Stop = () => Promise<void>;
+
+/** Runs until SIGINT/SIGTERM, then stops the parts in reverse order. */
+function untilSignal(log: Logger, stops: Stop[]): void {
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    for (const stop of [...stops].reverse()) {
+      await stop().catch((e: unknown) => log.error({ err: String(e) }, 'error while stopping'));
+    }
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+function printAdmin(config: Config, url: string, admin: { created: boolean; password: string | null }): void {
+  if (!admin.created) return;
+  const generated = !config.adminPassword;
+  process.stdout.write(
+    [
+      '',
+      `  orca is ready: ${url}`,
+      `  log in as "${config.adminUser}"${generated ? ` with password: ${admin.password}` : ' with the password from ORCA_ADMIN_PASSWORD'}`,
+      generated ? '  (shown once; change it or set ORCA_ADMIN_PASSWORD before the first start)' : '',
+      '',
+    ].join('\n'),
+  );
+}
+
+async function start(opts: { worker: boolean; server: boolean; concurrency?: number }): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel);
+  const stops: Stop[] = [];
+  try {
+    const database = await openDatabase(config, log);
+    stops.push(() => database.close());
+    await migrate(database.handle);
+    const vault = await loadVault(config);
+    if (opts.server) {
+      const admin = await ensureAdmin(database.handle, config);
+      const server = await startServer(database.handle, vault, config, log);
+      stops.push(() => server.stop());
+      log.info({ url: server.url }, 'server listening');
+      printAdmin(config, server.url, admin);
+    }
+    if (opts.worker) {
+      const w = await startWorkerProcess(config, vault, log, database.handle.connectionString, opts.concurrency);
+      stops.push(() => w.stop());
+      log.info({ worker: w.worker.id }, 'worker started');
+    }
+    untilSignal(log, stops);
+  } catch (error) {
+    log.fatal({ err: error instanceof Error ? error.message : String(error) }, 'could not start');
+    for (const stop of stops.reverse()) await stop().catch(() => {});
+    process.exit(1);
+  }
+}
+
+const program = new Command('orca').version(VERSION).description('Run commands on fleets of machines.');
+const concurrency = new Option('--concurrency <n>', 'executions this worker runs at once').argParser((v) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error('--concurrency must be a positive integer');
+  return n;
+});
+
+program
+  .command('start')
+  .description('everything in one process: database (embedded unless DATABASE_URL), server, worker')
+  .addOption(concurrency)
+  .action((o: { concurrency?: number }) => start({ server: true, worker: true, concurrency: o.concurrency }));
+program
+  .command('server')
+  .description('HTTP API, UI and live stream (run many behind a load balancer)')
+  .action(() => start({ server: true, worker: false }));
+program
+  .command('worker')
+  .description('execution worker (run many, on many machines, against the same DATABASE_URL)')
+  .addOption(concurrency)
+  .action((o: { concurrency?: number }) => start({ server: false, worker: true, concurrency: o.concurrency }));
+program
+  .command('migrate')
+  .description('apply database migrations and exit')
+  .action(async () => {
+    const config = loadConfig();
+    const log = createLogger(config.logLevel);
+    const database = await openDatabase(config, log);
+    try {
+      const applied = await migrate(database.handle);
+      process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'the database is up to date\n');
+    } finally {
+      await database.close();
+    }
+  });
+
+registerClientCommands(program);
+await program.parseAsync(process.argv);
