@@ -5,9 +5,9 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from './config/index.ts';
-import { sshConnector } from './connectors/ssh/index.ts';
 import { SessionPool } from './connectors/pool.ts';
-import { startEmbeddedPg, type EmbeddedPg } from './db/embedded.ts';
+import { sshConnector } from './connectors/ssh/index.ts';
+import { type EmbeddedPg, startEmbeddedPg } from './db/embedded.ts';
 import { Channel, notify } from './db/events.ts';
 import { migrate } from './db/migrate.ts';
 import { type DbHandle, openDb } from './db/pool.ts';
@@ -111,10 +111,14 @@ function startMaintenance(handle: DbHandle, config: Config, log: Logger): { stop
       await refreshRunStatus(handle.db, runId);
       await notify(handle.db, Channel.run, { run: runId, status: true });
     }
-    if (lost.executionIds.length > 0) log.warn({ executions: lost.executionIds.length }, 'marked executions of dead workers lost');
+    if (lost.executionIds.length > 0)
+      log.warn({ executions: lost.executionIds.length }, 'marked executions of dead workers lost');
     await deleteExpiredSessions(handle.db);
   };
-  const timer = setInterval(() => tick().catch((e: unknown) => log.warn({ err: String(e) }, 'maintenance failed')), Math.min(10_000, config.leaseTimeoutMs / 3));
+  const timer = setInterval(
+    () => tick().catch((e: unknown) => log.warn({ err: String(e) }, 'maintenance failed')),
+    Math.min(10_000, config.leaseTimeoutMs / 3),
+  );
   timer.unref();
   return { stop: () => clearInterval(timer) };
 }

@@ -19,5 +19,8 @@ export const REDACT_PATHS = [
 ];
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  return pino({ level, base: { pid: process.pid }, redact: { paths: REDACT_PATHS, censor: '***' } }, destination);
+  return pino(
+    { level, base: { pid: process.pid }, redact: { paths: REDACT_PATHS, censor: '***' } },
+    destination,
+  );
 }

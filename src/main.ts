@@ -56,7 +56,13 @@ async function start(opts: { worker: boolean; server: boolean; concurrency?: num
       printAdmin(config, server.url, admin);
     }
     if (opts.worker) {
-      const w = await startWorkerProcess(config, vault, log, database.handle.connectionString, opts.concurrency);
+      const w = await startWorkerProcess(
+        config,
+        vault,
+        log,
+        database.handle.connectionString,
+        opts.concurrency,
+      );
       stops.push(() => w.stop());
       log.info({ worker: w.worker.id }, 'worker started');
     }
@@ -88,7 +94,9 @@ program
   .command('worker')
   .description('execution worker (run many, on many machines, against the same DATABASE_URL)')
   .addOption(concurrency)
-  .action((o: { concurrency?: number }) => start({ server: false, worker: true, concurrency: o.concurrency }));
+  .action((o: { concurrency?: number }) =>
+    start({ server: false, worker: true, concurrency: o.concurrency }),
+  );
 program
   .command('migrate')
   .description('apply database migrations and exit')
@@ -98,7 +106,9 @@ program
     const database = await openDatabase(config, log);
     try {
       const applied = await migrate(database.handle);
-      process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'the database is up to date\n');
+      process.stdout.write(
+        applied.length ? `applied: ${applied.join(', ')}\n` : 'the database is up to date\n',
+      );
     } finally {
       await database.close();
     }

@@ -33,12 +33,18 @@ test('every other route refuses an anonymous caller with 401', async () => {
 test('a wrong password is refused without saying which part was wrong', async () => {
   const res = await app.api('/auth/login', { body: { username: ADMIN_USER, password: 'nope' }, token: null });
   assert.equal(res.status, 401);
-  const unknown = await app.api('/auth/login', { body: { username: 'ghost', password: 'nope' }, token: null });
+  const unknown = await app.api('/auth/login', {
+    body: { username: 'ghost', password: 'nope' },
+    token: null,
+  });
   assert.deepEqual(await unknown.json(), await res.json());
 });
 
 test('a session cookie is HttpOnly and state changes through it need the CSRF token', async () => {
-  const login = await app.api('/auth/login', { body: { username: ADMIN_USER, password: ADMIN_PASSWORD }, token: null });
+  const login = await app.api('/auth/login', {
+    body: { username: ADMIN_USER, password: ADMIN_PASSWORD },
+    token: null,
+  });
   assert.equal(login.status, 200);
   const setCookie = login.headers.get('set-cookie') ?? '';
   assert.match(setCookie, /HttpOnly/i);
@@ -89,7 +95,13 @@ test('the OpenAPI 3.1 document lists the API and the docs page is served', async
   const res = await app.api('/openapi.json', { token: null });
   const doc = (await res.json()) as { openapi: string; paths: Record<string, unknown> };
   assert.equal(doc.openapi, '3.1.0');
-  for (const p of ['/api/v1/hosts', '/api/v1/runs', '/api/v1/runs/{id}/log', '/api/v1/credentials', '/api/v1/auth/login']) {
+  for (const p of [
+    '/api/v1/hosts',
+    '/api/v1/runs',
+    '/api/v1/runs/{id}/log',
+    '/api/v1/credentials',
+    '/api/v1/auth/login',
+  ]) {
     assert.ok(doc.paths[p], `missing ${p}`);
   }
   const docs = await fetch(`${app.url}/api/v1/docs/`);

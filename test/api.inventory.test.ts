@@ -8,14 +8,18 @@ before(async () => {
 });
 after(() => app?.stop());
 
-type ErrorResponse = { error: { code: string; message: string; details: { path: string; message: string }[] } };
+type ErrorResponse = {
+  error: { code: string; message: string; details: { path: string; message: string }[] };
+};
 
 async function json<T>(res: Response): Promise<T> {
   return (await res.json()) as T;
 }
 
 test('a password credential goes in and never comes out, in the API or the database', async () => {
-  const res = await app.api('/credentials', { body: { name: 'ops-pw', kind: 'password', password: 'Sup3r-Secret!' } });
+  const res = await app.api('/credentials', {
+    body: { name: 'ops-pw', kind: 'password', password: 'Sup3r-Secret!' },
+  });
   assert.equal(res.status, 201);
   const text = await res.text();
   assert.ok(!text.includes('Sup3r-Secret!'));
@@ -42,7 +46,13 @@ test('bad input gets 400 naming the field', async () => {
     );
   }
   const host = await app.api('/hosts', {
-    body: { name: 'h', address: 'a', port: 70000, username: 'u', credentialId: '00000000-0000-4000-8000-000000000000' },
+    body: {
+      name: 'h',
+      address: 'a',
+      port: 70000,
+      username: 'u',
+      credentialId: '00000000-0000-4000-8000-000000000000',
+    },
   });
   assert.equal(host.status, 400);
   assert.ok((await json<ErrorResponse>(host)).error.details.some((d) => d.path === 'body.port'));

@@ -61,7 +61,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   }
   const result = validate(raw);
   if (!result.ok) {
-    throw new Error(`invalid configuration: ${result.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+    throw new Error(
+      `invalid configuration: ${result.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
+    );
   }
   const e: Env = result.value;
   const home = resolve(e.ORCA_HOME);
@@ -92,6 +94,8 @@ export interface ClientConfig {
   readonly token: string | null;
 }
 
-export function loadClientConfig(env: Readonly<Record<string, string | undefined>> = process.env): ClientConfig {
+export function loadClientConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): ClientConfig {
   return { url: env.ORCA_URL || null, token: env.ORCA_TOKEN || null };
 }

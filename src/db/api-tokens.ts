@@ -28,7 +28,13 @@ export async function createApiToken(
 ): Promise<Token> {
   const row = await db
     .insertInto('api_tokens')
-    .values({ user_id: t.userId, name: t.name, token_hash: t.tokenHash, prefix: t.prefix, expires_at: t.expiresAt })
+    .values({
+      user_id: t.userId,
+      name: t.name,
+      token_hash: t.tokenHash,
+      prefix: t.prefix,
+      expires_at: t.expiresAt,
+    })
     .returning(COLUMNS)
     .executeTakeFirstOrThrow();
   return toToken(row);
@@ -61,7 +67,15 @@ export async function findUserByToken(db: Db, tokenHash: string): Promise<UserRo
   const row = await db
     .selectFrom('api_tokens as t')
     .innerJoin('users as u', 'u.id', 't.user_id')
-    .select(['t.id as token_id', 't.last_used_at', 'u.id', 'u.username', 'u.role', 'u.disabled', 'u.created_at'])
+    .select([
+      't.id as token_id',
+      't.last_used_at',
+      'u.id',
+      'u.username',
+      'u.role',
+      'u.disabled',
+      'u.created_at',
+    ])
     .where('t.token_hash', '=', tokenHash)
     .where('t.revoked_at', 'is', null)
     .where((eb) => eb.or([eb('t.expires_at', 'is', null), eb('t.expires_at', '>', new Date())]))
@@ -69,7 +83,11 @@ export async function findUserByToken(db: Db, tokenHash: string): Promise<UserRo
     .executeTakeFirst();
   if (!row) return undefined;
   if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > 60_000) {
-    await db.updateTable('api_tokens').set({ last_used_at: new Date() }).where('id', '=', row.token_id).execute();
+    await db
+      .updateTable('api_tokens')
+      .set({ last_used_at: new Date() })
+      .where('id', '=', row.token_id)
+      .execute();
   }
   const { token_id: _, last_used_at: __, ...user } = row;
   return user;

@@ -27,9 +27,7 @@ function selectCredentials(db: Db) {
   return db
     .selectFrom('credentials as c')
     .select(['c.id', 'c.name', 'c.kind', 'c.fingerprint', 'c.created_at', 'c.updated_at'])
-    .select(
-      sql<number>`(select count(*)::int from hosts h where h.credential_id = c.id)`.as('host_count'),
-    );
+    .select(sql<number>`(select count(*)::int from hosts h where h.credential_id = c.id)`.as('host_count'));
 }
 
 export async function listCredentials(db: Db): Promise<Credential[]> {
@@ -102,7 +100,12 @@ export async function updateCredential(
 
 /** Names of the hosts that use a credential (a credential in use cannot be deleted). */
 export async function hostsUsingCredential(db: Db, id: string): Promise<string[]> {
-  const rows = await db.selectFrom('hosts').select('name').where('credential_id', '=', id).orderBy('name').execute();
+  const rows = await db
+    .selectFrom('hosts')
+    .select('name')
+    .where('credential_id', '=', id)
+    .orderBy('name')
+    .execute();
   return rows.map((r) => r.name);
 }
 

@@ -19,7 +19,13 @@ export async function appendEvents(db: Db, events: readonly NewEvent[]): Promise
     .execute();
 }
 
-const toEvent = (r: { execution_id: string; seq: number; kind: LogEvent['kind']; data: string; at: Date }): LogEvent => ({
+const toEvent = (r: {
+  execution_id: string;
+  seq: number;
+  kind: LogEvent['kind'];
+  data: string;
+  at: Date;
+}): LogEvent => ({
   executionId: r.execution_id,
   seq: r.seq,
   kind: r.kind,
@@ -28,7 +34,12 @@ const toEvent = (r: { execution_id: string; seq: number; kind: LogEvent['kind'];
 });
 
 /** Events of one execution after a sequence number, in order. */
-export async function listEvents(db: Db, executionId: string, after: number, limit: number): Promise<LogEvent[]> {
+export async function listEvents(
+  db: Db,
+  executionId: string,
+  after: number,
+  limit: number,
+): Promise<LogEvent[]> {
   const rows = await db
     .selectFrom('execution_events')
     .select(['execution_id', 'seq', 'kind', 'data', 'at'])
@@ -56,11 +67,7 @@ export async function listRunEvents(
     .innerJoin('executions as e', 'e.id', 'ev.execution_id')
     .select(['ev.execution_id', 'ev.seq', 'ev.kind', 'ev.data', 'ev.at'])
     .where('e.run_id', '=', runId)
-    .where(
-      'ev.seq',
-      '>',
-      sql<number>`coalesce((${cursor}::jsonb ->> ev.execution_id::text)::int, 0)`,
-    )
+    .where('ev.seq', '>', sql<number>`coalesce((${cursor}::jsonb ->> ev.execution_id::text)::int, 0)`)
     .orderBy('e.host_name')
     .orderBy('ev.execution_id')
     .orderBy('ev.seq')

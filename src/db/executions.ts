@@ -17,7 +17,11 @@ export interface ClaimedExecution {
  * Moves a queued execution to running under this worker. Returns undefined when it is no longer
  * queued (canceled meanwhile, or already taken): the task then has nothing to do.
  */
-export async function claimExecution(db: Db, id: string, workerId: string): Promise<ClaimedExecution | undefined> {
+export async function claimExecution(
+  db: Db,
+  id: string,
+  workerId: string,
+): Promise<ClaimedExecution | undefined> {
   const row = await db
     .updateTable('executions as e')
     .from('runs as r')
@@ -87,6 +91,10 @@ export async function finishExecution(
 }
 
 export async function isCancelRequested(db: Db, runId: string): Promise<boolean> {
-  const row = await db.selectFrom('runs').select('cancel_requested_at').where('id', '=', runId).executeTakeFirst();
+  const row = await db
+    .selectFrom('runs')
+    .select('cancel_requested_at')
+    .where('id', '=', runId)
+    .executeTakeFirst();
   return row?.cancel_requested_at != null;
 }

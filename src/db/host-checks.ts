@@ -16,7 +16,10 @@ export async function createHostCheck(db: Db, hostId: string): Promise<string> {
   });
 }
 
-export async function getHostCheck(db: Db, id: string): Promise<(HostCheck & { done: boolean; hostId: string }) | undefined> {
+export async function getHostCheck(
+  db: Db,
+  id: string,
+): Promise<(HostCheck & { done: boolean; hostId: string }) | undefined> {
   const row = await db
     .selectFrom('host_checks')
     .select(['host_id', 'status', 'failure_kind', 'message', 'latency_ms', 'created_at', 'finished_at'])

@@ -1,5 +1,4 @@
-import type { HostKey } from '../connectors/connector.ts';
-import type { FailureKind } from '../connectors/connector.ts';
+import type { FailureKind, HostKey } from '../connectors/connector.ts';
 import type { Host } from '../http/schemas.ts';
 import type { Db } from './pool.ts';
 
@@ -91,9 +90,7 @@ export async function resolveHosts(
   const rows = await db
     .selectFrom('hosts')
     .select(['id', 'name'])
-    .where((eb) =>
-      eb.or([eb('name', 'in', [...namesOrIds]), ...(ids.length ? [eb('id', 'in', ids)] : [])]),
-    )
+    .where((eb) => eb.or([eb('name', 'in', [...namesOrIds]), ...(ids.length ? [eb('id', 'in', ids)] : [])]))
     .execute();
   const seen = new Set<string>();
   const hosts: { id: string; name: string }[] = [];
@@ -115,7 +112,13 @@ export async function insertHost(
 ): Promise<string> {
   const row = await db
     .insertInto('hosts')
-    .values({ name: h.name, address: h.address, port: h.port, username: h.username, credential_id: h.credentialId })
+    .values({
+      name: h.name,
+      address: h.address,
+      port: h.port,
+      username: h.username,
+      credential_id: h.credentialId,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;

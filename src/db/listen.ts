@@ -2,8 +2,9 @@
  * LISTEN on a dedicated connection that comes back by itself after the database restarts.
  * Notifications may be missed while it is down; `onReconnect` lets callers catch up from rows.
  */
-import type { Logger } from 'pino';
+
 import type pg from 'pg';
+import type { Logger } from 'pino';
 
 export interface Listener {
   close(): Promise<void>;

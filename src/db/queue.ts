@@ -10,11 +10,17 @@ export type Task = (typeof Task)[keyof typeof Task];
 
 export async function addTask(db: Db, task: Task, payload: Record<string, unknown>): Promise<void> {
   // max_attempts 1: orca decides about retries itself (per step policy), never the queue.
-  await sql`select graphile_worker.add_job(${task}, ${JSON.stringify(payload)}::json, max_attempts => 1)`.execute(db);
+  await sql`select graphile_worker.add_job(${task}, ${JSON.stringify(payload)}::json, max_attempts => 1)`.execute(
+    db,
+  );
 }
 
 /** Adds one task per payload in a single statement (large fan-outs). */
-export async function addTasks(db: Db, task: Task, payloads: readonly Record<string, unknown>[]): Promise<void> {
+export async function addTasks(
+  db: Db,
+  task: Task,
+  payloads: readonly Record<string, unknown>[],
+): Promise<void> {
   if (payloads.length === 0) return;
   const specs = payloads.map((p) => ({ identifier: task, payload: p, max_attempts: 1 }));
   await sql`select count(*) from graphile_worker.add_jobs(array(

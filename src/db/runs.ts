@@ -115,12 +115,23 @@ export async function listRuns(
  */
 export async function createAdhocRun(
   db: Db,
-  r: { command: string; timeoutMs: number; createdBy: string | null; hosts: readonly { id: string; name: string }[] },
+  r: {
+    command: string;
+    timeoutMs: number;
+    createdBy: string | null;
+    hosts: readonly { id: string; name: string }[];
+  },
 ): Promise<string> {
   return db.transaction().execute(async (trx) => {
     const run = await trx
       .insertInto('runs')
-      .values({ kind: 'adhoc', command: r.command, status: 'queued', timeout_ms: r.timeoutMs, created_by: r.createdBy })
+      .values({
+        kind: 'adhoc',
+        command: r.command,
+        status: 'queued',
+        timeout_ms: r.timeoutMs,
+        created_by: r.createdBy,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     const executions = await trx
@@ -150,7 +161,11 @@ export async function refreshRunStatus(db: Db, runId: string): Promise<RunStatus
       .forUpdate()
       .executeTakeFirst();
     if (!run) return null;
-    const statuses = await trx.selectFrom('executions').select('status').where('run_id', '=', runId).execute();
+    const statuses = await trx
+      .selectFrom('executions')
+      .select('status')
+      .where('run_id', '=', runId)
+      .execute();
     const next = deriveRunStatus(
       statuses.map((s) => s.status),
       run.cancel_requested_at !== null,

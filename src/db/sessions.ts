@@ -27,7 +27,11 @@ export async function findSession(
   if (!row) return undefined;
   // Touch at most once a minute: a page full of requests should not write a row each.
   if (Date.now() - row.last_seen_at.getTime() > 60_000) {
-    await db.updateTable('sessions').set({ last_seen_at: new Date() }).where('id_hash', '=', idHash).execute();
+    await db
+      .updateTable('sessions')
+      .set({ last_seen_at: new Date() })
+      .where('id_hash', '=', idHash)
+      .execute();
   }
   const { csrf_token, last_seen_at: _, ...user } = row;
   return { user, csrfToken: csrf_token };

@@ -11,7 +11,9 @@ export class StreamRedactor {
 
   constructor(secrets: Iterable<string>) {
     // Longest first, so a secret that contains another is masked whole; tiny values would mask noise.
-    this.secrets = [...new Set([...secrets].filter((s) => s.length >= 3))].sort((a, b) => b.length - a.length);
+    this.secrets = [...new Set([...secrets].filter((s) => s.length >= 3))].sort(
+      (a, b) => b.length - a.length,
+    );
     this.keep = Math.max(0, ...this.secrets.map((s) => s.length - 1));
   }
 

@@ -1,8 +1,8 @@
 /** One JSON Schema compiler (ajv) for configuration, job definitions and anything not on a route. */
 import type { Static, TSchema } from '@sinclair/typebox';
 import { Ajv, type ErrorObject, type Options } from 'ajv';
-import * as formats from 'ajv-formats';
 import type { FormatsPlugin } from 'ajv-formats';
+import * as formats from 'ajv-formats';
 
 export interface SchemaError {
   /** Dotted path of the offending field, e.g. `steps[2].timeout` or `ORCA_PORT`. */

@@ -31,7 +31,14 @@ export async function runHostCheck(deps: EngineDeps, checkId: string): Promise<v
     // A fresh connection, never a pooled one: the point is to test connecting.
     const session = await deps.ssh
       .open(
-        { hostId: info.id, name: info.name, address: info.address, port: info.port, username: info.username, knownHostKey: known },
+        {
+          hostId: info.id,
+          name: info.name,
+          address: info.address,
+          port: info.port,
+          username: info.username,
+          knownHostKey: known,
+        },
         secret,
         { connectTimeoutMs: deps.connectTimeoutMs },
       )
@@ -39,7 +46,10 @@ export async function runHostCheck(deps: EngineDeps, checkId: string): Promise<v
         if (error instanceof ConnectorError && error.kind === FailureKind.hostKey) {
           const { presentedAlgorithm, presentedFingerprint } = error.details;
           if (presentedAlgorithm && presentedFingerprint) {
-            await setPendingHostKey(deps.db, info.id, { algorithm: presentedAlgorithm, fingerprint: presentedFingerprint });
+            await setPendingHostKey(deps.db, info.id, {
+              algorithm: presentedAlgorithm,
+              fingerprint: presentedFingerprint,
+            });
           }
         }
         throw error;
@@ -50,7 +60,12 @@ export async function runHostCheck(deps: EngineDeps, checkId: string): Promise<v
       const r = await session.exec('true', { timeoutMs: deps.connectTimeoutMs, onOutput: () => {} });
       result =
         r.exitCode === 0
-          ? { ok: true, failureKind: null, message: `connected as ${info.username} in ${latencyMs} ms`, latencyMs }
+          ? {
+              ok: true,
+              failureKind: null,
+              message: `connected as ${info.username} in ${latencyMs} ms`,
+              latencyMs,
+            }
           : {
               ok: false,
               failureKind: FailureKind.protocol,
@@ -62,7 +77,12 @@ export async function runHostCheck(deps: EngineDeps, checkId: string): Promise<v
     }
   } catch (error) {
     const o = errorOutcome(error, secrets);
-    result = { ok: false, failureKind: o.failureKind, message: o.failureMessage ?? 'failed', latencyMs: null };
+    result = {
+      ok: false,
+      failureKind: o.failureKind,
+      message: o.failureMessage ?? 'failed',
+      latencyMs: null,
+    };
   }
   await finishHostCheck(deps.db, checkId, result);
   await notify(deps.db, Channel.hostCheck, { id: checkId });

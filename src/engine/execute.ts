@@ -1,7 +1,18 @@
 /** One execution: claim it, contact the host, stream the output, record the outcome. */
-import { ConnectorError, type ConnectTarget, FailureKind, type Secret, type Session } from '../connectors/connector.ts';
+import {
+  ConnectorError,
+  type ConnectTarget,
+  FailureKind,
+  type Secret,
+  type Session,
+} from '../connectors/connector.ts';
 import { appendEvents, Channel, notify } from '../db/events.ts';
-import { type ClaimedExecution, claimExecution, type ExecutionOutcome, finishExecution } from '../db/executions.ts';
+import {
+  type ClaimedExecution,
+  claimExecution,
+  type ExecutionOutcome,
+  finishExecution,
+} from '../db/executions.ts';
 import { getConnectInfo, recordHostKey, setPendingHostKey } from '../db/hosts.ts';
 import { refreshRunStatus } from '../db/runs.ts';
 import { openSecret, secretValues } from '../security/credentials.ts';
@@ -18,9 +29,13 @@ interface Contact {
 
 async function loadContact(deps: EngineDeps, hostId: string | null, hostName: string): Promise<Contact> {
   const info = hostId ? await getConnectInfo(deps.db, hostId) : undefined;
-  if (!info) throw new ConnectorError(FailureKind.protocol, `host ${hostName} was deleted before it could run`);
+  if (!info)
+    throw new ConnectorError(FailureKind.protocol, `host ${hostName} was deleted before it could run`);
   if (!info.credential_id || !info.secret || !info.key_id || !info.credential_kind) {
-    throw new ConnectorError(FailureKind.auth, `host ${hostName} has no credential; assign one in Hosts → ${hostName}`);
+    throw new ConnectorError(
+      FailureKind.auth,
+      `host ${hostName} has no credential; assign one in Hosts → ${hostName}`,
+    );
   }
   const secret = openSecret(deps.vault, info.credential_id, info.credential_kind, {
     keyId: info.key_id,
@@ -117,7 +132,8 @@ async function execute(deps: EngineDeps, ex: ClaimedExecution, signal: AbortSign
     outcome = exitOutcome(ex.hostName, result);
   } catch (error) {
     outcome = { ...errorOutcome(error, secrets), exitCode: null };
-    if (!(error instanceof ConnectorError)) deps.log.error({ executionId: ex.id, err: outcome.failureMessage }, 'execution failed unexpectedly');
+    if (!(error instanceof ConnectorError))
+      deps.log.error({ executionId: ex.id, err: outcome.failureMessage }, 'execution failed unexpectedly');
   }
   recorder ??= newRecorder(deps, ex, secrets);
   recorder.event(

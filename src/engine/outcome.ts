@@ -1,7 +1,7 @@
 /** Maps what happened on a host to the execution's recorded outcome. Pure. */
 import { ConnectorError, type ExecResult, FailureKind } from '../connectors/connector.ts';
-import { redact } from '../domain/redact.ts';
 import type { ExecutionOutcome } from '../db/executions.ts';
+import { redact } from '../domain/redact.ts';
 
 export function assertNever(x: never): never {
   throw new Error(`unexpected value ${String(x)}`);
@@ -31,8 +31,14 @@ export function exitOutcome(hostName: string, result: ExecResult): Failure & { e
   if (result.exitCode === 0) {
     return { status: 'succeeded', failureKind: null, failureMessage: null, exitCode: 0 };
   }
-  const how = result.exitCode === null ? `was killed by signal ${result.signal ?? 'unknown'}` : `exited with code ${result.exitCode}`;
-  return { ...failureOutcome(FailureKind.nonzeroExit, `the command ${how} on ${hostName}`), exitCode: result.exitCode };
+  const how =
+    result.exitCode === null
+      ? `was killed by signal ${result.signal ?? 'unknown'}`
+      : `exited with code ${result.exitCode}`;
+  return {
+    ...failureOutcome(FailureKind.nonzeroExit, `the command ${how} on ${hostName}`),
+    exitCode: result.exitCode,
+  };
 }
 
 /**

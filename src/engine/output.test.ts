@@ -4,7 +4,10 @@ import { OutputRecorder, type RecordedEvent } from './output.ts';
 
 function recorder(limitBytes = 1 << 20, secrets: string[] = []) {
   const stored: RecordedEvent[] = [];
-  const r = new OutputRecorder({ write: async (b) => void stored.push(...b) }, { firstSeq: 1, limitBytes, secrets });
+  const r = new OutputRecorder(
+    { write: async (b) => void stored.push(...b) },
+    { firstSeq: 1, limitBytes, secrets },
+  );
   return { r, stored };
 }
 
@@ -19,8 +22,17 @@ test('output is stored in order with consecutive sequence numbers and whole char
     stored.map((e) => e.seq),
     stored.map((_, i) => i + 1),
   );
-  assert.equal(stored.filter((e) => e.kind === 'stdout').map((e) => e.data).join(''), 'héllo wörld ✓\n');
-  assert.deepEqual(stored.map((e) => e.kind), ['stdout', 'status', 'stderr']);
+  assert.equal(
+    stored
+      .filter((e) => e.kind === 'stdout')
+      .map((e) => e.data)
+      .join(''),
+    'héllo wörld ✓\n',
+  );
+  assert.deepEqual(
+    stored.map((e) => e.kind),
+    ['stdout', 'status', 'stderr'],
+  );
 });
 
 test('secrets are masked even when split across chunks', async () => {
@@ -50,7 +62,10 @@ test('a slow store holds the producer back instead of buffering without bound', 
     {
       write: async (batch) => {
         inFlight++;
-        maxPending = Math.max(maxPending, batch.reduce((n, e) => n + e.data.length, 0));
+        maxPending = Math.max(
+          maxPending,
+          batch.reduce((n, e) => n + e.data.length, 0),
+        );
         await new Promise((res) => setTimeout(res, 5));
         inFlight--;
       },

@@ -91,7 +91,10 @@ export class OutputRecorder {
   async close(): Promise<void> {
     this.flushStreams();
     if (this.truncatedBytes > 0) {
-      this.event('system', `output truncated: ${this.truncatedBytes} bytes over the ${this.options.limitBytes}-byte limit were dropped`);
+      this.event(
+        'system',
+        `output truncated: ${this.truncatedBytes} bytes over the ${this.options.limitBytes}-byte limit were dropped`,
+      );
     }
     await this.flush();
   }

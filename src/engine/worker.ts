@@ -2,18 +2,19 @@
  * The worker process: registers itself, heartbeats, takes tasks from the queue (graphile-worker),
  * and stops executions when their run is canceled.
  */
-import { hostname } from 'node:os';
+
 import { randomUUID } from 'node:crypto';
-import { run, type Runner } from 'graphile-worker';
+import { hostname } from 'node:os';
+import { type Runner, run } from 'graphile-worker';
 import type pg from 'pg';
-import { quietLogger } from '../db/migrate.ts';
 import { Channel } from '../db/events.ts';
+import { listen } from '../db/listen.ts';
+import { quietLogger } from '../db/migrate.ts';
 import { Task } from '../db/queue.ts';
 import { heartbeat, markWorkerStopped, registerWorker } from '../db/workers.ts';
-import type { EngineDeps } from './deps.ts';
 import { runHostCheck } from './check-host.ts';
+import type { EngineDeps } from './deps.ts';
 import { runExecution } from './execute.ts';
-import { listen } from '../db/listen.ts';
 
 export const VERSION = '0.1.0';
 
@@ -40,14 +41,21 @@ export async function startWorker(
     concurrency: options.concurrency,
   });
   const beat = setInterval(() => {
-    heartbeat(deps.db, deps.workerId).catch((e: unknown) => deps.log.warn({ err: String(e) }, 'heartbeat failed'));
+    heartbeat(deps.db, deps.workerId).catch((e: unknown) =>
+      deps.log.warn({ err: String(e) }, 'heartbeat failed'),
+    );
   }, options.heartbeatMs ?? 5000);
   beat.unref();
 
-  const cancelListener = await listen(pgPool, Channel.cancel, (payload) => {
-    const ids = (payload as { executions?: unknown }).executions;
-    if (Array.isArray(ids)) deps.cancels.cancel(ids.filter((x): x is string => typeof x === 'string'));
-  }, deps.log);
+  const cancelListener = await listen(
+    pgPool,
+    Channel.cancel,
+    (payload) => {
+      const ids = (payload as { executions?: unknown }).executions;
+      if (Array.isArray(ids)) deps.cancels.cancel(ids.filter((x): x is string => typeof x === 'string'));
+    },
+    deps.log,
+  );
 
   const runner: Runner = await run({
     pgPool,

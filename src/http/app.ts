@@ -1,8 +1,8 @@
 /** Types shared by the HTTP layer: the Fastify instance with TypeBox types, and what routes need. */
 import type {} from '@fastify/rate-limit';
 import type {} from '@fastify/swagger';
-import type {} from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type {} from '@fastify/websocket';
 import type {
   FastifyBaseLogger,
   FastifyInstance,

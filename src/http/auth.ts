@@ -24,7 +24,8 @@ async function identify(deps: HttpDeps, request: FastifyRequest): Promise<void> 
   const header = request.headers.authorization;
   if (header) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match?.[1]) throw new OrcaError(ErrorCode.unauthenticated, 'the Authorization header must be "Bearer <token>"');
+    if (!match?.[1])
+      throw new OrcaError(ErrorCode.unauthenticated, 'the Authorization header must be "Bearer <token>"');
     const user = await findUserByToken(deps.db, hashToken(match[1]));
     if (!user) throw new OrcaError(ErrorCode.unauthenticated, 'the API token is unknown, expired or revoked');
     request.user = user;
@@ -47,7 +48,10 @@ function checkCsrf(request: FastifyRequest): void {
   if (request.authMethod !== 'session' || SAFE_METHODS.has(request.method)) return;
   const sent = request.headers[CSRF_HEADER];
   if (typeof sent !== 'string' || !request.csrfToken || !safeEqual(sent, request.csrfToken)) {
-    throw new OrcaError(ErrorCode.forbidden, `missing or wrong ${CSRF_HEADER} header; reload the page and try again`);
+    throw new OrcaError(
+      ErrorCode.forbidden,
+      `missing or wrong ${CSRF_HEADER} header; reload the page and try again`,
+    );
   }
 }
 

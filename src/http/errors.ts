@@ -28,7 +28,7 @@ interface AjvIssue {
 
 function validationDetails(error: FastifyError): ErrorDetail[] {
   const part = error.validationContext ?? 'body';
-  return (error.validation as AjvIssue[] | undefined ?? []).map((v) => {
+  return ((error.validation as AjvIssue[] | undefined) ?? []).map((v) => {
     let path = pointerToPath(v.instancePath);
     let message = v.message ?? 'is invalid';
     if (v.keyword === 'required') {
@@ -61,7 +61,10 @@ export function errorHandler(log: Logger) {
     const fe = error as FastifyError;
     if (fe.validation) {
       const details = dedupe(validationDetails(fe));
-      const message = details.map((d) => `${d.path}: ${d.message}`).slice(0, 5).join('; ');
+      const message = details
+        .map((d) => `${d.path}: ${d.message}`)
+        .slice(0, 5)
+        .join('; ');
       return reply.status(400).send(errorBody(ErrorCode.validation, message || 'invalid request', details));
     }
     if (fe.statusCode === 429) {
@@ -80,7 +83,12 @@ export function errorHandler(log: Logger) {
       return reply.status(fe.statusCode).send(errorBody(ErrorCode.validation, message));
     }
     // Unknown failures: logged (code and message only), never shown.
-    log.error({ url: request.url, method: request.method, err: { message: error.message, code: fe.code } }, 'request failed');
-    return reply.status(500).send(errorBody(ErrorCode.internal, 'internal error; the server log has details'));
+    log.error(
+      { url: request.url, method: request.method, err: { message: error.message, code: fe.code } },
+      'request failed',
+    );
+    return reply
+      .status(500)
+      .send(errorBody(ErrorCode.internal, 'internal error; the server log has details'));
   };
 }

@@ -4,8 +4,8 @@
  * events reach browsers connected to any of them.
  */
 import { EventEmitter } from 'node:events';
-import type { Logger } from 'pino';
 import type pg from 'pg';
+import type { Logger } from 'pino';
 import { Channel } from '../db/events.ts';
 import { type Listener, listen } from '../db/listen.ts';
 
@@ -29,7 +29,8 @@ export class Hub {
         Channel.run,
         (p) => {
           const s = p as Partial<RunSignal>;
-          if (typeof s.run === 'string') this.emitter.emit(`run:${s.run}`, { run: s.run, status: s.status === true });
+          if (typeof s.run === 'string')
+            this.emitter.emit(`run:${s.run}`, { run: s.run, status: s.status === true });
         },
         log,
         // Notifications sent while we were disconnected are lost: tell everyone to re-read.

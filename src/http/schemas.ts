@@ -34,7 +34,10 @@ export const User = Type.Object({
 export type User = Static<typeof User>;
 
 export const LoginBody = Type.Object(
-  { username: Type.String({ minLength: 1, maxLength: 128 }), password: Type.String({ minLength: 1, maxLength: 1024 }) },
+  {
+    username: Type.String({ minLength: 1, maxLength: 128 }),
+    password: Type.String({ minLength: 1, maxLength: 1024 }),
+  },
   { additionalProperties: false },
 );
 export const Me = Type.Object({ user: User, csrfToken: Nullable(Type.String()) });
@@ -247,4 +250,8 @@ export const LogQuery = Type.Object(
 );
 export const LogPage = Type.Object({ events: Type.Array(LogEvent), more: Type.Boolean() });
 
-export const Health = Type.Object({ status: Type.Literal('ok'), database: Type.Boolean(), version: Type.String() });
+export const Health = Type.Object({
+  status: Type.Literal('ok'),
+  database: Type.Boolean(),
+  version: Type.String(),
+});

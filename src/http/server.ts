@@ -10,9 +10,10 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import fastifyWebsocket from '@fastify/websocket';
 import { Ajv } from 'ajv';
-import fastify from 'fastify';
-import * as formats from 'ajv-formats';
 import type { FormatsPlugin } from 'ajv-formats';
+import * as formats from 'ajv-formats';
+import fastify from 'fastify';
+import { VERSION } from '../engine/worker.ts';
 import type { App, HttpDeps } from './app.ts';
 import { authHook } from './auth.ts';
 import { errorBody, errorHandler } from './errors.ts';
@@ -24,14 +25,20 @@ import { runRoutes } from './routes/runs.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { ErrorBody } from './schemas.ts';
 import { streamRoutes } from './stream.ts';
-import { VERSION } from '../engine/worker.ts';
 
-const addFormats = ((formats as unknown as { default?: FormatsPlugin }).default ?? formats) as unknown as FormatsPlugin;
+const addFormats = ((formats as unknown as { default?: FormatsPlugin }).default ??
+  formats) as unknown as FormatsPlugin;
 
 /** Bodies are strict (a string is not a number); query strings and params are text, so they are coerced. */
 function validators() {
   const make = (coerce: boolean) => {
-    const ajv = new Ajv({ allErrors: true, strict: false, removeAdditional: false, useDefaults: true, coerceTypes: coerce ? 'array' : false });
+    const ajv = new Ajv({
+      allErrors: true,
+      strict: false,
+      removeAdditional: false,
+      useDefaults: true,
+      coerceTypes: coerce ? 'array' : false,
+    });
     addFormats(ajv);
     ajv.addKeyword('discriminator');
     return ajv;
@@ -97,9 +104,13 @@ export async function buildServer(deps: HttpDeps): Promise<App> {
       hostRoutes(a, deps);
       runRoutes(a, deps);
       streamRoutes(a, deps);
-      a.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
+      a.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>
+        app.swagger(),
+      );
       a.setNotFoundHandler((request, reply) =>
-        reply.status(404).send(errorBody('not-found', `no route ${request.method} ${request.url.split('?')[0]}`)),
+        reply
+          .status(404)
+          .send(errorBody('not-found', `no route ${request.method} ${request.url.split('?')[0]}`)),
       );
     },
     { prefix: '/api/v1' },
@@ -118,13 +129,17 @@ async function serveUi(app: App, webDir: string): Promise<void> {
   }
   app.setNotFoundHandler((request, reply) => {
     if (request.method !== 'GET' || request.url.startsWith('/api/')) {
-      return reply.status(404).send(errorBody('not-found', `no route ${request.method} ${request.url.split('?')[0]}`));
+      return reply
+        .status(404)
+        .send(errorBody('not-found', `no route ${request.method} ${request.url.split('?')[0]}`));
     }
     if (!existsSync(index)) {
       return reply
         .status(503)
         .type('text/plain')
-        .send('The web UI is not built. Run `npm run build:web` (npm start does it for you). The API is at /api/v1.');
+        .send(
+          'The web UI is not built. Run `npm run build:web` (npm start does it for you). The API is at /api/v1.',
+        );
     }
     return reply.type('text/html').sendFile('index.html', webDir);
   });

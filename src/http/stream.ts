@@ -84,7 +84,11 @@ async function drained(socket: WebSocket): Promise<void> {
 function parse(raw: unknown): ClientMessage | null {
   try {
     const m = JSON.parse(String(raw)) as Partial<ClientMessage> & { after?: unknown };
-    if ((m.type !== 'subscribe' && m.type !== 'unsubscribe') || typeof m.runId !== 'string' || !UUID.test(m.runId)) {
+    if (
+      (m.type !== 'subscribe' && m.type !== 'unsubscribe') ||
+      typeof m.runId !== 'string' ||
+      !UUID.test(m.runId)
+    ) {
       return null;
     }
     if (m.type === 'unsubscribe') return { type: 'unsubscribe', runId: m.runId };
@@ -103,7 +107,10 @@ function parse(raw: unknown): ClientMessage | null {
 export function streamRoutes(app: App, deps: HttpDeps): void {
   app.get(
     '/stream',
-    { websocket: true, schema: { tags: ['runs'], summary: 'WebSocket: live run events (see stream-protocol)', hide: false } },
+    {
+      websocket: true,
+      schema: { tags: ['runs'], summary: 'WebSocket: live run events (see stream-protocol)', hide: false },
+    },
     (socket) => {
       const subs = new Map<string, Subscription>();
       const offReconnect = deps.hub.onReconnect(() => {
@@ -119,7 +126,10 @@ export function streamRoutes(app: App, deps: HttpDeps): void {
       socket.on('message', async (raw) => {
         const message = parse(raw);
         if (!message) {
-          send(socket, { type: 'error', message: 'expected {"type":"subscribe","runId":"<uuid>","after":{...}}' });
+          send(socket, {
+            type: 'error',
+            message: 'expected {"type":"subscribe","runId":"<uuid>","after":{...}}',
+          });
           return;
         }
         drop(message.runId);

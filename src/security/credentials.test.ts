@@ -11,7 +11,8 @@ function keygen(passphrase: string): { key: string; fingerprint: string } {
   const dir = mkdtempSync(join(tmpdir(), 'orca-key-'));
   const file = join(dir, 'id');
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', passphrase, '-f', file]);
-  const fingerprint = execFileSync('ssh-keygen', ['-lf', `${file}.pub`], { encoding: 'utf8' }).split(' ')[1] ?? '';
+  const fingerprint =
+    execFileSync('ssh-keygen', ['-lf', `${file}.pub`], { encoding: 'utf8' }).split(' ')[1] ?? '';
   return { key: readFileSync(file, 'utf8'), fingerprint };
 }
 

@@ -18,12 +18,15 @@ export function sshKeyFingerprint(privateKey: string, passphrase?: string): stri
   if (parsed instanceof Error) {
     const message = parsed.message.toLowerCase();
     if (message.includes('passphrase') || message.includes('decrypt') || message.includes('bad')) {
-      throw invalid('passphrase', passphrase ? 'does not decrypt the private key' : 'is required: the private key is encrypted');
+      throw invalid(
+        'passphrase',
+        passphrase ? 'does not decrypt the private key' : 'is required: the private key is encrypted',
+      );
     }
     throw invalid('privateKey', 'is not a private key orca can read (OpenSSH, PEM or PKCS#8)');
   }
   const key = Array.isArray(parsed) ? parsed[0] : parsed;
-  if (!key || !key.isPrivateKey()) throw invalid('privateKey', 'must be a private key, not a public key');
+  if (!key?.isPrivateKey()) throw invalid('privateKey', 'must be a private key, not a public key');
   const digest = createHash('sha256').update(key.getPublicSSH()).digest('base64').replace(/=+$/, '');
   return `SHA256:${digest}`;
 }
@@ -36,7 +39,12 @@ export function sealSecret(vault: Vault, credentialId: string, input: SecretInpu
   return vault.seal(JSON.stringify(material), `credential:${credentialId}`);
 }
 
-export function openSecret(vault: Vault, credentialId: string, kind: 'password' | 'ssh-key', sealed: Sealed): Secret {
+export function openSecret(
+  vault: Vault,
+  credentialId: string,
+  kind: 'password' | 'ssh-key',
+  sealed: Sealed,
+): Secret {
   const material = JSON.parse(vault.open(sealed, `credential:${credentialId}`)) as Record<string, string>;
   if (kind === 'password') return { kind, password: material.password ?? '' };
   return { kind, privateKey: material.privateKey ?? '', passphrase: material.passphrase };

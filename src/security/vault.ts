@@ -33,23 +33,30 @@ export class Vault {
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     cipher.setAAD(Buffer.from(associated));
     const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return { keyId: this.keyId, data: Buffer.concat([Buffer.from([VERSION]), iv, cipher.getAuthTag(), body]) };
+    return {
+      keyId: this.keyId,
+      data: Buffer.concat([Buffer.from([VERSION]), iv, cipher.getAuthTag(), body]),
+    };
   }
 
   open(sealed: Sealed, associated: string): string {
     if (sealed.keyId !== this.keyId) {
-      throw new Error(`secret was sealed with key ${sealed.keyId}, but the master key in use is ${this.keyId}`);
+      throw new Error(
+        `secret was sealed with key ${sealed.keyId}, but the master key in use is ${this.keyId}`,
+      );
     }
     const data = sealed.data;
-    if (data[0] !== VERSION || data.length < 1 + IV_BYTES + TAG_BYTES) throw new Error('unknown secret format');
+    if (data[0] !== VERSION || data.length < 1 + IV_BYTES + TAG_BYTES)
+      throw new Error('unknown secret format');
     const iv = data.subarray(1, 1 + IV_BYTES);
     const tag = data.subarray(1 + IV_BYTES, 1 + IV_BYTES + TAG_BYTES);
     const decipher = createDecipheriv('aes-256-gcm', this.key, iv);
     decipher.setAAD(Buffer.from(associated));
     decipher.setAuthTag(tag);
-    return Buffer.concat([decipher.update(data.subarray(1 + IV_BYTES + TAG_BYTES)), decipher.final()]).toString(
-      'utf8',
-    );
+    return Buffer.concat([
+      decipher.update(data.subarray(1 + IV_BYTES + TAG_BYTES)),
+      decipher.final(),
+    ]).toString('utf8');
   }
 }
 

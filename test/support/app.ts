@@ -6,7 +6,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { ensureAdmin, loadVault, type ServerHandle, startServer, startWorkerProcess } from '../../src/boot.ts';
+import {
+  ensureAdmin,
+  loadVault,
+  type ServerHandle,
+  startServer,
+  startWorkerProcess,
+} from '../../src/boot.ts';
 import { type Config, loadConfig } from '../../src/config/index.ts';
 import type { Vault } from '../../src/security/vault.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
@@ -59,7 +65,10 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const workers: { id: string; stop(): Promise<void> }[] = [];
   const url = server.url;
 
-  const rawApi = async (path: string, init: { method?: string; body?: unknown; token?: string | null } = {}) => {
+  const rawApi = async (
+    path: string,
+    init: { method?: string; body?: unknown; token?: string | null } = {},
+  ) => {
     const headers: Record<string, string> = {};
     if (init.token) headers.authorization = `Bearer ${init.token}`;
     if (init.body !== undefined) headers['content-type'] = 'application/json';

@@ -10,7 +10,7 @@ import {
   updateCredential,
 } from '../../db/credentials.ts';
 import { ErrorCode, invalid, notFound, OrcaError } from '../../domain/errors.ts';
-import { openSecret, sealSecret, type SecretInput, sshKeyFingerprint } from '../../security/credentials.ts';
+import { openSecret, type SecretInput, sealSecret, sshKeyFingerprint } from '../../security/credentials.ts';
 import type { App, HttpDeps } from '../app.ts';
 import { conflictOnUnique } from '../pg-errors.ts';
 import { CreateCredential, Credential, IdParams, UpdateCredential } from '../schemas.ts';
@@ -30,15 +30,29 @@ export function credentialRoutes(app: App, deps: HttpDeps): void {
 
   app.get(
     '/credentials/:id',
-    { schema: { tags: ['credentials'], summary: 'One credential', params: IdParams, response: { 200: Credential } } },
-    async (request) => (await getCredential(deps.db, request.params.id)) ?? Promise.reject(notFound('credential', request.params.id)),
+    {
+      schema: {
+        tags: ['credentials'],
+        summary: 'One credential',
+        params: IdParams,
+        response: { 200: Credential },
+      },
+    },
+    async (request) =>
+      (await getCredential(deps.db, request.params.id)) ??
+      Promise.reject(notFound('credential', request.params.id)),
   );
 
   app.post(
     '/credentials',
     {
       config: { access: 'operator' },
-      schema: { tags: ['credentials'], summary: 'Store a credential', body: CreateCredential, response: { 201: Credential } },
+      schema: {
+        tags: ['credentials'],
+        summary: 'Store a credential',
+        body: CreateCredential,
+        response: { 201: Credential },
+      },
     },
     async (request, reply) => {
       const body = request.body;
@@ -46,7 +60,8 @@ export function credentialRoutes(app: App, deps: HttpDeps): void {
         body.kind === 'password'
           ? { kind: 'password', password: body.password }
           : { kind: 'ssh-key', privateKey: body.privateKey, passphrase: body.passphrase };
-      const fingerprint = input.kind === 'ssh-key' ? sshKeyFingerprint(input.privateKey, input.passphrase) : null;
+      const fingerprint =
+        input.kind === 'ssh-key' ? sshKeyFingerprint(input.privateKey, input.passphrase) : null;
       const id = randomUUID();
       const sealed = sealSecret(deps.vault, id, input);
       await insertCredential(deps.db, {
@@ -83,10 +98,15 @@ export function credentialRoutes(app: App, deps: HttpDeps): void {
       let fingerprint: string | null | undefined;
       if (current.kind === 'password' && body.password !== undefined) {
         sealed = sealSecret(deps.vault, id, { kind: 'password', password: body.password });
-      } else if (current.kind === 'ssh-key' && (body.privateKey !== undefined || body.passphrase !== undefined)) {
+      } else if (
+        current.kind === 'ssh-key' &&
+        (body.privateKey !== undefined || body.passphrase !== undefined)
+      ) {
         const old = openSecret(deps.vault, id, 'ssh-key', { keyId: current.keyId, data: current.secret });
         const privateKey = body.privateKey ?? (old.kind === 'ssh-key' ? old.privateKey : '');
-        const passphrase = body.passphrase ?? (body.privateKey === undefined && old.kind === 'ssh-key' ? old.passphrase : undefined);
+        const passphrase =
+          body.passphrase ??
+          (body.privateKey === undefined && old.kind === 'ssh-key' ? old.passphrase : undefined);
         fingerprint = sshKeyFingerprint(privateKey, passphrase);
         sealed = sealSecret(deps.vault, id, { kind: 'ssh-key', privateKey, passphrase });
       } else if (body.password !== undefined) {
@@ -107,13 +127,21 @@ export function credentialRoutes(app: App, deps: HttpDeps): void {
     '/credentials/:id',
     {
       config: { access: 'operator' },
-      schema: { tags: ['credentials'], summary: 'Delete an unused credential', params: IdParams, response: { 204: Type.Null() } },
+      schema: {
+        tags: ['credentials'],
+        summary: 'Delete an unused credential',
+        params: IdParams,
+        response: { 204: Type.Null() },
+      },
     },
     async (request, reply) => {
       const { id } = request.params;
       const users = await hostsUsingCredential(deps.db, id);
       if (users.length > 0) {
-        throw new OrcaError(ErrorCode.conflict, `the credential is used by ${users.length} host(s): ${users.slice(0, 20).join(', ')}; reassign them first`);
+        throw new OrcaError(
+          ErrorCode.conflict,
+          `the credential is used by ${users.length} host(s): ${users.slice(0, 20).join(', ')}; reassign them first`,
+        );
       }
       if (!(await deleteCredential(deps.db, id))) throw notFound('credential', id);
       return reply.status(204).send(null);

@@ -8,7 +8,11 @@ export function healthRoutes(app: App, deps: HttpDeps): void {
     '/health',
     {
       config: { access: 'public' },
-      schema: { tags: ['health'], summary: 'Liveness and database readiness', response: { 200: Health, 503: Health } },
+      schema: {
+        tags: ['health'],
+        summary: 'Liveness and database readiness',
+        response: { 200: Health, 503: Health },
+      },
     },
     async (_request, reply) => {
       const database = await sql`select 1`

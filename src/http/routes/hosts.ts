@@ -15,7 +15,8 @@ import { conflictOnForeignKey, conflictOnUnique } from '../pg-errors.ts';
 import { CreateHost, Host, HostCheck, IdParams, UpdateHost } from '../schemas.ts';
 
 async function requireCredential(deps: HttpDeps, id: string): Promise<void> {
-  if (!(await getCredential(deps.db, id))) throw invalid('body.credentialId', `credential ${id} does not exist`);
+  if (!(await getCredential(deps.db, id)))
+    throw invalid('body.credentialId', `credential ${id} does not exist`);
 }
 
 export function hostRoutes(app: App, deps: HttpDeps): void {
@@ -57,7 +58,13 @@ export function hostRoutes(app: App, deps: HttpDeps): void {
     '/hosts/:id',
     {
       config: { access: 'operator' },
-      schema: { tags: ['hosts'], summary: 'Change a host', params: IdParams, body: UpdateHost, response: { 200: Host } },
+      schema: {
+        tags: ['hosts'],
+        summary: 'Change a host',
+        params: IdParams,
+        body: UpdateHost,
+        response: { 200: Host },
+      },
     },
     async (request) => {
       const b = request.body;
@@ -74,10 +81,17 @@ export function hostRoutes(app: App, deps: HttpDeps): void {
     '/hosts/:id',
     {
       config: { access: 'operator' },
-      schema: { tags: ['hosts'], summary: 'Remove a host (its run history stays)', params: IdParams, response: { 204: Type.Null() } },
+      schema: {
+        tags: ['hosts'],
+        summary: 'Remove a host (its run history stays)',
+        params: IdParams,
+        response: { 204: Type.Null() },
+      },
     },
     async (request, reply) => {
-      const found = await deleteHost(deps.db, request.params.id).catch(conflictOnForeignKey('the host is still referenced'));
+      const found = await deleteHost(deps.db, request.params.id).catch(
+        conflictOnForeignKey('the host is still referenced'),
+      );
       if (!found) throw notFound('host', request.params.id);
       return reply.status(204).send(null);
     },

@@ -4,7 +4,16 @@ import { resolveHosts } from '../../db/hosts.ts';
 import { createAdhocRun, getRun, listRuns, refreshRunStatus, requestCancel } from '../../db/runs.ts';
 import { invalid, notFound } from '../../domain/errors.ts';
 import type { App, HttpDeps } from '../app.ts';
-import { CreateRun, IdParams, LogPage, LogQuery, Run, RunDetail, RunListQuery } from '../schemas.ts';
+import {
+  CreateRun,
+  IdParams,
+  type LogEvent,
+  LogPage,
+  LogQuery,
+  Run,
+  RunDetail,
+  RunListQuery,
+} from '../schemas.ts';
 
 export function runRoutes(app: App, deps: HttpDeps): void {
   const get = async (id: string) => (await getRun(deps.db, id)) ?? Promise.reject(notFound('run', id));
@@ -47,12 +56,24 @@ export function runRoutes(app: App, deps: HttpDeps): void {
         response: { 200: Type.Array(Run) },
       },
     },
-    async (request) => listRuns(deps.db, { limit: request.query.limit ?? 50, before: request.query.before, status: request.query.status }),
+    async (request) =>
+      listRuns(deps.db, {
+        limit: request.query.limit ?? 50,
+        before: request.query.before,
+        status: request.query.status,
+      }),
   );
 
   app.get(
     '/runs/:id',
-    { schema: { tags: ['runs'], summary: 'A run with its per-host executions', params: IdParams, response: { 200: RunDetail } } },
+    {
+      schema: {
+        tags: ['runs'],
+        summary: 'A run with its per-host executions',
+        params: IdParams,
+        response: { 200: RunDetail },
+      },
+    },
     async (request) => get(request.params.id),
   );
 
@@ -93,7 +114,7 @@ export function runRoutes(app: App, deps: HttpDeps): void {
     async (request) => {
       const run = await get(request.params.id);
       const { execution, after = 0, limit = 1000 } = request.query;
-      let events;
+      let events: LogEvent[];
       if (execution) {
         if (!run.executions.some((e) => e.id === execution)) throw notFound('execution', execution);
         events = await listEvents(deps.db, execution, after, limit + 1);

@@ -8,7 +8,9 @@ import { CreatedToken, CreateToken, IdParams, Token } from '../schemas.ts';
 export function tokenRoutes(app: App, deps: HttpDeps): void {
   app.get(
     '/tokens',
-    { schema: { tags: ['tokens'], summary: "The caller's API tokens", response: { 200: Type.Array(Token) } } },
+    {
+      schema: { tags: ['tokens'], summary: "The caller's API tokens", response: { 200: Type.Array(Token) } },
+    },
     async (request) => listApiTokens(deps.db, request.user!.id),
   );
 
@@ -38,9 +40,17 @@ export function tokenRoutes(app: App, deps: HttpDeps): void {
 
   app.delete(
     '/tokens/:id',
-    { schema: { tags: ['tokens'], summary: 'Revoke an API token', params: IdParams, response: { 204: Type.Null() } } },
+    {
+      schema: {
+        tags: ['tokens'],
+        summary: 'Revoke an API token',
+        params: IdParams,
+        response: { 204: Type.Null() },
+      },
+    },
     async (request, reply) => {
-      if (!(await revokeApiToken(deps.db, request.user!.id, request.params.id))) throw notFound('token', request.params.id);
+      if (!(await revokeApiToken(deps.db, request.user!.id, request.params.id)))
+        throw notFound('token', request.params.id);
       return reply.status(204).send(null);
     },
   );
