@@ -92,7 +92,7 @@ test('a changed host key fails that host as host-key until the new key is accept
   const run = await startRun(app, 'whoami', ['web-2']);
   const done = await waitForRun(app, run.id);
   const e = done.executions[0]!;
-  assert.equal(e.failureKind, 'host-key');
+  assert.equal(e.failureKind, 'host-key', String(e.failureMessage));
   assert.match(e.failureMessage ?? '', /accept/i);
   const hosts = (await (await app.api('/hosts')).json()) as {
     id: string;

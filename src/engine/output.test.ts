@@ -58,6 +58,9 @@ test('output over the limit is dropped and a marker says how much', async () => 
 test('a slow store holds the producer back instead of buffering without bound', async () => {
   let inFlight = 0;
   let maxPending = 0;
+  let produced = 0;
+  let written = 0;
+  let maxBacklog = 0;
   const r = new OutputRecorder(
     {
       write: async (batch) => {
@@ -67,16 +70,23 @@ test('a slow store holds the producer back instead of buffering without bound', 
           batch.reduce((n, e) => n + e.data.length, 0),
         );
         await new Promise((res) => setTimeout(res, 5));
+        written += batch.reduce((n, e) => n + e.data.length, 0);
         inFlight--;
       },
     },
-    { firstSeq: 1, limitBytes: 1 << 30, secrets: [], highWaterBytes: 64 * 1024, batchBytes: 1 << 30 },
+    { firstSeq: 1, limitBytes: 1 << 30, secrets: [], highWaterBytes: 64 * 1024, batchBytes: 16 * 1024 },
   );
   const chunk = Buffer.alloc(16 * 1024, 'x');
-  for (let i = 0; i < 200; i++) await r.write('stdout', chunk);
+  for (let i = 0; i < 200; i++) {
+    await r.write('stdout', chunk);
+    produced += chunk.length;
+    maxBacklog = Math.max(maxBacklog, produced - written);
+  }
   await r.close();
   assert.equal(inFlight, 0);
   assert.ok(maxPending <= 64 * 1024 + chunk.length, `a batch held ${maxPending} bytes`);
+  // Whatever the batch size, what is produced and not yet written stays near the high-water mark.
+  assert.ok(maxBacklog <= 64 * 1024 + 2 * chunk.length, `${maxBacklog} bytes waited to be written`);
 });
 
 test('a failing store surfaces its error to the producer', async () => {

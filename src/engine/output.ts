@@ -41,6 +41,8 @@ export class OutputRecorder {
   private seq: number;
   private pending: RecordedEvent[] = [];
   private pendingBytes = 0;
+  /** Bytes in batches handed to the sink and not yet written. */
+  private queuedBytes = 0;
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
   private failure: unknown = null;
@@ -130,7 +132,8 @@ export class OutputRecorder {
 
   private pressure(): Promise<void> | undefined {
     if (this.failure) return Promise.reject(this.failure);
-    if (this.pendingBytes <= (this.options.highWaterBytes ?? 1024 * 1024)) return undefined;
+    if (this.pendingBytes + this.queuedBytes <= (this.options.highWaterBytes ?? 1024 * 1024))
+      return undefined;
     return this.flush();
   }
 
@@ -141,14 +144,17 @@ export class OutputRecorder {
       this.timer = null;
     }
     const batch = this.pending;
+    const bytes = this.pendingBytes;
     this.pending = [];
     this.pendingBytes = 0;
+    this.queuedBytes += bytes;
     this.flushing = this.flushing.then(async () => {
-      if (batch.length === 0 || this.failure) return;
       try {
-        await this.sink.write(batch);
+        if (batch.length > 0 && !this.failure) await this.sink.write(batch);
       } catch (e) {
         this.failure = e;
+      } finally {
+        this.queuedBytes -= bytes;
       }
     });
     return this.flushing.then(() => {
