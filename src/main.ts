@@ -1,7 +1,6 @@
 /** The `orca` command: process commands (start, server, worker, migrate) and client commands. */
 import { Command, Option } from 'commander';
 import type { Logger } from 'pino';
-import { ensureAdmin, loadVault, migrate, openDatabase, startServer, startWorkerProcess } from './boot.ts';
 import { registerClientCommands } from './cli/index.ts';
 import { type Config, loadConfig } from './config/index.ts';
 import { VERSION } from './engine/worker.ts';
@@ -39,7 +38,12 @@ function printAdmin(config: Config, url: string, admin: { created: boolean; pass
   );
 }
 
+// Process code (database, server, worker) loads only for process commands: client commands
+// start faster, and keep their own Ctrl-C handling.
+const boot = () => import('./boot.ts');
+
 async function start(opts: { worker: boolean; server: boolean; concurrency?: number }): Promise<void> {
+  const { ensureAdmin, loadVault, migrate, openDatabase, startServer, startWorkerProcess } = await boot();
   const config = loadConfig();
   const log = createLogger(config.logLevel);
   const stops: Stop[] = [];
@@ -101,6 +105,7 @@ program
   .command('migrate')
   .description('apply database migrations and exit')
   .action(async () => {
+    const { migrate, openDatabase } = await boot();
     const config = loadConfig();
     const log = createLogger(config.logLevel);
     const database = await openDatabase(config, log);

@@ -1,6 +1,6 @@
 /** A real PostgreSQL server run from npm-shipped binaries, with its data under ORCA_HOME. */
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join, relative } from 'node:path';
@@ -56,9 +56,28 @@ async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * As root, PostgreSQL runs as the `postgres` system user, which must be able to reach the data
+ * directory: open up orca's own directory, and say plainly when a parent directory is closed.
+ */
+async function checkReachableByPostgres(dataDir: string): Promise<void> {
+  const home = dirname(dataDir);
+  await chmod(home, 0o755);
+  for (let dir = dirname(home); ; dir = dirname(dir)) {
+    if (((await stat(dir)).mode & 0o001) === 0) {
+      throw new Error(
+        `PostgreSQL cannot run as root, so orca runs it as the "postgres" user, which cannot enter ${dir}. ` +
+          'Set ORCA_HOME to a directory it can reach (e.g. /var/lib/orca), run orca as a normal user, or set DATABASE_URL.',
+      );
+    }
+    if (dir === dirname(dir)) return;
+  }
+}
+
 export async function startEmbeddedPg(options: EmbeddedOptions): Promise<EmbeddedPg> {
   await hydrateSymlinks();
   await mkdir(dirname(options.dataDir), { recursive: true });
+  if (process.getuid?.() === 0) await checkReachableByPostgres(options.dataDir);
   const portFile = join(dirname(options.dataDir), 'postgres.port');
   const port =
     options.port ||

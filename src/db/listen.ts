@@ -22,8 +22,11 @@ export async function listen(
   let retry: NodeJS.Timeout | null = null;
 
   const connect = async (first: boolean): Promise<void> => {
+    let c: pg.PoolClient | null = null;
+    let broken = false;
     try {
-      const c = await pool.connect();
+      c = await pool.connect();
+      const self = c;
       c.on('notification', (msg) => {
         if (msg.channel !== channel || !msg.payload) return;
         try {
@@ -33,18 +36,26 @@ export async function listen(
         }
       });
       c.on('error', () => {
-        c.release(true);
-        if (client === c) client = null;
+        // pg may report one failure more than once; release the client only once.
+        if (broken) return;
+        broken = true;
+        if (client === self) client = null;
+        self.release(true);
         schedule();
       });
       await c.query(`listen ${channel}`);
       if (closed) {
+        broken = true;
         c.release(true);
         return;
       }
       client = c;
       if (!first) onReconnect?.();
     } catch (error) {
+      if (c && !broken) {
+        broken = true;
+        c.release(true);
+      }
       if (first) throw error;
       schedule();
     }

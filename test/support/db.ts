@@ -3,7 +3,7 @@
  * machine's PostgreSQL), else on an embedded PostgreSQL started for this file.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -29,6 +29,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   let dir: string | null = null;
   if (!serverUrl) {
     dir = await mkdtemp(join(tmpdir(), 'orca-test-pg-'));
+    // As root the server runs as the `postgres` user, which must reach the directory.
+    await chmod(dir, 0o755);
     embedded = await startEmbeddedPg({ dataDir: join(dir, 'data'), port: 0, database: 'postgres' });
     serverUrl = embedded.connectionString;
   }

@@ -1,0 +1,85 @@
+/** `orca credentials list|add`; secrets come from stdin or a file, never from argv. */
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import type { Credential } from '../http/schemas.ts';
+import { action, apiClient, type ConnectionFlags, printJson, subcommand, withConnection } from './common.ts';
+import { CliError, type CliIo, ExitCode, usageError } from './io.ts';
+import { formatTime, table } from './output.ts';
+import { readSecret } from './prompt.ts';
+
+interface AddFlags extends ConnectionFlags {
+  readonly passwordStdin?: boolean;
+  readonly keyFile?: string;
+  readonly passphraseStdin?: boolean;
+}
+
+export function credentialsTable(list: readonly Credential[]): string {
+  return table(
+    ['NAME', 'KIND', 'FINGERPRINT', 'HOSTS', 'CREATED'],
+    list.map((c) => [c.name, c.kind, c.fingerprint ?? '-', String(c.hostCount), formatTime(c.createdAt)]),
+  );
+}
+
+/** Which secret `credentials add` reads, or why the flags do not make sense. */
+export function secretSource(flags: AddFlags): 'password' | 'ssh-key' {
+  if (flags.passwordStdin && flags.keyFile)
+    throw usageError('give either --password-stdin or --key-file, not both');
+  if (flags.passphraseStdin && !flags.keyFile) throw usageError('--passphrase-stdin goes with --key-file');
+  if (flags.passwordStdin) return 'password';
+  if (flags.keyFile) return 'ssh-key';
+  throw usageError('give --password-stdin (password on standard input) or --key-file PATH (SSH private key)');
+}
+
+export function registerCredentials(program: Command, io: CliIo): void {
+  const credentials = subcommand(program, 'credentials', io).description(
+    'secrets hosts log in with: list, add',
+  );
+
+  withConnection(
+    subcommand(credentials, 'list', io)
+      .description('every credential (never its secret)')
+      .option('--json', 'print JSON'),
+  ).action(
+    action(io, async (flags: ConnectionFlags & { json?: boolean }) => {
+      const list = await (await apiClient(io, flags)).get<Credential[]>('/credentials');
+      if (flags.json) printJson(io, list);
+      else if (list.length === 0) io.stdout('no credentials; add one with `orca credentials add`\n');
+      else io.stdout(credentialsTable(list));
+      return ExitCode.ok;
+    }),
+  );
+
+  withConnection(
+    subcommand(credentials, 'add', io)
+      .description('store a password or an SSH private key (encrypted on the server)')
+      .usage('<name> (--password-stdin | --key-file <path> [--passphrase-stdin]) [options]')
+      .argument('<name>', 'a name for the credential')
+      .option('--password-stdin', 'read the password from standard input (prompted on a terminal)')
+      .option('--key-file <path>', 'an SSH private key file (PEM or OpenSSH format)')
+      .option('--passphrase-stdin', "read the key's passphrase from standard input"),
+  ).action(
+    action(io, async (name: string, flags: AddFlags) => {
+      const kind = secretSource(flags);
+      let body: Record<string, string>;
+      if (kind === 'password') {
+        body = { name, kind, password: await readSecret(io, 'password: ', 'password') };
+      } else {
+        const path = flags.keyFile as string;
+        const privateKey = await readFile(path, 'utf8').catch((e: NodeJS.ErrnoException) => {
+          throw new CliError(
+            `cannot read ${path}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`,
+            ExitCode.usage,
+          );
+        });
+        body = { name, kind, privateKey };
+        if (flags.passphraseStdin) body.passphrase = await readSecret(io, 'passphrase: ', 'passphrase');
+      }
+      const client = await apiClient(io, flags);
+      const created = await client.post<Credential>('/credentials', body);
+      io.stdout(
+        `added credential ${created.name} (${created.kind}${created.fingerprint ? ` ${created.fingerprint}` : ''})\n`,
+      );
+      return ExitCode.ok;
+    }),
+  );
+}

@@ -1,0 +1,21 @@
+/** The client side of `orca`: commands that talk to a server's HTTP API with a token. */
+import type { Command } from 'commander';
+import { registerAuth } from './auth.ts';
+import { registerCredentials } from './credentials.ts';
+import { registerExec } from './exec.ts';
+import { registerHosts } from './hosts.ts';
+import { type CliIo, processIo } from './io.ts';
+import { registerLogs } from './logs.ts';
+import { registerRuns } from './runs.ts';
+
+export type { CliIo } from './io.ts';
+
+/** Adds login, logout, exec, logs, runs, hosts and credentials to the `orca` program. */
+export function registerClientCommands(program: Command, io: CliIo = processIo()): void {
+  registerAuth(program, io);
+  registerExec(program, io);
+  registerLogs(program, io);
+  registerRuns(program, io);
+  registerHosts(program, io);
+  registerCredentials(program, io);
+}
