@@ -5,6 +5,12 @@
  * reconnects subscribes with the last sequence it saw per execution and receives exactly the
  * events after it: no gap, no duplicate. Run state (statuses, exit codes) arrives as whole
  * snapshots, so a reconnecting client needs no history of them.
+ *
+ * Order: after a status change the server sends the events it has read, then the snapshot; an
+ * event stored between those two reads arrives after the snapshot. A client that wants every
+ * byte of a finished run keeps listening briefly after a final snapshot, or reads
+ * `GET /runs/{id}/log` from its cursor. Events of kind `status` carry JSON:
+ * `{ status, exitCode?, failureKind?, message? }`.
  */
 import type { LogEvent, RunDetail } from './schemas.ts';
 
