@@ -1,3 +1,8 @@
+/** The reason given when a worker stops its own executions on shutdown (not a person's cancel). */
+export class ShutdownAbort extends Error {
+  override readonly name = 'ShutdownAbort';
+}
+
 /** The abort controllers of the executions this worker is running, so a cancel can reach them. */
 export class CancelRegistry {
   private readonly controllers = new Map<string, AbortController>();
@@ -13,12 +18,12 @@ export class CancelRegistry {
   }
 
   /** Aborts those of the given executions that run here; returns how many it reached. */
-  cancel(executionIds: readonly string[], reason = 'canceled by request'): number {
+  cancel(executionIds: readonly string[], reason: Error = new Error('canceled by request')): number {
     let n = 0;
     for (const id of executionIds) {
       const controller = this.controllers.get(id);
       if (controller && !controller.signal.aborted) {
-        controller.abort(new Error(reason));
+        controller.abort(reason);
         n++;
       }
     }
@@ -30,6 +35,6 @@ export class CancelRegistry {
   }
 
   abortAll(reason: string): void {
-    this.cancel([...this.controllers.keys()], reason);
+    this.cancel([...this.controllers.keys()], new ShutdownAbort(reason));
   }
 }

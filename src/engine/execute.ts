@@ -16,8 +16,9 @@ import {
 import { getConnectInfo, recordHostKey, setPendingHostKey } from '../db/hosts.ts';
 import { refreshRunStatus } from '../db/runs.ts';
 import { openSecret, secretValues } from '../security/credentials.ts';
+import { ShutdownAbort } from './cancel.ts';
 import type { EngineDeps } from './deps.ts';
-import { errorOutcome, exitOutcome } from './outcome.ts';
+import { errorOutcome, exitOutcome, failureOutcome } from './outcome.ts';
 import { OutputRecorder } from './output.ts';
 
 interface Contact {
@@ -131,7 +132,16 @@ async function execute(deps: EngineDeps, ex: ClaimedExecution, signal: AbortSign
     );
     outcome = exitOutcome(ex.hostName, result);
   } catch (error) {
-    outcome = { ...errorOutcome(error, secrets), exitCode: null };
+    outcome =
+      signal.reason instanceof ShutdownAbort
+        ? {
+            ...failureOutcome(
+              FailureKind.lost,
+              `the worker shut down while this ran: ${signal.reason.message}`,
+            ),
+            exitCode: null,
+          }
+        : { ...errorOutcome(error, secrets), exitCode: null };
     if (!(error instanceof ConnectorError))
       deps.log.error({ executionId: ex.id, err: outcome.failureMessage }, 'execution failed unexpectedly');
   }
