@@ -19,7 +19,7 @@ function find(dir, out = []) {
 }
 
 const filters = process.argv.slice(2);
-const files = [...find(join(root, 'src')), ...find(join(root, 'test'))]
+const files = [...find(join(root, 'src')), ...find(join(root, 'web', 'src')), ...find(join(root, 'test'))]
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
   .sort();
 if (files.length === 0) {

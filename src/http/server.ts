@@ -125,10 +125,18 @@ export async function buildServer(deps: HttpDeps): Promise<App> {
 async function serveUi(app: App, webDir: string): Promise<void> {
   const index = join(webDir, 'index.html');
   if (existsSync(index)) {
-    await app.register(fastifyStatic, { root: webDir, wildcard: false, index: false });
+    await app.register(fastifyStatic, { root: webDir, wildcard: true, index: false });
   }
   app.setNotFoundHandler((request, reply) => {
-    if (request.method !== 'GET' || request.url.startsWith('/api/')) {
+    const path = request.url.split('?')[0] ?? '';
+    // Files (assets, favicon…) that do not exist are 404s, not the app: a stale page must not
+    // receive index.html where it asked for a script.
+    if (
+      request.method !== 'GET' ||
+      path.startsWith('/api/') ||
+      path.startsWith('/assets/') ||
+      /\.[a-z0-9]+$/i.test(path)
+    ) {
       return reply
         .status(404)
         .send(errorBody('not-found', `no route ${request.method} ${request.url.split('?')[0]}`));

@@ -1,0 +1,36 @@
+import { Route, Routes } from 'react-router';
+import { RequireAuth } from './auth/session.tsx';
+import { Layout } from './components/Layout.tsx';
+import { CredentialsPage } from './routes/Credentials.tsx';
+import { DashboardPage } from './routes/Dashboard.tsx';
+import { HostsPage } from './routes/Hosts.tsx';
+import { LoginPage } from './routes/Login.tsx';
+import { NotFoundPage } from './routes/NotFound.tsx';
+import { RunCommandPage } from './routes/RunCommand.tsx';
+import { RunDetailPage } from './routes/RunDetail.tsx';
+import { RunsPage } from './routes/Runs.tsx';
+import { TokensPage } from './routes/Tokens.tsx';
+
+export function App() {
+  return (
+    <Routes>
+      <Route path="/login" element={<LoginPage />} />
+      <Route
+        element={
+          <RequireAuth>
+            <Layout />
+          </RequireAuth>
+        }
+      >
+        <Route index element={<DashboardPage />} />
+        <Route path="run" element={<RunCommandPage />} />
+        <Route path="runs" element={<RunsPage />} />
+        <Route path="runs/:id" element={<RunDetailPage />} />
+        <Route path="hosts" element={<HostsPage />} />
+        <Route path="credentials" element={<CredentialsPage />} />
+        <Route path="tokens" element={<TokensPage />} />
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+    </Routes>
+  );
+}

@@ -1,0 +1,220 @@
+/**
+ * The API's JSON shapes as the UI sees them. They mirror src/http/schemas.ts and
+ * src/http/stream-protocol.ts; contract.check.ts makes the compiler compare the two.
+ */
+
+export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'canceled'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+export type ExecutionStatus = RunStatus | 'lost';
+
+/** Why a contact with a host failed (src/connectors/connector.ts FailureKind). */
+export type FailureKind =
+  | 'unreachable'
+  | 'auth'
+  | 'host-key'
+  | 'timeout'
+  | 'nonzero-exit'
+  | 'canceled'
+  | 'protocol'
+  | 'lost';
+
+export type Role = 'admin' | 'operator' | 'viewer';
+
+export interface ErrorDetail {
+  readonly path: string;
+  readonly message: string;
+}
+
+export interface ErrorBody {
+  readonly error: { readonly code: string; readonly message: string; readonly details: ErrorDetail[] };
+}
+
+export interface User {
+  readonly id: string;
+  readonly username: string;
+  readonly role: Role;
+  readonly createdAt: string;
+}
+
+export interface Me {
+  readonly user: User;
+  /** Sent back in `X-CSRF-Token` on every state-changing request; null for API-token callers. */
+  readonly csrfToken: string | null;
+}
+
+export interface Token {
+  readonly id: string;
+  readonly name: string;
+  readonly prefix: string;
+  readonly createdAt: string;
+  readonly expiresAt: string | null;
+  readonly lastUsedAt: string | null;
+}
+
+export interface CreateToken {
+  readonly name: string;
+  readonly expiresInDays?: number;
+}
+
+export interface CreatedToken {
+  readonly token: Token;
+  /** The bearer secret; the server shows it exactly once. */
+  readonly secret: string;
+}
+
+export type CredentialKind = 'password' | 'ssh-key';
+
+export interface Credential {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: CredentialKind;
+  readonly fingerprint: string | null;
+  readonly hostCount: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export type CreateCredential =
+  | { readonly name: string; readonly kind: 'password'; readonly password: string }
+  | {
+      readonly name: string;
+      readonly kind: 'ssh-key';
+      readonly privateKey: string;
+      readonly passphrase?: string;
+    };
+
+export interface UpdateCredential {
+  readonly name?: string;
+  readonly password?: string;
+  readonly privateKey?: string;
+  readonly passphrase?: string;
+}
+
+export interface HostKey {
+  readonly algorithm: string;
+  readonly fingerprint: string;
+}
+
+export interface HostCheck {
+  readonly ok: boolean;
+  readonly failureKind: FailureKind | null;
+  readonly message: string;
+  readonly latencyMs: number | null;
+  readonly checkedAt: string;
+}
+
+export interface Host {
+  readonly id: string;
+  readonly name: string;
+  readonly address: string;
+  readonly port: number;
+  readonly os: 'linux' | 'windows';
+  readonly username: string;
+  readonly credentialId: string | null;
+  readonly credentialName: string | null;
+  readonly hostKey: HostKey | null;
+  /** A key the host presented that differs from the recorded one, waiting to be accepted. */
+  readonly pendingHostKey: HostKey | null;
+  readonly lastCheck: HostCheck | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface CreateHost {
+  readonly name: string;
+  readonly address: string;
+  readonly port?: number;
+  readonly username: string;
+  readonly credentialId: string;
+}
+
+export type UpdateHost = Partial<CreateHost>;
+
+export interface Execution {
+  readonly id: string;
+  readonly hostId: string | null;
+  readonly hostName: string;
+  readonly status: ExecutionStatus;
+  readonly failureKind: FailureKind | null;
+  readonly failureMessage: string | null;
+  readonly exitCode: number | null;
+  readonly outputBytes: number;
+  readonly truncatedBytes: number;
+  readonly createdAt: string;
+  readonly startedAt: string | null;
+  readonly finishedAt: string | null;
+}
+
+export interface RunCounts {
+  readonly total: number;
+  readonly queued: number;
+  readonly running: number;
+  readonly succeeded: number;
+  readonly failed: number;
+  readonly canceled: number;
+  readonly lost: number;
+}
+
+export interface Run {
+  readonly id: string;
+  readonly kind: 'adhoc';
+  readonly command: string;
+  readonly status: RunStatus;
+  readonly timeoutMs: number;
+  /** User name of whoever started the run. */
+  readonly createdBy: string | null;
+  readonly createdAt: string;
+  readonly startedAt: string | null;
+  readonly finishedAt: string | null;
+  readonly counts: RunCounts;
+}
+
+export interface RunDetail extends Run {
+  readonly executions: Execution[];
+}
+
+export interface CreateRun {
+  readonly command: string;
+  /** Host names or ids. */
+  readonly targets: { readonly hosts: string[] };
+  readonly timeoutSeconds?: number;
+}
+
+export interface RunListQuery {
+  readonly limit?: number;
+  /** Only runs created before this timestamp (the last row's createdAt, for paging). */
+  readonly before?: string;
+  readonly status?: RunStatus;
+}
+
+export type LogEventKind = 'stdout' | 'stderr' | 'status' | 'system';
+
+export interface LogEvent {
+  readonly executionId: string;
+  /** Per execution, starting at 1 and growing by 1. */
+  readonly seq: number;
+  readonly kind: LogEventKind;
+  readonly data: string;
+  readonly at: string;
+}
+
+export interface LogPage {
+  readonly events: LogEvent[];
+  readonly more: boolean;
+}
+
+export interface Health {
+  readonly status: 'ok';
+  readonly database: boolean;
+  readonly version: string;
+}
+
+/** Messages of the live stream at /api/v1/stream. */
+export type StreamClientMessage =
+  | { readonly type: 'subscribe'; readonly runId: string; readonly after?: Readonly<Record<string, number>> }
+  | { readonly type: 'unsubscribe'; readonly runId: string };
+
+export type StreamServerMessage =
+  | { readonly type: 'run'; readonly run: RunDetail }
+  | { readonly type: 'event'; readonly runId: string; readonly event: LogEvent }
+  | { readonly type: 'error'; readonly message: string };

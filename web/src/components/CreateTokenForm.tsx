@@ -1,0 +1,61 @@
+import { Button, Group, NumberInput, Paper, TextInput } from '@mantine/core';
+import { type FormEvent, useState } from 'react';
+import { ApiError } from '../api/http.ts';
+import type { CreatedToken } from '../api/types.ts';
+import { useApi } from '../auth/session.tsx';
+import { FormError } from './FormError.tsx';
+
+export function CreateTokenForm({ onCreated }: { onCreated: (created: CreatedToken) => void }) {
+  const api = useApi();
+  const [name, setName] = useState('');
+  const [days, setDays] = useState<number | string>(90);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const fieldErrors = error instanceof ApiError ? error.fieldErrors() : {};
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const expiresInDays = typeof days === 'number' ? days : undefined;
+      onCreated(await api.createToken({ name: name.trim(), ...(expiresInDays && { expiresInDays }) }));
+      setName('');
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Paper withBorder p="md" mb="lg" component="form" onSubmit={submit} aria-label="Create token">
+      <FormError error={error} fields={['name', 'expiresInDays']} title="Not created" />
+      <Group align="flex-end" gap="sm">
+        <TextInput
+          label="Name"
+          description="What it is for, e.g. ci-deploy"
+          required
+          style={{ flex: '1 1 220px' }}
+          value={name}
+          error={fieldErrors.name}
+          onChange={(e) => setName(e.currentTarget.value)}
+        />
+        <NumberInput
+          label="Expires in (days)"
+          description="Empty: never expires"
+          min={1}
+          max={3650}
+          allowDecimal={false}
+          style={{ flex: '0 1 180px' }}
+          value={days}
+          error={fieldErrors.expiresInDays}
+          onChange={setDays}
+        />
+        <Button type="submit" loading={busy}>
+          Create token
+        </Button>
+      </Group>
+    </Paper>
+  );
+}

@@ -1,0 +1,39 @@
+/** Hosts as a list of cards, for narrow screens. */
+import { Group, Paper, Stack, Text } from '@mantine/core';
+import type { Host } from '../api/types.ts';
+import { type HostActionHandlers, HostActions, HostAddress, HostKeyText, LastCheck } from './HostParts.tsx';
+
+export function HostCards({
+  hosts,
+  handlers,
+}: {
+  hosts: readonly Host[];
+  handlers: HostActionHandlers | null;
+}) {
+  return (
+    <Stack gap="sm" data-testid="hosts-cards">
+      {hosts.map((h) => (
+        <Paper key={h.id} withBorder p="sm" data-testid={`host-row-${h.name}`}>
+          <Stack gap={6}>
+            <Group justify="space-between" wrap="nowrap">
+              <Text fw={600}>{h.name}</Text>
+              <LastCheck check={h.lastCheck} />
+            </Group>
+            <div style={{ overflowX: 'auto' }}>
+              <HostAddress host={h} />
+            </div>
+            <Group gap="xs" justify="space-between" align="flex-start">
+              <Text size="sm" c="dimmed">
+                {h.credentialName ?? 'no credential'}
+              </Text>
+              <div>
+                <HostKeyText host={h} onReviewKey={handlers?.onReviewKey} />
+              </div>
+            </Group>
+            {handlers && <HostActions host={h} handlers={handlers} />}
+          </Stack>
+        </Paper>
+      ))}
+    </Stack>
+  );
+}

@@ -1,0 +1,165 @@
+import { Button, Loader, Stack, Text } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
+import { useCallback, useState } from 'react';
+import type { Host } from '../api/types.ts';
+import { useApi, useSession } from '../auth/session.tsx';
+import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
+import { Empty } from '../components/EmptyState.tsx';
+import { ErrorAlert } from '../components/ErrorAlert.tsx';
+import { HostCards } from '../components/HostCards.tsx';
+import { type CheckResult, HostCheckAlert } from '../components/HostCheckAlert.tsx';
+import { HostFormModal } from '../components/HostFormModal.tsx';
+import { HostKeyModal } from '../components/HostKeyModal.tsx';
+import type { HostActionHandlers } from '../components/HostParts.tsx';
+import { HostsTable } from '../components/HostsTable.tsx';
+import { PageHeader } from '../components/PageHeader.tsx';
+import { useResource } from '../hooks/useResource.ts';
+
+export function HostsPage() {
+  const api = useApi();
+  const canEdit = useSession().can('operator');
+  const hosts = useResource(useCallback(() => api.listHosts(), [api]));
+  const credentials = useResource(useCallback(() => api.listCredentials(), [api]));
+  const [form, setForm] = useState<{ host: Host | null } | null>(null);
+  const [deleting, setDeleting] = useState<Host | null>(null);
+  const [keyHost, setKeyHost] = useState<Host | null>(null);
+  const [testing, setTesting] = useState<ReadonlySet<string>>(new Set());
+  const [results, setResults] = useState<ReadonlyMap<string, CheckResult>>(new Map());
+
+  const list = hosts.data ?? [];
+  const openForm = (host: Host | null) => {
+    // A credential may have been added since this page loaded.
+    void credentials.reload();
+    setForm({ host });
+  };
+  const replace = (saved: Host) =>
+    hosts.mutate((all) => {
+      const rest = (all ?? []).filter((h) => h.id !== saved.id);
+      return [...rest, saved].sort((a, b) => a.name.localeCompare(b.name));
+    });
+  const setResult = (id: string, result: CheckResult | null) =>
+    setResults((m) => {
+      const next = new Map(m);
+      if (result) next.set(id, result);
+      else next.delete(id);
+      return next;
+    });
+
+  const test = async (host: Host) => {
+    setTesting((s) => new Set(s).add(host.id));
+    setResult(host.id, null);
+    try {
+      setResult(host.id, { check: await api.testHost(host.id) });
+    } catch (error) {
+      setResult(host.id, { error });
+    } finally {
+      setTesting((s) => {
+        const next = new Set(s);
+        next.delete(host.id);
+        return next;
+      });
+      // The check may have recorded a first key or a pending new one.
+      void hosts.reload();
+    }
+  };
+
+  const handlers: HostActionHandlers | null = canEdit
+    ? {
+        testing,
+        onTest: (h) => void test(h),
+        onReviewKey: setKeyHost,
+        onEdit: openForm,
+        onDelete: setDeleting,
+      }
+    : null;
+
+  return (
+    <>
+      <PageHeader
+        title="Hosts"
+        description="Machines orca can run commands on, over SSH."
+        actions={
+          canEdit && (
+            <Button onClick={() => openForm(null)} data-testid="add-host">
+              Add host
+            </Button>
+          )
+        }
+      />
+      <ErrorAlert error={hosts.error} title="Could not load hosts" />
+      {results.size > 0 && (
+        <Stack gap="xs" mb="md" aria-live="polite">
+          {[...results].map(([id, result]) => {
+            const host = list.find((h) => h.id === id);
+            if (!host) return null;
+            const keyWaiting =
+              'check' in result && result.check.failureKind === 'host-key' && host.pendingHostKey;
+            return (
+              <HostCheckAlert
+                key={id}
+                hostName={host.name}
+                result={result}
+                onClose={() => setResult(id, null)}
+                onReviewKey={keyWaiting && canEdit ? () => setKeyHost(host) : undefined}
+              />
+            );
+          })}
+        </Stack>
+      )}
+      {hosts.loading ? (
+        <Loader />
+      ) : list.length === 0 && !hosts.error ? (
+        <Empty
+          title="No hosts yet"
+          action={canEdit && <Button onClick={() => openForm(null)}>Add your first host</Button>}
+        >
+          Register a machine with its address, the account to log in as and a credential. Its host key is
+          recorded on first contact.
+        </Empty>
+      ) : (
+        <HostList hosts={list} handlers={handlers} />
+      )}
+
+      <HostFormModal
+        opened={form !== null}
+        host={form?.host ?? null}
+        credentials={credentials.data ?? []}
+        onClose={() => setForm(null)}
+        onSaved={replace}
+      />
+      <HostKeyModal
+        host={keyHost}
+        onClose={() => setKeyHost(null)}
+        onAccepted={(h) => {
+          replace(h);
+          setResult(h.id, null);
+        }}
+      />
+      <ConfirmDialog
+        opened={deleting !== null}
+        title={`Delete ${deleting?.name ?? 'host'}?`}
+        confirmLabel="Delete host"
+        onClose={() => setDeleting(null)}
+        onConfirm={async () => {
+          if (!deleting) return;
+          await api.deleteHost(deleting.id);
+          hosts.mutate((all) => all?.filter((h) => h.id !== deleting.id));
+        }}
+      >
+        <Text size="sm">
+          Orca forgets the host and its recorded host key. Past runs on it stay in the history.
+        </Text>
+      </ConfirmDialog>
+    </>
+  );
+}
+
+/** A table on wide screens, cards on phones (only one is rendered, so test hooks stay unique). */
+function HostList({ hosts, handlers }: { hosts: readonly Host[]; handlers: HostActionHandlers | null }) {
+  const narrow = useMediaQuery('(max-width: 48em)');
+  return narrow ? (
+    <HostCards hosts={hosts} handlers={handlers} />
+  ) : (
+    <HostsTable hosts={hosts} handlers={handlers} />
+  );
+}
