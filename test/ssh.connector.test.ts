@@ -181,7 +181,8 @@ test('a TCP server that never speaks SSH times out within the connect limit', as
     const started = performance.now();
     const error = await rejection(open(target({ port: silent.port }), password(), 800), 'timeout');
     const elapsed = performance.now() - started;
-    assert.ok(elapsed >= 750 && elapsed < 1500, `took ${elapsed} ms`);
+    // Generous upper bound: a loaded machine is slow, but never waits for the default limits.
+    assert.ok(elapsed >= 750 && elapsed < 5000, `took ${elapsed} ms`);
     assert.match(
       error.message,
       new RegExp(`127\\.0\\.0\\.1:${silent.port} timed out after 800ms.*no SSH handshake`),
@@ -211,7 +212,7 @@ test('aborting while connecting cancels promptly', async () => {
     setTimeout(() => controller.abort(), 100);
     const started = performance.now();
     await rejection(open(target({ port: silent.port }), password(), 10_000, controller.signal), 'canceled');
-    assert.ok(performance.now() - started < 2000);
+    assert.ok(performance.now() - started < 8000, 'the abort did not cut the 10 s connect limit short');
     await rejection(open(target(), password(), 5000, AbortSignal.abort()), 'canceled');
   } finally {
     await silent.stop();
@@ -331,7 +332,7 @@ for (const [server, which] of [
         await waitFor('the remote sleep runs', async () => (await pgrep(job.pattern)).length === 1);
         const error = await rejection(result, 'timeout');
         assert.equal(error.message, 'command exceeded its 1.5s timeout on web-1; it was killed');
-        assert.ok(performance.now() - started < 4000);
+        assert.ok(performance.now() - started < 20_000, 'the command was not stopped at its timeout');
         await waitFor('the remote sleep is gone', async () => (await pgrep(job.pattern)).length === 0, 2000);
         await delay(300);
         assert.ok(!existsSync(job.file), 'the shell went on after sleep: it was not killed');
@@ -353,7 +354,7 @@ for (const [server, which] of [
         controller.abort();
         const error = await rejection(result, 'canceled');
         assert.equal(error.message, 'the command on web-1 was canceled; it was killed');
-        assert.ok(performance.now() - started < 2000);
+        assert.ok(performance.now() - started < 20_000, 'the abort did not stop the command');
         await waitFor('the remote sleep is gone', async () => (await pgrep(job.pattern)).length === 0, 2000);
         await delay(300);
         assert.ok(!existsSync(job.file));
@@ -415,20 +416,30 @@ test('12 MB of output streams through a slow consumer with bounded memory (back-
     const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
     const info = `buffers grew ${mb(peakExternal)}, rss ${mb(peakRss)}, for ${mb(expected)} of output`;
     t.diagnostic(info);
-    assert.ok(peakExternal < expected / 3, info);
-    assert.ok(peakRss < expected / 3, info);
+    // Without back-pressure buffers grow past the whole output (about 23 MB here); with it they
+    // stay at a few MB. The bounds leave room for the garbage collector's timing.
+    assert.ok(peakExternal < expected / 2, info);
+    assert.ok(peakRss < expected, info);
   });
 });
 
 test('one session runs commands one after another and many at once', async () => {
   await withSession(async (s) => {
     for (let i = 0; i < 3; i++) assert.equal((await runText(s, `echo ${i}`)).stdout, `${i}\n`);
-    const started = performance.now();
+    // A barrier: each command waits until all six have started, so they only finish if they
+    // really run at the same time on the one connection.
+    const dir = `/tmp/orca-barrier-${process.pid}-${Date.now()}`;
+    await runText(s, `mkdir -p ${dir}`);
     const all = await Promise.all(
-      Array.from({ length: 6 }, (_, i) => runText(s, `sleep 1; echo ${i}; echo e${i} >&2; exit ${i}`)),
+      Array.from({ length: 6 }, (_, i) =>
+        runText(
+          s,
+          `touch ${dir}/${i}; n=0; while [ "$(ls ${dir} | wc -l)" -lt 6 ] && [ $n -lt 200 ]; do sleep 0.05; n=$((n+1)); done; ` +
+            `[ "$(ls ${dir} | wc -l)" -ge 6 ] || exit 99; echo ${i}; echo e${i} >&2; exit ${i}`,
+        ),
+      ),
     );
-    // Sequentially this would take 6 s.
-    assert.ok(performance.now() - started < 4000);
+    await runText(s, `rm -rf ${dir}`);
     all.forEach((r, i) => {
       assert.deepEqual(r, { exitCode: i, signal: null, stdout: `${i}\n`, stderr: `e${i}\n` });
     });
