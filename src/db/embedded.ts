@@ -98,8 +98,16 @@ export async function startEmbeddedPg(options: EmbeddedOptions): Promise<Embedde
     onLog: (m) => log(String(m)),
     onError: (m) => log(String(m)),
   });
-  if (fresh) await pg.initialise();
-  await pg.start();
+  try {
+    if (fresh) await pg.initialise();
+    await pg.start();
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error ?? 'no reason given');
+    throw new Error(
+      `the embedded PostgreSQL in ${options.dataDir} did not start (${why}); ` +
+        'is another orca using the same ORCA_HOME? Its log lines are shown with ORCA_LOG_LEVEL=debug',
+    );
+  }
   await writeFile(portFile, `${port}\n`);
   if (fresh) await pg.createDatabase(options.database).catch(() => {});
   return {

@@ -125,7 +125,7 @@ export async function buildServer(deps: HttpDeps): Promise<App> {
 async function serveUi(app: App, webDir: string): Promise<void> {
   const index = join(webDir, 'index.html');
   if (existsSync(index)) {
-    await app.register(fastifyStatic, { root: webDir, wildcard: true, index: false });
+    await app.register(fastifyStatic, { root: webDir, wildcard: true, index: 'index.html' });
   }
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '';
