@@ -67,7 +67,9 @@ test('log in, add a credential and a host, test it, run whoami and see the remot
   const { page } = browser;
 
   await step('login', async () => {
-    await page.goto('/login');
+    // A newcomer opens the root of the site and is sent to the login page.
+    await page.goto('/');
+    await page.waitForURL(/\/login/);
     await page.getByLabel('Username').fill(ADMIN_USER);
     await page.getByLabel('Password').fill(ADMIN_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
