@@ -1,11 +1,5 @@
 /** One execution: claim it, contact the host, stream the output, record the outcome. */
-import {
-  ConnectorError,
-  type ConnectTarget,
-  FailureKind,
-  type Secret,
-  type Session,
-} from '../connectors/connector.ts';
+import { ConnectorError, FailureKind, type Session } from '../connectors/connector.ts';
 import { appendEvents, Channel, notify } from '../db/events.ts';
 import {
   type ClaimedExecution,
@@ -13,92 +7,22 @@ import {
   type ExecutionOutcome,
   finishExecution,
 } from '../db/executions.ts';
-import { getConnectInfo, recordHostKey, setPendingHostKey } from '../db/hosts.ts';
 import { refreshRunStatus } from '../db/runs.ts';
-import { openSecret, secretValues } from '../security/credentials.ts';
+import { secretValues } from '../security/credentials.ts';
 import { ShutdownAbort } from './cancel.ts';
+import { type Contact, loadContact, openSession } from './contact.ts';
 import type { EngineDeps } from './deps.ts';
 import { errorOutcome, exitOutcome, failureOutcome } from './outcome.ts';
 import { OutputRecorder } from './output.ts';
 
-interface Contact {
-  readonly target: ConnectTarget;
-  readonly secret: Secret;
-  /** Changes whenever anything that makes a session reusable changes. */
-  readonly poolKey: string;
-}
-
-async function loadContact(deps: EngineDeps, hostId: string | null, hostName: string): Promise<Contact> {
-  const info = hostId ? await getConnectInfo(deps.db, hostId) : undefined;
-  if (!info)
-    throw new ConnectorError(FailureKind.protocol, `host ${hostName} was deleted before it could run`);
-  if (!info.credential_id || !info.secret || !info.key_id || !info.credential_kind) {
-    throw new ConnectorError(
-      FailureKind.auth,
-      `host ${hostName} has no credential; assign one in Hosts → ${hostName}`,
-    );
-  }
-  const secret = openSecret(deps.vault, info.credential_id, info.credential_kind, {
-    keyId: info.key_id,
-    data: info.secret,
-  });
-  const knownHostKey =
-    info.host_key_algorithm && info.host_key_fingerprint
-      ? { algorithm: info.host_key_algorithm, fingerprint: info.host_key_fingerprint }
-      : null;
-  return {
-    target: {
-      hostId: info.id,
-      name: info.name,
-      address: info.address,
-      port: info.port,
-      username: info.username,
-      knownHostKey,
-    },
-    secret,
-    poolKey: [
-      info.id,
-      info.address,
-      info.port,
-      info.username,
-      info.credential_id,
-      info.credential_updated_at?.getTime(),
-      info.host_key_fingerprint,
-    ].join('|'),
-  };
-}
-
-/** Opens (or reuses) a session and records the host key on first contact. */
+/** Runs `fn` on a pooled session to the host, opening one if none is free. */
 export async function withSession<T>(
   deps: EngineDeps,
   contact: Contact,
   signal: AbortSignal,
   fn: (session: Session) => Promise<T>,
 ): Promise<T> {
-  const open = async () => {
-    const session = await deps.ssh.open(contact.target, contact.secret, {
-      connectTimeoutMs: deps.connectTimeoutMs,
-      signal,
-    });
-    if (!contact.target.knownHostKey && session.hostKey) {
-      await recordHostKey(deps.db, contact.target.hostId, session.hostKey);
-    }
-    return session;
-  };
-  try {
-    return await deps.pool.use(contact.poolKey, open, fn);
-  } catch (error) {
-    if (error instanceof ConnectorError && error.kind === FailureKind.hostKey) {
-      const { presentedAlgorithm, presentedFingerprint } = error.details;
-      if (presentedAlgorithm && presentedFingerprint) {
-        await setPendingHostKey(deps.db, contact.target.hostId, {
-          algorithm: presentedAlgorithm,
-          fingerprint: presentedFingerprint,
-        });
-      }
-    }
-    throw error;
-  }
+  return deps.pool.use(contact.poolKey, () => openSession(deps, contact, signal), fn);
 }
 
 export async function runExecution(deps: EngineDeps, executionId: string): Promise<void> {
