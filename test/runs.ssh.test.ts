@@ -149,3 +149,16 @@ test('a separately started worker picks up executions', async () => {
   await app.startWorker(2);
   assert.equal((await waitForRun(app, run.id)).status, 'succeeded');
 });
+
+test("the host's password is masked in output, even when the command prints it", async () => {
+  const run = await startRun(app, `echo "pw=${sshdA.password}"; echo "${sshdA.password}" >&2`, ['web-1']);
+  const done = await waitForRun(app, run.id);
+  const e = done.executions[0]!;
+  assert.equal(await output(app, run.id, e.id), 'pw=***\n');
+  assert.equal(await output(app, run.id, e.id, 'stderr'), '***\n');
+  const { rows } = await app.database.handle.pool.query(
+    'select data from execution_events where execution_id = $1',
+    [e.id],
+  );
+  assert.ok(rows.every((r: { data: string }) => !r.data.includes(sshdA.password)));
+});

@@ -34,6 +34,8 @@ export interface TestApp {
   /** Starts one more worker (e.g. to test a separately started worker); stopped with the app. */
   startWorker(concurrency?: number): Promise<{ id: string; stop(): Promise<void> }>;
   stopWorkers(): Promise<void>;
+  /** Stops the HTTP server and starts a new one on the same database (the url changes). */
+  restartServer(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -61,9 +63,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const log = pino({ level: process.env.ORCA_TEST_LOG ?? 'silent' });
   const vault = await loadVault(config);
   await ensureAdmin(database.handle, config);
-  const server = await startServer(database.handle, vault, config, log);
+  let server = await startServer(database.handle, vault, config, log);
   const workers: { id: string; stop(): Promise<void> }[] = [];
-  const url = server.url;
+  let url = server.url;
 
   const rawApi = async (
     path: string,
@@ -91,11 +93,15 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const { secret: token } = (await created.json()) as { secret: string };
 
   const app: TestApp = {
-    url,
+    get url() {
+      return url;
+    },
     config,
     database,
     vault,
-    server,
+    get server() {
+      return server;
+    },
     token,
     api: (path, init = {}) => rawApi(path, { ...init, token: init.token === undefined ? token : init.token }),
     async startWorker(concurrency = 8) {
@@ -106,6 +112,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
     async stopWorkers() {
       await Promise.all(workers.splice(0).map((w) => w.stop()));
+    },
+    async restartServer() {
+      await server.stop();
+      server = await startServer(database.handle, vault, config, log);
+      url = server.url;
     },
     async stop() {
       await app.stopWorkers();
