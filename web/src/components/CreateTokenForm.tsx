@@ -1,32 +1,19 @@
 import { Button, Group, NumberInput, Paper, TextInput } from '@mantine/core';
-import { type FormEvent, useState } from 'react';
-import { ApiError } from '../api/http.ts';
+import { useState } from 'react';
 import type { CreatedToken } from '../api/types.ts';
 import { useApi } from '../auth/session.tsx';
+import { useFormSubmit } from '../hooks/useFormSubmit.ts';
 import { FormError } from './FormError.tsx';
 
 export function CreateTokenForm({ onCreated }: { onCreated: (created: CreatedToken) => void }) {
   const api = useApi();
   const [name, setName] = useState('');
   const [days, setDays] = useState<number | string>(90);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const fieldErrors = error instanceof ApiError ? error.fieldErrors() : {};
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const expiresInDays = typeof days === 'number' ? days : undefined;
-      onCreated(await api.createToken({ name: name.trim(), ...(expiresInDays && { expiresInDays }) }));
-      setName('');
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, submit, fieldErrors } = useFormSubmit(async () => {
+    const expiresInDays = typeof days === 'number' ? days : undefined;
+    onCreated(await api.createToken({ name: name.trim(), ...(expiresInDays && { expiresInDays }) }));
+    setName('');
+  });
 
   return (
     <Paper withBorder p="md" mb="lg" component="form" onSubmit={submit} aria-label="Create token">

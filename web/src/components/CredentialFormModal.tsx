@@ -1,9 +1,10 @@
 /** Add a credential, or rename one / replace its secret. Secrets are write-only: never shown. */
 import { Button, FileButton, Group, Modal, NativeSelect, Stack, Textarea, TextInput } from '@mantine/core';
-import { type FormEvent, useEffect, useState } from 'react';
-import { ApiError } from '../api/http.ts';
+import { useEffect, useState } from 'react';
 import type { CreateCredential, Credential, CredentialKind, UpdateCredential } from '../api/types.ts';
 import { useApi } from '../auth/session.tsx';
+import { useFormSubmit } from '../hooks/useFormSubmit.ts';
+import { FormActions } from './FormActions.tsx';
 import { FormError } from './FormError.tsx';
 import { SecretInput } from './SecretInput.tsx';
 
@@ -27,9 +28,27 @@ export function CredentialFormModal({
   const [password, setPassword] = useState('');
   const [privateKey, setPrivateKey] = useState('');
   const [passphrase, setPassphrase] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
   const editing = credential !== null;
+
+  const { busy, error, setError, submit, fieldErrors } = useFormSubmit(async () => {
+    let saved: Credential;
+    if (credential) {
+      const patch: UpdateCredential = {
+        ...(name.trim() !== credential.name && { name: name.trim() }),
+        ...(kind === 'password' && password && { password }),
+        ...(kind === 'ssh-key' && privateKey.trim() && { privateKey, ...(passphrase && { passphrase }) }),
+      };
+      saved = Object.keys(patch).length ? await api.updateCredential(credential.id, patch) : credential;
+    } else {
+      const body: CreateCredential =
+        kind === 'password'
+          ? { name: name.trim(), kind, password }
+          : { name: name.trim(), kind, privateKey, ...(passphrase && { passphrase }) };
+      saved = await api.createCredential(body);
+    }
+    onSaved(saved);
+    onClose();
+  });
 
   useEffect(() => {
     if (!opened) return;
@@ -39,38 +58,7 @@ export function CredentialFormModal({
     setPrivateKey('');
     setPassphrase('');
     setError(null);
-  }, [opened, credential]);
-
-  const fieldErrors = error instanceof ApiError ? error.fieldErrors() : {};
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      let saved: Credential;
-      if (credential) {
-        const patch: UpdateCredential = {
-          ...(name.trim() !== credential.name && { name: name.trim() }),
-          ...(kind === 'password' && password && { password }),
-          ...(kind === 'ssh-key' && privateKey.trim() && { privateKey, ...(passphrase && { passphrase }) }),
-        };
-        saved = Object.keys(patch).length ? await api.updateCredential(credential.id, patch) : credential;
-      } else {
-        const body: CreateCredential =
-          kind === 'password'
-            ? { name: name.trim(), kind, password }
-            : { name: name.trim(), kind, privateKey, ...(passphrase && { passphrase }) };
-        saved = await api.createCredential(body);
-      }
-      onSaved(saved);
-      onClose();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+  }, [opened, credential, setError]);
 
   const keep = editing ? 'Leave empty to keep the current one' : undefined;
   return (
@@ -158,14 +146,7 @@ export function CredentialFormModal({
               />
             </>
           )}
-          <Group justify="flex-end" mt="xs">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={busy}>
-              Save
-            </Button>
-          </Group>
+          <FormActions busy={busy} onCancel={onClose} />
         </Stack>
       </form>
     </Modal>

@@ -1,20 +1,11 @@
 /** Add or edit a host. Edit sends only the fields that changed. */
-import {
-  Anchor,
-  Button,
-  Group,
-  Modal,
-  NativeSelect,
-  NumberInput,
-  Stack,
-  Text,
-  TextInput,
-} from '@mantine/core';
-import { type FormEvent, useEffect, useState } from 'react';
+import { Anchor, Group, Modal, NativeSelect, NumberInput, Stack, Text, TextInput } from '@mantine/core';
+import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
-import { ApiError } from '../api/http.ts';
 import type { CreateHost, Credential, Host } from '../api/types.ts';
 import { useApi } from '../auth/session.tsx';
+import { useFormSubmit } from '../hooks/useFormSubmit.ts';
+import { FormActions } from './FormActions.tsx';
 import { FormError } from './FormError.tsx';
 
 interface Values {
@@ -56,25 +47,12 @@ export function HostFormModal({
 }) {
   const api = useApi();
   const [values, setValues] = useState<Values>(empty);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-
-  useEffect(() => {
-    if (!opened) return;
-    setValues(valuesOf(host));
-    setError(null);
-  }, [opened, host]);
 
   const set =
     <K extends keyof Values>(key: K) =>
     (value: Values[K]) =>
       setValues((v) => ({ ...v, [key]: value }));
-  const fieldErrors = error instanceof ApiError ? error.fieldErrors() : {};
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
+  const { busy, error, setError, submit, fieldErrors } = useFormSubmit(async () => {
     const port = typeof values.port === 'number' ? values.port : Number.parseInt(values.port, 10) || 22;
     const body: CreateHost = {
       name: values.name.trim(),
@@ -83,25 +61,25 @@ export function HostFormModal({
       username: values.username.trim(),
       credentialId: values.credentialId,
     };
-    try {
-      let saved: Host;
-      if (host) {
-        const before = valuesOf(host);
-        const changed = Object.fromEntries(
-          Object.entries(body).filter(([k, v]) => v !== before[k as keyof Values]),
-        ) as Partial<CreateHost>;
-        saved = Object.keys(changed).length ? await api.updateHost(host.id, changed) : host;
-      } else {
-        saved = await api.createHost(body);
-      }
-      onSaved(saved);
-      onClose();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
+    let saved: Host;
+    if (host) {
+      const before = valuesOf(host);
+      const changed = Object.fromEntries(
+        Object.entries(body).filter(([k, v]) => v !== before[k as keyof Values]),
+      ) as Partial<CreateHost>;
+      saved = Object.keys(changed).length ? await api.updateHost(host.id, changed) : host;
+    } else {
+      saved = await api.createHost(body);
     }
-  };
+    onSaved(saved);
+    onClose();
+  });
+
+  useEffect(() => {
+    if (!opened) return;
+    setValues(valuesOf(host));
+    setError(null);
+  }, [opened, host, setError]);
 
   return (
     <Modal opened={opened} onClose={onClose} title={host ? `Edit ${host.name}` : 'Add host'} centered>
@@ -178,14 +156,7 @@ export function HostFormModal({
               .
             </Text>
           )}
-          <Group justify="flex-end" mt="xs">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={busy}>
-              Save
-            </Button>
-          </Group>
+          <FormActions busy={busy} onCancel={onClose} />
         </Stack>
       </form>
     </Modal>
