@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { fakeRun, startFakeApi } from '../../test/support/fake-api.ts';
 import type { LogEvent } from '../http/schemas.ts';
 import type { ClientMessage, ServerMessage } from '../http/stream-protocol.ts';
 import { ApiClient } from './client.ts';
-import { fakeRun, startFakeApi } from './fake-api.ts';
 import { CliError } from './io.ts';
 import { backoffDelay, Cursor, followRun } from './stream.ts';
 

@@ -5,7 +5,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
-import type { Execution, RunDetail } from '../http/schemas.ts';
+import type { Execution, RunDetail } from '../../src/http/schemas.ts';
 
 export interface FakeRequest {
   readonly method: string;
