@@ -3,7 +3,14 @@ import { test } from 'node:test';
 import { parseAuthenticate, withZeroMic } from './authenticate.ts';
 import { AvId, avFlags, encodeAvPairs, findAv, parseAvPairs } from './avpairs.ts';
 import { NtlmClient } from './client.ts';
-import { channelBindingsHash, computeMic, ntowfv2, ntProofStr, sessionBaseKey } from './crypto.ts';
+import {
+  channelBindingsHash,
+  computeMic,
+  gssChannelBindings,
+  ntowfv2,
+  ntProofStr,
+  sessionBaseKey,
+} from './crypto.ts';
 import { NtlmError } from './errors.ts';
 import { CLIENT_FLAGS, hasFlag, NtlmFlags } from './flags.ts';
 import { encodeChallenge, parseNegotiate } from './messages.ts';
@@ -84,7 +91,7 @@ test("against a modern server the client uses the server's time, Z(24) LM, MsvAv
   const client = specClient();
   const { message } = client.authenticate(challenge, {
     targetName: 'HTTP/win-1.lab.local',
-    channelBindings: Buffer.from('tls-server-end-point:xyz'),
+    channelBindings: gssChannelBindings(Buffer.from('tls-server-end-point:xyz')),
   });
   const a = parseAuthenticate(message);
   assert.deepEqual(a.lmResponse, Buffer.alloc(24));
@@ -93,7 +100,7 @@ test("against a modern server the client uses the server's time, Z(24) LM, MsvAv
   assert.equal(avFlags(v2.avPairs), 2);
   assert.deepEqual(
     findAv(v2.avPairs, AvId.ChannelBindings),
-    channelBindingsHash(Buffer.from('tls-server-end-point:xyz')),
+    channelBindingsHash(gssChannelBindings(Buffer.from('tls-server-end-point:xyz'))),
   );
   assert.equal(findAv(v2.avPairs, AvId.TargetName)?.toString('utf16le'), 'HTTP/win-1.lab.local');
   // Recompute the MIC the way a server does.

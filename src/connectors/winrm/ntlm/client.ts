@@ -44,8 +44,9 @@ export interface NtlmClientOptions {
 
 export interface AuthenticateOptions {
   /**
-   * The application data of the channel bindings (for HTTPS: 'tls-server-end-point:' + certificate
-   * hash); the client sends its MD5 in MsvAvChannelBindings. Omitted: 16 zero bytes, as Windows sends.
+   * The serialized gss_channel_bindings_struct (see gssChannelBindings; for HTTPS its application data is
+   * 'tls-server-end-point:' + certificate hash); the client sends its MD5 in MsvAvChannelBindings.
+   * Omitted: 16 zero bytes, as Windows sends over HTTP.
    */
   readonly channelBindings?: Buffer;
   /** The service principal name to announce in MsvAvTargetName, e.g. 'HTTP/web-1.corp.example'. */

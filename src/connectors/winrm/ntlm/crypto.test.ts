@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import { encodeAvPairs, parseAvPairs } from './avpairs.ts';
 import {
   channelBindingsHash,
   fileTime,
+  gssChannelBindings,
   lmv2Response,
   ntlmv2ClientBlob,
   ntowfv1,
@@ -87,7 +89,10 @@ test('FILETIME counts 100 ns ticks from 1601', () => {
 
 test('without channel bindings the hash is 16 zero bytes; with them it is MD5 of the GSS structure', () => {
   assert.deepEqual(channelBindingsHash(undefined), Buffer.alloc(16));
-  const cb = channelBindingsHash(Buffer.from('tls-server-end-point:abc'));
-  assert.equal(cb.length, 16);
-  assert.notDeepEqual(cb, Buffer.alloc(16));
+  const gss = gssChannelBindings(Buffer.from('tls-server-end-point:abc'));
+  assert.equal(
+    gss.toString('hex'),
+    `${'00'.repeat(16)}18000000${Buffer.from('tls-server-end-point:abc').toString('hex')}`,
+  );
+  assert.deepEqual(channelBindingsHash(gss), createHash('md5').update(gss).digest());
 });

@@ -109,13 +109,19 @@ export function fileTime(date: Date): Buffer {
 }
 
 /**
- * MsvAvChannelBindings value: MD5 of a gss_channel_bindings_struct whose addresses are empty and whose
- * application data is `applicationData` (for TLS: 'tls-server-end-point:' + certificate hash). Without
- * bindings the value is 16 zero bytes, which is what Windows clients send over plain HTTP.
+ * Serializes a gss_channel_bindings_struct (RFC 2744) with empty initiator/acceptor addresses, as used for
+ * TLS channel binding: `applicationData` is e.g. 'tls-server-end-point:' + certificate hash (RFC 5929).
  */
-export function channelBindingsHash(applicationData: Buffer | undefined): Buffer {
-  if (applicationData === undefined) return Buffer.alloc(16);
+export function gssChannelBindings(applicationData: Buffer): Buffer {
   const header = Buffer.alloc(20);
   header.writeUInt32LE(applicationData.length, 16);
-  return md5(header, applicationData);
+  return Buffer.concat([header, applicationData]);
+}
+
+/**
+ * MsvAvChannelBindings value: MD5 of the serialized gss_channel_bindings_struct. Without bindings it is
+ * 16 zero bytes, which is what Windows clients send over plain HTTP.
+ */
+export function channelBindingsHash(gssBindings: Buffer | undefined): Buffer {
+  return gssBindings === undefined ? Buffer.alloc(16) : md5(gssBindings);
 }

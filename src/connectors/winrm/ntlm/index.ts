@@ -5,7 +5,7 @@ export {
   type NtlmClientOptions,
   type NtlmCredentials,
 } from './client.ts';
-export { channelBindingsHash } from './crypto.ts';
+export { channelBindingsHash, gssChannelBindings } from './crypto.ts';
 export { NtlmError, type NtlmErrorCode } from './errors.ts';
 export { parseUserName } from './names.ts';
 export type { NtlmSecurity } from './security.ts';
