@@ -58,6 +58,8 @@ function renderDocument(doc: string): string {
 export class ClixmlStderrDecoder {
   private mode: 'detect' | 'plain' | 'clixml' = 'detect';
   private buffer = '';
+  /** Just after `</Objs>`: its line break belongs to the document, not to the text that follows. */
+  private afterDocument = false;
 
   /** Feeds a chunk of stderr text; returns whatever can be shown now. */
   push(chunk: string): string {
@@ -91,6 +93,11 @@ export class ClixmlStderrDecoder {
   private drain(final: boolean): string {
     let out = '';
     for (;;) {
+      if (this.afterDocument) {
+        if (this.buffer === '' || (this.buffer === '\r' && !final)) break;
+        this.buffer = this.buffer.replace(/^\r?\n/, '');
+        this.afterDocument = false;
+      }
       if (this.buffer.startsWith(HEADER)) {
         const rest = this.buffer.slice(HEADER.length);
         // Wait for the header's line break, which may arrive in the next chunk.
@@ -105,6 +112,7 @@ export class ClixmlStderrDecoder {
           break;
         }
         out += renderDocument(this.take(end + OBJS_END.length));
+        this.afterDocument = true;
         continue;
       }
       // Text between documents passes on; whitespace-only separators are dropped. Without a marker in

@@ -63,7 +63,7 @@ test('a request envelope has the headers Windows expects, in the namespaces it e
     ['153600', 'true'],
   );
   assert.equal(mine('OperationTimeout').text, 'PT20S');
-  assert.deepEqual(mine('Locale').attrs, { lang: 'en-US', mustUnderstand: 'false' });
+  assert.deepEqual({ ...mine('Locale').attrs }, { lang: 'en-US', mustUnderstand: 'false' });
   assert.deepEqual([mine('DataLocale').ns, mine('DataLocale').attrs.lang], [NS.p, 'en-US']);
   assert.deepEqual(
     [mine('ResourceURI').text, mine('ResourceURI').attrs.mustUnderstand],

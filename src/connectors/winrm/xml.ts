@@ -10,7 +10,10 @@ export interface XmlElement {
   readonly name: string;
   /** Namespace URI the prefix (or the default namespace) was bound to; `''` when none. */
   readonly ns: string;
-  /** Attributes by local name (`xml:lang` → `lang`), values entity-decoded; `xmlns` declarations are left out. */
+  /**
+   * Attributes by local name (`xml:lang` → `lang`), values entity-decoded; `xmlns` declarations are
+   * left out. A null-prototype object: spread it (`{ ...attrs }`) to compare with a literal.
+   */
   readonly attrs: Readonly<Record<string, string>>;
   /** Child elements in document order. */
   readonly children: readonly XmlElement[];
@@ -26,6 +29,11 @@ export class XmlParseError extends Error {
 }
 
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
+const RENAMED = '\u0001';
+
+function originalName(name: string): string {
+  return name.startsWith(RENAMED) ? name.slice(RENAMED.length) : name;
+}
 
 const ESCAPES: Readonly<Record<string, string>> = {
   '&': '&amp;',
@@ -73,6 +81,9 @@ const parser = new XMLParser({
   ignorePiTags: true,
   cdataPropName: '#cdata',
   commentPropName: '#comment',
+  // The tokenizer renames names such as `toString`; mark them with a character no XML name can hold
+  // so that buildElement restores them exactly.
+  onDangerousProperty: (name) => `${RENAMED}${name}`,
 });
 
 type OrderedNode = Record<string, unknown>;
@@ -110,6 +121,7 @@ function buildElement(
   qname: string,
   node: OrderedNode,
   parentScope: ReadonlyMap<string, string>,
+  qualifiedName = qname,
 ): XmlElement {
   const rawAttrs = isRecord(node[':@']) ? node[':@'] : {};
   let scope = parentScope;
@@ -120,17 +132,18 @@ function buildElement(
       (scope as Map<string, string>).set(key === 'xmlns' ? '' : key.slice(6), decodeEntities(value));
     }
   }
-  const attrs: Record<string, string> = {};
-  for (const [key, value] of Object.entries(rawAttrs)) {
+  // No prototype: a lookup of an absent attribute must give undefined, even for `toString`.
+  const attrs = Object.create(null) as Record<string, string>;
+  for (const [rawKey, value] of Object.entries(rawAttrs)) {
+    const key = originalName(rawKey);
     if (typeof value !== 'string' || key === 'xmlns' || key.startsWith('xmlns:')) continue;
     const { prefix, local } = splitQName(key);
-    if (local === '__proto__') continue;
     // Unprefixed attributes have no namespace in XML; only check that a prefix is bound.
     if (prefix !== '') resolvePrefix(prefix, scope, `attribute '${key}'`);
     attrs[local] = decodeEntities(value);
   }
-  const { prefix, local } = splitQName(qname);
-  const ns = resolvePrefix(prefix, scope, `element '${qname}'`);
+  const { prefix, local } = splitQName(qualifiedName);
+  const ns = resolvePrefix(prefix, scope, `element '${qualifiedName}'`);
   const children: XmlElement[] = [];
   let text = '';
   for (const child of nodeList(node[qname])) {
@@ -138,7 +151,7 @@ function buildElement(
     if (key === undefined || key === '#comment') continue;
     if (key === '#text') text += decodeEntities(String(child[key]));
     else if (key === '#cdata') text += cdataText(child[key]);
-    else children.push(buildElement(key, child, scope));
+    else children.push(buildElement(key, child, scope, originalName(key)));
   }
   return { name: local, ns, attrs, children, text, scope };
 }
@@ -169,7 +182,7 @@ export function parseXml(xml: string): XmlElement {
   });
   const root = roots[0];
   if (!root || roots.length !== 1) throw new XmlParseError('an XML document needs exactly one root element');
-  return buildElement(root.key, root.n, new Map());
+  return buildElement(root.key, root.n, new Map(), originalName(root.key));
 }
 
 /** First child element with this local name (and namespace, when given). */
