@@ -1,0 +1,94 @@
+/**
+ * stderr of powershell.exe started with -EncodedCommand under WinRS: PowerShell serializes its
+ * error (and progress) records as CLIXML behind a `#< CLIXML` line, one `<Objs>` document for the
+ * whole run (shape of ../shared/winrm-fixtures/pypsrp/clixml/*.xml).
+ */
+
+const OBJS_OPEN = '<Objs Version="1.1.0.1" xmlns="http://schemas.microsoft.com/powershell/2004/04">';
+export const CLIXML_HEADER = `#< CLIXML\r\n${OBJS_OPEN}`;
+export const CLIXML_FOOTER = '</Objs>';
+
+/** CLIXML string escaping: XML entities, and control characters as `_xHHHH_` (CR LF → `_x000D__x000A_`). */
+export function escapeClixml(text: string): string {
+  return text
+    .replace(/_x([0-9A-Fa-f]{4})_/g, '_x005F_x$1_')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .split('')
+    .map((c) => {
+      const code = c.charCodeAt(0);
+      return code < 0x20 ? `_x${code.toString(16).toUpperCase().padStart(4, '0')}_` : c;
+    })
+    .join('');
+}
+
+/**
+ * The lines PowerShell 5.1 prints for a non-terminating error from Write-Error, one `<S S="Error">`
+ * element per line, each ending in CR LF.
+ */
+export function writeErrorRecord(statement: string, message: string): string {
+  return errorLines([
+    `${statement} : ${message}`,
+    '    + CategoryInfo          : NotSpecified: (:) [Write-Error], WriteErrorException',
+    '    + FullyQualifiedErrorId : Microsoft.PowerShell.Commands.WriteErrorException',
+    ' ',
+  ]);
+}
+
+/** A terminating error from `throw 'message'`. */
+export function throwRecord(statement: string, message: string): string {
+  return errorLines([
+    message,
+    'At line:1 char:1',
+    `+ ${statement}`,
+    `+ ${'~'.repeat(Math.max(1, statement.length))}`,
+    `    + CategoryInfo          : OperationStopped: (${message}:String) [], RuntimeException`,
+    `    + FullyQualifiedErrorId : ${message}`,
+    ' ',
+  ]);
+}
+
+/** The error for a name that is neither a cmdlet nor a program. */
+export function commandNotFoundRecord(name: string, statement: string): string {
+  return errorLines([
+    `${name} : The term '${name}' is not recognized as the name of a cmdlet, function, script file, or operable program. Check `,
+    'the spelling of the name, or if a path was included, verify that the path is correct and try again.',
+    'At line:1 char:1',
+    `+ ${statement}`,
+    `+ ${'~'.repeat(Math.max(1, name.length))}`,
+    `    + CategoryInfo          : ObjectNotFound: (${name}:String) [], CommandNotFoundException`,
+    '    + FullyQualifiedErrorId : CommandNotFoundException',
+    ' ',
+  ]);
+}
+
+/** A progress record such as the "Preparing modules for first use." PowerShell emits on start. */
+export function progressRecord(refId: number, activity: string): string {
+  const typeNames =
+    refId === 0
+      ? '<TN RefId="0"><T>System.Management.Automation.PSCustomObject</T><T>System.Object</T></TN>'
+      : '<TNRef RefId="0" />';
+  return (
+    `<Obj S="progress" RefId="${refId}">${typeNames}<MS><I64 N="SourceId">1</I64><PR N="Record">` +
+    `<AV>${escapeClixml(activity)}</AV><AI>0</AI><Nil /><PI>-1</PI><PC>-1</PC><T>Completed</T><SR>-1</SR>` +
+    '<SD> </SD></PR></MS></Obj>'
+  );
+}
+
+function errorLines(lines: readonly string[]): string {
+  return lines.map((l) => `<S S="Error">${escapeClixml(`${l}\r\n`)}</S>`).join('');
+}
+
+/** The same records as plain console text, for PowerShell started without -EncodedCommand. */
+export function plainErrorText(lines: string): string {
+  return [...lines.matchAll(/<S S="Error">([^<]*)<\/S>/g)]
+    .map((m) =>
+      (m[1] ?? '')
+        .replace(/_x([0-9A-F]{4})_/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)))
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&amp;/g, '&'),
+    )
+    .join('');
+}

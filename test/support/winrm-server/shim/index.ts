@@ -1,0 +1,132 @@
+/**
+ * The command shim of the WinRM test server: it runs a WinRS command line on this Linux machine
+ * as the current OS user, pretending to be Windows where orca and pywinrm can tell.
+ *
+ * Supported subset:
+ * - cmd.exe (every WinRS command goes through `cmd.exe /c` unless WINRS_SKIP_CMD_SHELL):
+ *   `cmd[.exe] /c …`, chains with `&`, `&&`, `||`; `echo text` (spacing kept, `echo.`, `>&2`),
+ *   `exit N`, `exit /b N`, `whoami` (`<computer>\<user>`, lower-case), `hostname`, `powershell …`.
+ * - powershell[.exe] / pwsh with -EncodedCommand (also -enc/-ec/-e; base64 UTF-16LE), -Command
+ *   <text>, `-Command -` / `-` (script read from stdin until Send End), or the script as bare
+ *   arguments; -NoProfile -NonInteractive -NoLogo -ExecutionPolicy X -InputFormat X -OutputFormat X
+ *   -WindowStyle X are accepted and ignored. The script language (ps-parser.ts): statements split by
+ *   `;`/newlines, `#` and `<# #>` comments, `if/elseif/else`, `& { … }` and `& $block`,
+ *   `[scriptblock]::Create(…)`, `[Text.Encoding]::Unicode|UTF8.GetString([Convert]::FromBase64String(…))`,
+ *   assignments (`$ErrorActionPreference = 'Stop'` honoured, `$ProgressPreference` remembered),
+ *   `exit [N|$LASTEXITCODE]`, `throw`, `$?`, `$LASTEXITCODE`, `$env:X`, `-not/!/-eq/-ne/-gt/-lt/-and/-or`,
+ *   'single' and "double" quoted strings (backtick escapes, `$var` expansion);
+ *   cmdlets Write-Output/echo, Write-Host (LF line end, as Windows), Write-Error (CLIXML on stderr
+ *   under -EncodedCommand, console text otherwise), Start-Sleep [-Seconds|-Milliseconds] N /
+ *   `sleep N` (a real `sleep` child), whoami, hostname, `cmd /c …`, Out-Null, Set-StrictMode.
+ *   Other Verb-Noun names fail with PowerShell's "is not recognized" error; any other statement
+ *   (`ls`, `true`, `sleep.sh`) runs by `/bin/sh -c <statement text>` and sets $LASTEXITCODE.
+ * - Anything else runs by `/bin/sh -c <command line>` with the command's stdin; its output is
+ *   passed through as the Linux program wrote it (LF line ends).
+ * Text the shim writes itself is UTF-8 under code page 65001, else non-ASCII becomes '?'.
+ */
+import { runCmd } from './cmd.ts';
+import type { CommandIO } from './io.ts';
+import { psCommands } from './ps-commands.ts';
+import { PsRun, runPowerShell } from './ps-eval.ts';
+
+export interface ShimOptions {
+  /** Emit PowerShell's "Preparing modules for first use." progress records on stderr. */
+  readonly progressRecords: boolean;
+}
+
+/** Runs a WinRS command line; resolves with the exit code WinRS would report. */
+export function runShimCommand(io: CommandIO, commandLine: string, options: ShimOptions): Promise<number> {
+  const powershell = (pio: CommandIO, line: string) => runPowerShellLine(pio, line, options);
+  return runCmd(io, commandLine, { powershell });
+}
+
+interface ArgToken {
+  readonly value: string;
+  readonly start: number;
+}
+
+/** Whitespace-separated arguments; double quotes group (and are removed), as the CRT parses them. */
+function splitArguments(line: string): ArgToken[] {
+  const out: ArgToken[] = [];
+  const re = /(?:[^\s"]+|"[^"]*"?)+/g;
+  for (const m of line.matchAll(re)) out.push({ value: m[0].replace(/"/g, ''), start: m.index ?? 0 });
+  return out;
+}
+
+const VALUE_FLAGS = [
+  'executionpolicy',
+  'ep',
+  'inputformat',
+  'outputformat',
+  'windowstyle',
+  'configurationname',
+  'version',
+];
+const SWITCHES = ['noprofile', 'noninteractive', 'nologo', 'sta', 'mta', 'noexit'];
+
+/** powershell.exe accepts any unambiguous prefix of a parameter name (three letters are enough here). */
+function isAbbreviation(flag: string, name: string): boolean {
+  return flag === name || (flag.length >= 3 && name.startsWith(flag));
+}
+
+async function runPowerShellLine(io: CommandIO, line: string, options: ShimOptions): Promise<number> {
+  const args = splitArguments(line).slice(1);
+  let script: string | undefined;
+  let fromStdin = false;
+  let encoded = false;
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i] as ArgToken;
+    const flag = arg.value.toLowerCase().replace(/^[-/]/, '');
+    if (arg.value === '-') {
+      fromStdin = true;
+      break;
+    }
+    if (!/^[-/]/.test(arg.value)) {
+      script = line.slice(arg.start);
+      break;
+    }
+    if (SWITCHES.some((name) => isAbbreviation(flag, name))) continue;
+    if (VALUE_FLAGS.some((name) => isAbbreviation(flag, name))) {
+      i += 1;
+      continue;
+    }
+    if (flag === 'e' || flag === 'ec' || isAbbreviation(flag, 'encodedcommand')) {
+      script = Buffer.from(args[i + 1]?.value ?? '', 'base64').toString('utf16le');
+      encoded = true;
+      break;
+    }
+    if (flag === 'c' || isAbbreviation(flag, 'command')) {
+      const next = args[i + 1];
+      if (next?.value === '-') fromStdin = true;
+      else script = next ? line.slice(next.start) : '';
+      break;
+    }
+    io.write(
+      'stderr',
+      Buffer.from(`orca WinRM test shim: unsupported powershell.exe parameter ${arg.value}\r\n`),
+    );
+    return 64;
+  }
+  if (script === undefined) {
+    fromStdin = true;
+    script = (await io.stdin.readAll(io.abort)).toString('utf8');
+  } else if (fromStdin) {
+    script = (await io.stdin.readAll(io.abort)).toString('utf8');
+  }
+  if (io.abort.aborted) return 1;
+  const commands = psCommands({
+    sleep: async (_run, seconds) => {
+      await io.processes.run(io, `exec sleep ${Math.max(0, seconds)}`, { stdin: false, quiet: true });
+    },
+    cmd: (_run, cmdLine) =>
+      runCmd(io, cmdLine, { powershell: (pio, l) => runPowerShellLine(pio, l, options) }),
+  });
+  const run = new PsRun(
+    io,
+    encoded,
+    commands,
+    (_run, source) => io.processes.run(io, source, { stdin: false }),
+    options.progressRecords,
+  );
+  return runPowerShell(run, script);
+}

@@ -1,0 +1,85 @@
+/** What a shimmed command sees of the WinRS command it runs as: its streams, identity and abort. */
+import type { Writable } from 'node:stream';
+import type { ProcessGroups } from './processes.ts';
+
+export type OutputStreamName = 'stdout' | 'stderr';
+
+export interface CommandIO {
+  /** `<computername lower-case>\<user lower-case>`, what whoami prints. */
+  readonly identity: string;
+  readonly computerName: string;
+  /** Shell code page: 65001 makes text output UTF-8; any other page replaces non-ASCII with '?'. */
+  readonly codepage: number;
+  /** Environment for child processes (the server's, plus rsp:Environment of the shell). */
+  readonly env: Readonly<Record<string, string>>;
+  readonly stdin: StdinPipe;
+  readonly processes: ProcessGroups;
+  /** Aborted by Signal terminate/ctrl_c and by shell Delete; children are killed by ProcessGroups. */
+  readonly abort: AbortSignal;
+  /** Queues output for Receive; false when the queue is over its limit (then wait for drained()). */
+  write(stream: OutputStreamName, data: Buffer): boolean;
+  /** Resolves once Receive has taken the queue below its limit. */
+  drained(): Promise<void>;
+}
+
+/** Encodes text the way a console with the shell's code page would. */
+export function encodeText(io: CommandIO, text: string): Buffer {
+  if (io.codepage === 65001) return Buffer.from(text, 'utf8');
+  return Buffer.from(text.replace(/[^\p{ASCII}]/gu, '?'), 'latin1');
+}
+
+export function writeText(io: CommandIO, stream: OutputStreamName, text: string): void {
+  if (text !== '') io.write(stream, encodeText(io, text));
+}
+
+/**
+ * stdin of a command as WinRS Send delivers it: buffered until a consumer attaches (a child
+ * process, or the PowerShell shim reading its script), then forwarded; `End="true"` closes it.
+ */
+export class StdinPipe {
+  #chunks: Buffer[] = [];
+  #ended = false;
+  #target: Writable | undefined;
+  #waiters: Array<() => void> = [];
+
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  push(data: Buffer, end: boolean): void {
+    if (this.#ended) return;
+    if (data.length > 0) {
+      if (this.#target) this.#target.write(data);
+      else this.#chunks.push(data);
+    }
+    if (end) {
+      this.#ended = true;
+      this.#target?.end();
+    }
+    for (const w of this.#waiters.splice(0)) w();
+  }
+
+  /** Forwards everything (buffered and future) to a child's stdin. */
+  attach(target: Writable): void {
+    // A child that exits without reading its stdin must not crash the server with EPIPE.
+    target.on('error', () => {});
+    this.#target = target;
+    for (const c of this.#chunks.splice(0)) target.write(c);
+    if (this.#ended) target.end();
+  }
+
+  detach(): void {
+    this.#target = undefined;
+  }
+
+  /** Everything sent until End, or what was sent before the abort. */
+  async readAll(abort: AbortSignal): Promise<Buffer> {
+    while (!this.#ended && !abort.aborted) {
+      await new Promise<void>((resolve) => {
+        this.#waiters.push(resolve);
+        abort.addEventListener('abort', () => resolve(), { once: true });
+      });
+    }
+    return Buffer.concat(this.#chunks.splice(0));
+  }
+}

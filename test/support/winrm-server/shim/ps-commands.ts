@@ -1,0 +1,113 @@
+/** The cmdlets and programs the PowerShell shim implements itself; anything else is 'unknown'. */
+import { writeErrorRecord } from './clixml.ts';
+import { writeText } from './io.ts';
+import { type PsRun, TerminatingError, toText, type Value } from './ps-eval.ts';
+
+/** `sleep` as a real child process, so that terminate has a process to kill and stats see it. */
+export type Sleeper = (run: PsRun, seconds: number) => Promise<void>;
+
+export function psCommands(deps: { sleep: Sleeper; cmd: (run: PsRun, line: string) => Promise<number> }) {
+  return async (
+    run: PsRun,
+    rawName: string,
+    args: readonly Value[],
+    source: string,
+  ): Promise<boolean | 'unknown'> => {
+    const name = rawName.toLowerCase().replace(/\.exe$/, '');
+    switch (name) {
+      case 'write-output':
+      case 'echo':
+      case 'write': {
+        for (const a of positional(args, ['-inputobject'], ['-noenumerate'])) {
+          writeText(run.io, 'stdout', `${toText(a)}\r\n`);
+        }
+        return true;
+      }
+      case 'write-host': {
+        const noNewline = args.some((a) => isParam(a, '-nonewline'));
+        const text = positional(
+          args,
+          ['-object', '-separator', '-foregroundcolor', '-backgroundcolor'],
+          ['-nonewline'],
+        )
+          .map(toText)
+          .join(' ');
+        // Recorded from Windows: Write-Host ends its line with LF alone, in a separate chunk.
+        writeText(run.io, 'stdout', text);
+        if (!noNewline) writeText(run.io, 'stdout', '\n');
+        return true;
+      }
+      case 'write-error': {
+        const stop = run.errorActionStop || hasParamValue(args, '-erroraction', 'stop');
+        const message = positional(args, ['-message', '-erroraction', '-category'], []).map(toText).join(' ');
+        const record = writeErrorRecord(source, message);
+        if (stop) throw new TerminatingError(record);
+        run.writeError(record);
+        return false;
+      }
+      case 'start-sleep':
+      case 'sleep': {
+        const ms = args.findIndex((a) => isParam(a, '-milliseconds') || isParam(a, '-m'));
+        const values = positional(args, ['-seconds', '-s', '-milliseconds', '-m'], []);
+        let seconds = Number(toText(values[0] ?? 0));
+        if (ms >= 0) seconds = Number(toText(args[ms + 1] ?? 0)) / 1000;
+        await deps.sleep(run, Number.isFinite(seconds) ? seconds : 0);
+        return true;
+      }
+      case 'whoami':
+        writeText(run.io, 'stdout', `${run.io.identity}\r\n`);
+        run.vars.set('lastexitcode', 0);
+        return true;
+      case 'hostname':
+        writeText(run.io, 'stdout', `${run.io.computerName}\r\n`);
+        run.vars.set('lastexitcode', 0);
+        return true;
+      case 'cmd': {
+        const code = await deps.cmd(run, source);
+        run.vars.set('lastexitcode', code);
+        return code === 0;
+      }
+      case 'out-null':
+      case 'set-strictmode':
+        return true;
+      default:
+        return 'unknown';
+    }
+  };
+}
+
+function isParam(v: Value, name: string): boolean {
+  return typeof v === 'string' && v.toLowerCase() === name;
+}
+
+function hasParamValue(args: readonly Value[], name: string, value: string): boolean {
+  const i = args.findIndex((a) => isParam(a, name));
+  return i >= 0 && toText(args[i + 1] ?? null).toLowerCase() === value;
+}
+
+/**
+ * Arguments that are not parameter names: values of `named` parameters are kept (they are what
+ * -Message/-Object/-Seconds name), except for -ForegroundColor and the like, which are dropped.
+ */
+function positional(args: readonly Value[], named: readonly string[], switches: readonly string[]): Value[] {
+  const dropValue = new Set([
+    '-foregroundcolor',
+    '-backgroundcolor',
+    '-separator',
+    '-erroraction',
+    '-category',
+  ]);
+  const out: Value[] = [];
+  for (let i = 0; i < args.length; i += 1) {
+    const a = args[i] ?? null;
+    const lower = typeof a === 'string' ? a.toLowerCase() : '';
+    if (switches.includes(lower)) continue;
+    if (named.includes(lower)) {
+      if (!dropValue.has(lower) && i + 1 < args.length) out.push(args[i + 1] ?? null);
+      i += 1;
+      continue;
+    }
+    out.push(a);
+  }
+  return out;
+}
