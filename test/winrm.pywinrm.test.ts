@@ -22,7 +22,12 @@ const PYTHON = '/usr/bin/python3';
 const CLIENT = new URL('./support/winrm-server/pywinrm_client.py', import.meta.url).pathname;
 const run = promisify(execFile);
 
-type Step = { cmd: string; args?: string[] } | { ps: string } | { stdin_ps: string } | { kill: string };
+type Step =
+  | { cmd: string; args?: string[] }
+  | { ps: string }
+  | { stdin_ps: string }
+  | { kill: string }
+  | { command_in_shell: string };
 type StepResult =
   | { ok: true; stdout: string; stderr: string; status: number }
   | { ok: true; first_receive: { stdout: string; done: boolean; timed_out?: boolean } }
@@ -120,8 +125,9 @@ function output(r: StepResult | undefined): { stdout: string; stderr: string; st
   return { stdout: r.stdout, stderr: r.stderr, status: r.status };
 }
 
-function failure(r: StepResult | undefined): string {
+function failure(r: StepResult | undefined, message?: RegExp): string {
   assert.ok(r && !r.ok, `step should have failed: ${JSON.stringify(r)}`);
+  if (message) assert.match(r.message, message);
   return r.error;
 }
 
@@ -275,4 +281,40 @@ test('terminate kills a running command and its process group', async () => {
     }));
     assert.equal(left.stdout.trim(), '', `${marker} still runs`);
   });
+});
+
+test('an unknown shell id is answered with the w:InvalidSelectors fault', async () => {
+  await withServer({}, async (server) => {
+    const [r] = await pywinrm(server, {
+      steps: [{ command_in_shell: '0BADF00D-0000-4000-8000-000000000000' }],
+    });
+    assert.equal(failure(r, /'fault_subcode': 'w:InvalidSelectors'/), 'WinRMError');
+    assert.match((r as { message: string }).message, /'wsmanfault_code': '2150858843'/);
+    assert.deepEqual(server.stats.faults, [
+      { action: 'command', subcode: 'w:InvalidSelectors', code: 2150858843, status: 500 },
+    ]);
+  });
+});
+
+test('injected faults on the first Create response fail pywinrm the way a broken server would', async () => {
+  const cases = [
+    { faults: { http500Fault: true }, error: 'WinRMError', message: /w:InternalError/ },
+    { faults: { garbleSoap: true }, error: 'ParseError', message: /mismatched tag|not well-formed/ },
+    { faults: { truncateSoap: true }, error: 'ParseError', message: /no element found|unclosed token/ },
+    { faults: { corruptSignature: true }, error: 'Exception', message: /signature checksum does not match/ },
+  ] as const;
+  for (const c of cases) {
+    const corrupt = 'corruptSignature' in c.faults;
+    await withServer({ faults: c.faults }, async (server) => {
+      // After a bad signature pywinrm's NTLM context is out of step for good, so it gets one step.
+      const steps = await pywinrm(server, {
+        steps: corrupt ? [{ cmd: 'whoami' }] : [{ cmd: 'whoami' }, { cmd: 'hostname' }],
+      });
+      assert.equal(failure(steps[0], c.message), c.error, JSON.stringify(c.faults));
+      assert.equal(server.stats.faults.length, 1);
+      // Only the first Create is faulted, and the shell it names was never registered.
+      assert.equal(server.stats.shellsCreated, corrupt ? 0 : 1);
+      if (!corrupt) assert.deepEqual(output(steps[1]), { stdout: 'WINTEST\r\n', stderr: '', status: 0 });
+    });
+  }
 });

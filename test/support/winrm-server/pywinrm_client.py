@@ -4,11 +4,12 @@ Reads one JSON job on stdin:
   {"url", "username", "password", "transport", "message_encryption",
    "server_cert_validation", "ca_trust_path", "operation_timeout_sec", "read_timeout_sec",
    "steps": [{"cmd": "whoami", "args": []} | {"ps": "Write-Output hi"} | {"stdin_ps": "script"}
-             | {"kill": "sleep 30"}]}
-and prints one JSON document: {"steps": [{"ok": true, "stdout", "stderr", "status"} |
-{"ok": true, "first_receive": {...}} (kill) | {"ok": false, "error": "<exception class>", "message"}]}. stdout/stderr are decoded as UTF-8 with
-replacement; for "ps" steps (Session.run_ps: `powershell -encodedcommand`) stderr is what pywinrm's
-own CLIXML clean-up makes of it.
+             | {"kill": "sleep 30"} | {"command_in_shell": "<shell id>"}]}
+and prints one JSON document {"steps": [...]}, one result per step:
+  {"ok": true, "stdout", "stderr", "status"}, {"ok": true, "first_receive": {...}} for "kill",
+  or {"ok": false, "error": "<exception class>", "message"}.
+stdout/stderr are decoded as UTF-8 with replacement; for "ps" steps (Session.run_ps, which runs
+`powershell -encodedcommand`) stderr is what pywinrm's own CLIXML clean-up makes of it.
 All steps share one winrm.Session, so they reuse pywinrm's keep-alive connection.
 """
 
@@ -62,6 +63,10 @@ def run_step(session, step):
         rs = winrm.Response(p.get_command_output(shell_id, command_id))
         p.cleanup_command(shell_id, command_id)
         p.close_shell(shell_id)
+    elif "command_in_shell" in step:
+        # A command for a shell id the server never issued.
+        session.protocol.run_command(step["command_in_shell"], "whoami")
+        return {"ok": True, "stdout": "", "stderr": "", "status": -1}
     else:
         # Start a long command, take one Receive, then clean up as pywinrm does (Signal terminate, Delete).
         p = session.protocol
