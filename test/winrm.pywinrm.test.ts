@@ -318,3 +318,19 @@ test('injected faults on the first Create response fail pywinrm the way a broken
     });
   }
 });
+
+test('large output arrives whole over several Receives; parallel clients get a connection each', async () => {
+  await withServer({}, async (server) => {
+    const [big, other] = await Promise.all([
+      pywinrm(server, { steps: [{ cmd: 'seq 1 100000' }] }),
+      pywinrm(server, { steps: [{ ps: 'Write-Output one two' }] }),
+    ]);
+    const expected = `${Array.from({ length: 100000 }, (_, i) => i + 1).join('\n')}\n`;
+    const r = output(big[0]);
+    assert.equal(r.stdout.length, expected.length);
+    assert.equal(r.stdout, expected);
+    assert.deepEqual(output(other[0]), { stdout: 'one\r\ntwo\r\n', stderr: '', status: 0 });
+    assert.ok(server.stats.receives >= 1 + Math.ceil(expected.length / (64 * 1024)));
+    assert.deepEqual(server.stats.handshakesPerConnection, [1, 1]);
+  });
+});
