@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config/index.ts';
 import { SessionPool } from './connectors/pool.ts';
 import { sshConnector } from './connectors/ssh/index.ts';
+import { winrmConnector } from './connectors/winrm/index.ts';
 import { type EmbeddedPg, startEmbeddedPg } from './db/embedded.ts';
 import { Channel, notify } from './db/events.ts';
 import { migrate } from './db/migrate.ts';
@@ -137,7 +138,7 @@ export async function startWorkerProcess(
     {
       db: handle.db,
       vault,
-      ssh: sshConnector,
+      connectors: { ssh: sshConnector, winrm: winrmConnector },
       pool: new SessionPool(),
       cancels: new CancelRegistry(),
       workerId,

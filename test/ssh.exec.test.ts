@@ -236,7 +236,7 @@ test('TCP_NODELAY reaches the kernel: strace sees setsockopt on the socket conne
   const index = new URL('../src/connectors/ssh/index.ts', import.meta.url).href;
   const script = `
     import { sshConnector } from ${JSON.stringify(index)};
-    const t = { hostId: 'h', name: 'h', address: '127.0.0.1', port: ${fx.sshd.port}, username: ${JSON.stringify(fx.sshd.user)}, knownHostKey: null };
+    const t = { hostId: 'h', name: 'h', address: '127.0.0.1', port: ${fx.sshd.port}, username: ${JSON.stringify(fx.sshd.user)}, knownHostKey: null, os: 'linux', shell: 'sh', winrm: null };
     const s = await sshConnector.open(t, { kind: 'password', password: ${JSON.stringify(fx.sshd.password)} }, { connectTimeoutMs: 10000 });
     const r = await s.exec('true', { onOutput: () => {} });
     await s.close();

@@ -3,6 +3,8 @@
  * Implementations: ssh/ (ssh2 + SFTP), winrm/ (our own WS-Management client), local/.
  */
 
+import type { Os, Shell, WinrmSettings } from '../domain/host-settings.ts';
+
 /** Why a contact with a host failed; each kind says whose fault it is and what to do. */
 export const FailureKind = {
   /** TCP connect refused, DNS failure, network unreachable: check address, port, firewall. */
@@ -55,6 +57,11 @@ export interface ConnectTarget {
   readonly username: string;
   /** The recorded host key; null on first contact (trust on first use). */
   readonly knownHostKey: HostKey | null;
+  readonly os: Os;
+  /** What commands run in: `sh`, or PowerShell / cmd on Windows. */
+  readonly shell: Shell;
+  /** WinRM options; set when the host is reached over WinRM. */
+  readonly winrm: WinrmSettings | null;
 }
 
 /** Decrypted secret material; lives only in worker memory for the duration of a contact. */

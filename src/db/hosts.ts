@@ -1,6 +1,63 @@
 import type { FailureKind, HostKey } from '../connectors/connector.ts';
+import type { ConnectionSettings, Os, Shell, Transport, WinrmAuth } from '../domain/host-settings.ts';
 import type { Host } from '../http/schemas.ts';
 import type { Db } from './pool.ts';
+
+const SETTINGS_COLUMNS = [
+  'h.os',
+  'h.transport',
+  'h.shell',
+  'h.port',
+  'h.winrm_https',
+  'h.winrm_auth',
+  'h.winrm_allow_unencrypted',
+  'h.winrm_ca_cert',
+  'h.winrm_skip_verify',
+] as const;
+
+interface SettingsRow {
+  os: Os;
+  transport: Transport;
+  shell: Shell;
+  port: number;
+  winrm_https: boolean;
+  winrm_auth: WinrmAuth;
+  winrm_allow_unencrypted: boolean;
+  winrm_ca_cert: string | null;
+  winrm_skip_verify: boolean;
+}
+
+/** The connection settings stored in a host row. */
+export function settingsOf(r: SettingsRow): ConnectionSettings {
+  return {
+    os: r.os,
+    transport: r.transport,
+    shell: r.shell,
+    port: r.port,
+    winrm:
+      r.transport === 'winrm'
+        ? {
+            https: r.winrm_https,
+            auth: r.winrm_auth,
+            allowUnencrypted: r.winrm_allow_unencrypted,
+            caCert: r.winrm_ca_cert,
+            skipVerify: r.winrm_skip_verify,
+          }
+        : null,
+  };
+}
+
+const settingsColumns = (s: ConnectionSettings) => ({
+  os: s.os,
+  transport: s.transport,
+  shell: s.shell,
+  port: s.port,
+  winrm_https: s.winrm?.https ?? false,
+  winrm_auth: s.winrm?.auth ?? 'negotiate',
+  winrm_allow_unencrypted: s.winrm?.allowUnencrypted ?? false,
+  winrm_ca_cert: s.winrm?.caCert ?? null,
+  winrm_skip_verify: s.winrm?.skipVerify ?? false,
+});
 
 function selectHosts(db: Db) {
   return db
@@ -22,8 +79,7 @@ function selectHosts(db: Db) {
       'h.id',
       'h.name',
       'h.address',
-      'h.port',
-      'h.os',
+      ...SETTINGS_COLUMNS,
       'h.username',
       'h.credential_id',
       'c.name as credential_name',
@@ -50,8 +106,7 @@ const toHost = (r: HostRow): Host => ({
   id: r.id,
   name: r.name,
   address: r.address,
-  port: r.port,
-  os: r.os,
+  ...settingsOf(r),
   username: r.username,
   credentialId: r.credential_id,
   credentialName: r.credential_name,
@@ -108,14 +163,14 @@ export async function resolveHosts(
 
 export async function insertHost(
   db: Db,
-  h: { name: string; address: string; port: number; username: string; credentialId: string },
+  h: { name: string; address: string; settings: ConnectionSettings; username: string; credentialId: string },
 ): Promise<string> {
   const row = await db
     .insertInto('hosts')
     .values({
       name: h.name,
       address: h.address,
-      port: h.port,
+      ...settingsColumns(h.settings),
       username: h.username,
       credential_id: h.credentialId,
     })
@@ -127,15 +182,22 @@ export async function insertHost(
 export async function updateHost(
   db: Db,
   id: string,
-  patch: { name?: string; address?: string; port?: number; username?: string; credentialId?: string },
+  patch: {
+    name?: string;
+    address?: string;
+    settings?: ConnectionSettings;
+    username?: string;
+    credentialId?: string;
+  },
+  /** True when the address, port or transport changes: the host's recorded key no longer applies. */
+  moved: boolean,
 ): Promise<boolean> {
-  const moved = patch.address !== undefined || patch.port !== undefined;
   const r = await db
     .updateTable('hosts')
     .set({
       ...(patch.name !== undefined && { name: patch.name }),
       ...(patch.address !== undefined && { address: patch.address }),
-      ...(patch.port !== undefined && { port: patch.port }),
+      ...(patch.settings !== undefined && settingsColumns(patch.settings)),
       ...(patch.username !== undefined && { username: patch.username }),
       ...(patch.credentialId !== undefined && { credential_id: patch.credentialId }),
       // A host at a new address is a new machine as far as its key is concerned.
@@ -201,7 +263,7 @@ export async function getConnectInfo(db: Db, id: string) {
       'h.id',
       'h.name',
       'h.address',
-      'h.port',
+      ...SETTINGS_COLUMNS,
       'h.username',
       'h.host_key_algorithm',
       'h.host_key_fingerprint',

@@ -53,6 +53,12 @@ export interface HostsTable {
   port: number;
   os: Generated<'linux' | 'windows'>;
   transport: Generated<'ssh' | 'winrm'>;
+  shell: Generated<'sh' | 'powershell' | 'cmd'>;
+  winrm_https: Generated<boolean>;
+  winrm_auth: Generated<'negotiate' | 'basic'>;
+  winrm_allow_unencrypted: Generated<boolean>;
+  winrm_ca_cert: string | null;
+  winrm_skip_verify: Generated<boolean>;
   username: string;
   credential_id: string | null;
   host_key_algorithm: string | null;

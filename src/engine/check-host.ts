@@ -20,7 +20,11 @@ export async function runHostCheck(deps: EngineDeps, checkId: string): Promise<v
     const session = await openSession(deps, contact);
     const latencyMs = Math.round(performance.now() - started);
     try {
-      const r = await session.exec('true', { timeoutMs: deps.connectTimeoutMs, onOutput: () => {} });
+      // `exit 0` means success to sh, PowerShell and cmd alike.
+      const r = await session.exec(contact.target.os === 'windows' ? 'exit 0' : 'true', {
+        timeoutMs: deps.connectTimeoutMs,
+        onOutput: () => {},
+      });
       result =
         r.exitCode === 0
           ? {

@@ -6,13 +6,15 @@ import {
   type Secret,
   type Session,
 } from '../connectors/connector.ts';
-import { getConnectInfo, recordHostKey, setPendingHostKey } from '../db/hosts.ts';
+import { getConnectInfo, recordHostKey, setPendingHostKey, settingsOf } from '../db/hosts.ts';
+import type { Transport } from '../domain/host-settings.ts';
 import { openSecret } from '../security/credentials.ts';
 import type { EngineDeps } from './deps.ts';
 
 export interface Contact {
   readonly target: ConnectTarget;
   readonly secret: Secret;
+  readonly transport: Transport;
   /** Changes whenever anything that makes a session reusable changes. */
   readonly poolKey: string;
 }
@@ -39,6 +41,7 @@ export async function loadContact(
     info.host_key_algorithm && info.host_key_fingerprint
       ? { algorithm: info.host_key_algorithm, fingerprint: info.host_key_fingerprint }
       : null;
+  const settings = settingsOf(info);
   return {
     target: {
       hostId: info.id,
@@ -47,12 +50,16 @@ export async function loadContact(
       port: info.port,
       username: info.username,
       knownHostKey,
+      os: settings.os,
+      shell: settings.shell,
+      winrm: settings.winrm,
     },
     secret,
+    transport: settings.transport,
     poolKey: [
       info.id,
       info.address,
-      info.port,
+      JSON.stringify(settings),
       info.username,
       info.credential_id,
       info.credential_updated_at?.getTime(),
@@ -71,7 +78,7 @@ export async function openSession(
   signal?: AbortSignal,
 ): Promise<Session> {
   try {
-    const session = await deps.ssh.open(contact.target, contact.secret, {
+    const session = await deps.connectors[contact.transport].open(contact.target, contact.secret, {
       connectTimeoutMs: deps.connectTimeoutMs,
       signal,
     });

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Connector } from '../connectors/connector.ts';
 import type { SessionPool } from '../connectors/pool.ts';
 import type { Db } from '../db/pool.ts';
+import type { Transport } from '../domain/host-settings.ts';
 import type { Vault } from '../security/vault.ts';
 import type { CancelRegistry } from './cancel.ts';
 
@@ -9,7 +10,8 @@ import type { CancelRegistry } from './cancel.ts';
 export interface EngineDeps {
   readonly db: Db;
   readonly vault: Vault;
-  readonly ssh: Connector;
+  /** One connector per transport; a host's `transport` picks which. */
+  readonly connectors: Readonly<Record<Transport, Connector>>;
   readonly pool: SessionPool;
   readonly cancels: CancelRegistry;
   readonly workerId: string;

@@ -4,6 +4,7 @@
  */
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { FAILURE_KINDS } from '../connectors/connector.ts';
+import { OSES, SHELLS, TRANSPORTS, WINRM_AUTHS } from '../domain/host-settings.ts';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const Timestamp = Type.String({ format: 'date-time' });
@@ -104,7 +105,29 @@ export const UpdateCredential = Type.Object(
 export type UpdateCredential = Static<typeof UpdateCredential>;
 
 export const HostKey = Type.Object({ algorithm: Type.String(), fingerprint: Type.String() });
-export const Os = Type.Union([Type.Literal('linux'), Type.Literal('windows')]);
+const Literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
+export const Os = Literals(OSES);
+export const Transport = Literals(TRANSPORTS);
+export const Shell = Literals(SHELLS);
+const WinrmFields = {
+  https: Type.Boolean({ description: 'HTTPS (5986) instead of HTTP with NTLM message encryption (5985)' }),
+  auth: Literals(WINRM_AUTHS),
+  allowUnencrypted: Type.Boolean({
+    description: 'the host accepts unencrypted messages (needed for basic over plain HTTP)',
+  }),
+  caCert: Nullable(
+    Type.String({ maxLength: 65536, description: 'PEM certificates the host certificate may chain to' }),
+  ),
+  skipVerify: Type.Boolean({ description: 'accept any HTTPS certificate' }),
+};
+export const WinrmSettings = Type.Object(WinrmFields);
+const WinrmInput = Type.Partial(Type.Object(WinrmFields), { additionalProperties: false });
+const ConnectionFields = {
+  os: Type.Optional(Os),
+  transport: Type.Optional(Transport),
+  shell: Type.Optional(Shell),
+  winrm: Type.Optional(WinrmInput),
+};
 export const FailureKindSchema = Type.Union(FAILURE_KINDS.map((k) => Type.Literal(k)));
 
 export const HostCheck = Type.Object({
@@ -122,6 +145,10 @@ export const Host = Type.Object({
   address: Type.String(),
   port: Type.Integer(),
   os: Os,
+  transport: Transport,
+  shell: Shell,
+  /** Null for SSH hosts. */
+  winrm: Nullable(WinrmSettings),
   username: Type.String(),
   credentialId: Nullable(Id),
   credentialName: Nullable(Type.String()),
@@ -141,7 +168,7 @@ export const CreateHost = Type.Object(
     name: Name,
     address: Address,
     port: Type.Optional(Port),
-    os: Type.Optional(Type.Literal('linux')),
+    ...ConnectionFields,
     username: Username,
     credentialId: Id,
   },
@@ -153,6 +180,7 @@ export const UpdateHost = Type.Object(
     name: Type.Optional(Name),
     address: Type.Optional(Address),
     port: Type.Optional(Port),
+    ...ConnectionFields,
     username: Type.Optional(Username),
     credentialId: Type.Optional(Id),
   },

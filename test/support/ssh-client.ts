@@ -52,6 +52,9 @@ export function target(overrides: Partial<ConnectTarget> = {}): ConnectTarget {
     port: fx.sshd.port,
     username: fx.sshd.user,
     knownHostKey: null,
+    os: 'linux',
+    shell: 'sh',
+    winrm: null,
     ...overrides,
   };
 }

@@ -18,6 +18,9 @@ const target: ConnectTarget = {
   port: 2222,
   username: 'deploy',
   knownHostKey: null,
+  os: 'linux',
+  shell: 'sh',
+  winrm: null,
 };
 
 test('socket and DNS failures are unreachable, with the code and a hint', () => {

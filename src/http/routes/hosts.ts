@@ -10,6 +10,7 @@ import {
   updateHost,
 } from '../../db/hosts.ts';
 import { ErrorCode, invalid, notFound, OrcaError } from '../../domain/errors.ts';
+import { resolveConnection } from '../../domain/host-settings.ts';
 import type { App, HttpDeps } from '../app.ts';
 import { conflictOnForeignKey, conflictOnUnique } from '../pg-errors.ts';
 import { CreateHost, Host, HostCheck, IdParams, UpdateHost } from '../schemas.ts';
@@ -46,7 +47,7 @@ export function hostRoutes(app: App, deps: HttpDeps): void {
       const id = await insertHost(deps.db, {
         name: b.name,
         address: b.address,
-        port: b.port ?? 22,
+        settings: resolveConnection(b),
         username: b.username,
         credentialId: b.credentialId,
       }).catch(conflictOnUnique(`a host named ${b.name} already exists`));
@@ -67,9 +68,15 @@ export function hostRoutes(app: App, deps: HttpDeps): void {
       },
     },
     async (request) => {
-      const b = request.body;
+      const { os, transport, shell, port, winrm, ...b } = request.body;
+      const current = await get(request.params.id);
       if (b.credentialId) await requireCredential(deps, b.credentialId);
-      const found = await updateHost(deps.db, request.params.id, b).catch(
+      const settings = resolveConnection({ os, transport, shell, port, winrm }, current);
+      const moved =
+        (b.address !== undefined && b.address !== current.address) ||
+        settings.port !== current.port ||
+        settings.transport !== current.transport;
+      const found = await updateHost(deps.db, request.params.id, { ...b, settings }, moved).catch(
         conflictOnUnique(`a host named ${b.name} already exists`),
       );
       if (!found) throw notFound('host', request.params.id);

@@ -122,7 +122,7 @@ export class Authenticator {
         conn.pending = undefined;
         const result = server.accept(token);
         const account = this.config.accounts.find(
-          (a) => a.username.toLowerCase() === result.user.toLowerCase(),
+          (a) => a.username.toLowerCase() === (this.#localUser(result.user) ?? result.user).toLowerCase(),
         );
         conn.security = result.security;
         conn.user = account?.username ?? result.user;
@@ -152,6 +152,9 @@ export class Authenticator {
 
   #lookup(user: string, domain: string): string | undefined {
     if (!this.#isLocalDomain(domain)) return undefined;
-    return this.config.accounts.find((a) => a.username.toLowerCase() === user.toLowerCase())?.password;
+    // A UPN (`user@realm`) travels with an empty domain field.
+    const name = user.includes('@') ? this.#localUser(user) : user;
+    if (name === undefined) return undefined;
+    return this.config.accounts.find((a) => a.username.toLowerCase() === name.toLowerCase())?.password;
   }
 }

@@ -33,7 +33,7 @@ export type ContractChecks = [
   Expect<SameKeys<W.HostKey, Static<typeof S.HostKey>>>,
   Expect<SameKeys<W.HostCheck, S.HostCheck>>,
   Expect<SameKeys<W.Host, S.Host>>,
-  Expect<SameKeys<W.CreateHost, Omit<S.CreateHost, 'os'>>>,
+  Expect<SameKeys<W.CreateHost, S.CreateHost>>,
   Expect<SameKeys<W.UpdateHost, S.UpdateHost>>,
   Expect<SameKeys<W.Execution, S.Execution>>,
   Expect<SameKeys<W.RunCounts, Static<typeof S.RunCounts>>>,

@@ -103,12 +103,31 @@ export interface HostCheck {
   readonly checkedAt: string;
 }
 
+export type Os = 'linux' | 'windows';
+export type Transport = 'ssh' | 'winrm';
+/** `sh` on Linux; PowerShell (default) or cmd on Windows. */
+export type Shell = 'sh' | 'powershell' | 'cmd';
+
+export interface WinrmSettings {
+  /** HTTPS (5986) instead of HTTP with NTLM message encryption (5985). */
+  readonly https: boolean;
+  readonly auth: 'negotiate' | 'basic';
+  /** The host accepts unencrypted messages (needed for basic over plain HTTP). */
+  readonly allowUnencrypted: boolean;
+  readonly caCert: string | null;
+  readonly skipVerify: boolean;
+}
+
 export interface Host {
   readonly id: string;
   readonly name: string;
   readonly address: string;
   readonly port: number;
-  readonly os: 'linux' | 'windows';
+  readonly os: Os;
+  readonly transport: Transport;
+  readonly shell: Shell;
+  /** Null for SSH hosts. */
+  readonly winrm: WinrmSettings | null;
   readonly username: string;
   readonly credentialId: string | null;
   readonly credentialName: string | null;
@@ -124,6 +143,10 @@ export interface CreateHost {
   readonly name: string;
   readonly address: string;
   readonly port?: number;
+  readonly os?: Os;
+  readonly transport?: Transport;
+  readonly shell?: Shell;
+  readonly winrm?: Partial<WinrmSettings>;
   readonly username: string;
   readonly credentialId: string;
 }

@@ -1,0 +1,127 @@
+/**
+ * The WinRM connector: WS-Management / WinRS over HTTP with NTLMv2 message encryption (what a
+ * default Windows Server accepts on 5985), or over HTTPS with certificate verification; Basic
+ * where the host allows it. Commands run in PowerShell unless the host's shell is cmd.
+ */
+import {
+  type Connector,
+  ConnectorError,
+  type ConnectTarget,
+  FailureKind,
+  type OpenOptions,
+  type Secret,
+  type Session,
+} from '../connector.ts';
+import { WsmanClient } from './client.ts';
+import { type CommandSettings, runCommand } from './command.ts';
+import { winrmError } from './errors.ts';
+import { parseUserName } from './ntlm/index.ts';
+import * as winrs from './winrs.ts';
+
+export interface WinrmConnectorOptions {
+  /** Seconds a Receive may wait on the host for output (WS-Man OperationTimeout, ≤ 60). */
+  readonly receiveTimeoutS?: number;
+  /** Concurrent HTTP connections per host (each with its own NTLM context). */
+  readonly maxConnections?: number;
+}
+
+export function createWinrmConnector(options: WinrmConnectorOptions = {}): Connector {
+  const settings: CommandSettings = { receiveTimeoutS: options.receiveTimeoutS ?? 20, cleanupTimeoutS: 10 };
+  const maxConnections = options.maxConnections ?? 10;
+  return {
+    async open(target: ConnectTarget, secret: Secret, openOptions: OpenOptions): Promise<Session> {
+      const winrm = target.winrm;
+      if (!winrm) throw new ConnectorError(FailureKind.protocol, `${target.name} has no WinRM settings`);
+      if (secret.kind !== 'password') {
+        throw new ConnectorError(
+          FailureKind.auth,
+          `${target.name}: WinRM needs a password credential, not an SSH key; assign one in Hosts → ${target.name}`,
+        );
+      }
+      const { username, domain } = parseUserName(target.username);
+      const client = new WsmanClient({
+        endpoint: {
+          host: target.address,
+          port: target.port,
+          https: winrm.https,
+          path: '/wsman',
+          caCert: winrm.caCert,
+          skipVerify: winrm.skipVerify,
+        },
+        auth: {
+          kind: winrm.auth,
+          username,
+          domain,
+          password: secret.password,
+          allowUnencrypted: winrm.allowUnencrypted,
+        },
+        maxConnections,
+        maxEnvelopeSize: 512000,
+        locale: 'en-US',
+      });
+      try {
+        await probe(client, openOptions);
+      } catch (error) {
+        client.close();
+        if (openOptions.signal?.aborted) {
+          throw new ConnectorError(FailureKind.canceled, `connecting to ${target.name} was canceled`);
+        }
+        throw winrmError(error, target, 'connecting');
+      }
+      return new WinrmSession(client, target, settings);
+    },
+  };
+}
+
+/**
+ * Authenticates and proves the account may open shells: creates one and deletes it, within the
+ * connect timeout.
+ */
+async function probe(client: WsmanClient, options: OpenOptions): Promise<void> {
+  const timeout = AbortSignal.timeout(options.connectTimeoutMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  const operationTimeoutS = Math.max(1, Math.min(60, Math.ceil(options.connectTimeoutMs / 1000)));
+  try {
+    const created = await client.call(winrs.createShellRequest(), { operationTimeoutS, signal });
+    const shellId = winrs.parseShellId(created.body);
+    await client.call(winrs.deleteShellRequest({ shellId }), { operationTimeoutS, signal });
+  } catch (error) {
+    if (timeout.aborted && !options.signal?.aborted) {
+      throw new ConnectorError(FailureKind.timeout, `no WinRM answer within ${options.connectTimeoutMs} ms`);
+    }
+    throw error;
+  }
+}
+
+export class WinrmSession implements Session {
+  /** WinRM has no host key; HTTPS certificates are verified instead. */
+  readonly hostKey = null;
+  private closed = false;
+
+  constructor(
+    private readonly client: WsmanClient,
+    private readonly target: ConnectTarget,
+    private readonly settings: CommandSettings,
+  ) {}
+
+  get alive(): boolean {
+    return !this.closed;
+  }
+
+  exec(command: string, options: Parameters<Session['exec']>[1]) {
+    if (this.closed) {
+      return Promise.reject(
+        new ConnectorError(FailureKind.protocol, `the session to ${this.target.name} is closed`),
+      );
+    }
+    return runCommand(this.client, this.target, command, options, this.settings);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.client.close();
+  }
+}
+
+/** The connector with default settings. */
+export const winrmConnector: Connector = createWinrmConnector();
