@@ -96,6 +96,21 @@ export interface ExecResult {
   readonly signal: string | null;
 }
 
+export interface PutOptions {
+  /** Abort the copy and fail with `timeout` after this long. */
+  readonly timeoutMs?: number | undefined;
+  /** Aborting stops the copy and fails with `canceled`; a partial file is removed. */
+  readonly signal?: AbortSignal | undefined;
+  /** Called as bytes are confirmed written on the host. */
+  readonly onProgress?: ((bytesWritten: number) => void) | undefined;
+}
+
+export interface PutResult {
+  readonly bytes: number;
+  /** Hex SHA-256 of the file as the host computed it after writing; equal to the source's. */
+  readonly sha256: string;
+}
+
 export interface Session {
   /** The key the host presented during this session's handshake. */
   readonly hostKey: HostKey | null;
@@ -104,6 +119,12 @@ export interface Session {
    * rejects with a ConnectorError of kind `timeout`, `canceled` or `protocol`.
    */
   exec(command: string, options: ExecOptions): Promise<ExecResult>;
+  /**
+   * Copy a local file to `remotePath` on the host, replacing it, and verify its checksum there.
+   * Rejects with a ConnectorError (`protocol` when the checksum differs). Implemented by the
+   * WinRM connector; SSH gets it with SFTP.
+   */
+  put?(localPath: string, remotePath: string, options?: PutOptions): Promise<PutResult>;
   /** True while the underlying connection can take more work. */
   readonly alive: boolean;
   close(): Promise<void>;

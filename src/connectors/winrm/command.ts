@@ -10,10 +10,10 @@ import {
   type ExecResult,
   FailureKind,
 } from '../connector.ts';
+import { ClixmlStderrDecoder } from '../windows/clixml.ts';
+import { cmdCommandLine, planPowerShell } from '../windows/powershell.ts';
 import type { WsmanClient } from './client.ts';
-import { ClixmlStderrDecoder } from './clixml.ts';
 import { winrmError } from './errors.ts';
-import { cmdCommandLine, planPowerShell } from './powershell.ts';
 import { WsmanFault, type WsmanRequest } from './soap.ts';
 import * as winrs from './winrs.ts';
 

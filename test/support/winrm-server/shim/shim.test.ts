@@ -1,7 +1,7 @@
 /** The command shim alone: cmd and PowerShell semantics orca relies on, without HTTP or NTLM. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { planPowerShell, powershellCommandLine } from '../../../../src/connectors/winrm/powershell.ts';
+import { planPowerShell, powershellCommandLine } from '../../../../src/connectors/windows/powershell.ts';
 import { runShimCommand } from './index.ts';
 import { type CommandIO, StdinPipe } from './io.ts';
 import { ProcessGroups } from './processes.ts';

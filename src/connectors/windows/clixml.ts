@@ -1,6 +1,6 @@
 // PowerShell run non-interactively over WinRS writes its error stream as CLIXML
 // (`#< CLIXML` then `<Objs>…</Objs>`); this turns it back into the text a console would show.
-import { parseXml, type XmlElement, XmlParseError } from './xml.ts';
+import { parseXml, type XmlElement, XmlParseError } from '../winrm/xml.ts';
 
 const HEADER = '#< CLIXML';
 const OBJS_END = '</Objs>';
