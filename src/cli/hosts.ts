@@ -1,5 +1,16 @@
 /** `orca hosts list|add|test` */
-import type { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { type Command, Option } from 'commander';
+import {
+  OSES,
+  type Os,
+  SHELLS,
+  type Shell,
+  TRANSPORTS,
+  type Transport,
+  WINRM_AUTHS,
+  type WinrmAuth,
+} from '../domain/host-settings.ts';
 import type { Credential, Host, HostCheck } from '../http/schemas.ts';
 import type { ApiClient } from './client.ts';
 import {
@@ -20,6 +31,40 @@ interface AddFlags extends ConnectionFlags {
   readonly port?: number;
   readonly user: string;
   readonly credential: string;
+  readonly os?: Os;
+  readonly transport?: Transport;
+  readonly shell?: Shell;
+  readonly https?: boolean;
+  readonly winrmAuth?: WinrmAuth;
+  readonly allowUnencrypted?: boolean;
+  readonly caCert?: string;
+  readonly insecureSkipVerify?: boolean;
+}
+
+/** The WinRM part of a host from the flags that were given; undefined when none was. */
+function winrmFlags(flags: AddFlags): Record<string, unknown> | undefined {
+  const winrm = {
+    ...(flags.https !== undefined && { https: flags.https }),
+    ...(flags.winrmAuth !== undefined && { auth: flags.winrmAuth }),
+    ...(flags.allowUnencrypted !== undefined && { allowUnencrypted: flags.allowUnencrypted }),
+    ...(flags.caCert !== undefined && { caCert: readCaCert(flags.caCert) }),
+    ...(flags.insecureSkipVerify !== undefined && { skipVerify: flags.insecureSkipVerify }),
+  };
+  return Object.keys(winrm).length > 0 ? winrm : undefined;
+}
+
+function readCaCert(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw usageError(`--ca-cert ${path}: ${(error as Error).message}`);
+  }
+}
+
+/** `linux ssh`, `windows winrm https` …: how a host is reached, at a glance. */
+export function hostKind(h: Pick<Host, 'os' | 'transport' | 'winrm'>): string {
+  if (h.transport === 'ssh') return `${h.os} ssh`;
+  return `${h.os} winrm ${h.winrm?.https ? 'https' : 'http'}${h.winrm?.auth === 'basic' ? ' basic' : ''}`;
 }
 
 /** Finds an item by id or by name (the API addresses hosts and credentials by id only). */
@@ -44,9 +89,10 @@ export function checkText(check: HostCheck | null, p: Palette = palette(false)):
 
 export function hostsTable(hosts: readonly Host[], p: Palette = palette(false)): string {
   return table(
-    ['NAME', 'ADDRESS', 'USER', 'CREDENTIAL', 'LAST CHECK'],
+    ['NAME', 'KIND', 'ADDRESS', 'USER', 'CREDENTIAL', 'LAST CHECK'],
     hosts.map((h) => [
       h.name,
+      hostKind(h),
       `${h.address}:${h.port}`,
       h.username,
       h.credentialName ?? '-',
@@ -72,12 +118,29 @@ export function registerHosts(program: Command, io: CliIo): void {
 
   withConnection(
     subcommand(hosts, 'add', io)
-      .description('register a host reachable over SSH')
+      .description('register a Linux host (SSH) or a Windows host (WinRM by default, or OpenSSH)')
       .argument('<name>', 'a name for the host, e.g. web-1')
       .requiredOption('--address <address>', 'DNS name or IP address')
-      .option('--port <port>', 'SSH port (default 22)', port)
-      .requiredOption('--user <user>', 'the user to log in as')
-      .requiredOption('--credential <name-or-id>', 'the credential to log in with'),
+      .option('--port <port>', 'port (default 22 for SSH, 5985 for WinRM, 5986 with --https)', port)
+      .requiredOption('--user <user>', 'the user to log in as (Windows: DOMAIN\\user, user@domain or user)')
+      .requiredOption('--credential <name-or-id>', 'the credential to log in with')
+      .addOption(new Option('--os <os>', 'operating system (default linux)').choices(OSES))
+      .addOption(
+        new Option('--transport <transport>', 'default: ssh for linux, winrm for windows').choices(
+          TRANSPORTS,
+        ),
+      )
+      .addOption(new Option('--shell <shell>', 'Windows: powershell (default) or cmd').choices(SHELLS))
+      .option('--https', 'WinRM over HTTPS (5986) with certificate verification')
+      .addOption(
+        new Option(
+          '--winrm-auth <auth>',
+          'negotiate (NTLM with message encryption, default) or basic',
+        ).choices(WINRM_AUTHS),
+      )
+      .option('--allow-unencrypted', 'the host accepts unencrypted WinRM messages (basic over plain HTTP)')
+      .option('--ca-cert <file>', "PEM file of the CA that issued the host's HTTPS certificate")
+      .option('--insecure-skip-verify', 'accept any HTTPS certificate (not recommended)'),
   ).action(
     action(io, async (name: string, flags: AddFlags) => {
       const client = await apiClient(io, flags);
@@ -88,11 +151,15 @@ export function registerHosts(program: Command, io: CliIo): void {
         name,
         address: flags.address,
         ...(flags.port ? { port: flags.port } : {}),
+        ...(flags.os && { os: flags.os }),
+        ...(flags.transport && { transport: flags.transport }),
+        ...(flags.shell && { shell: flags.shell }),
+        ...(winrmFlags(flags) && { winrm: winrmFlags(flags) }),
         username: flags.user,
         credentialId: credential.id,
       });
       io.stdout(
-        `added host ${host.name} (${host.username}@${host.address}:${host.port}, credential ${credential.name})\n`,
+        `added host ${host.name} (${hostKind(host)}, ${host.username}@${host.address}:${host.port}, credential ${credential.name})\n`,
       );
       return ExitCode.ok;
     }),

@@ -13,6 +13,10 @@ test('hosts add and test address credentials and hosts by name', async (t) => {
     name: 'web-1',
     address: '10.0.0.1',
     port: 2222,
+    os: 'linux',
+    transport: 'ssh',
+    shell: 'sh',
+    winrm: null,
     username: 'deploy',
     credentialName: 'ops',
     lastCheck: null,
@@ -84,8 +88,66 @@ test('hosts add and test address credentials and hosts by name', async (t) => {
   const list = await orca(['hosts', 'list', '--url', api.url]);
   assert.equal(
     list.stdout,
-    'NAME   ADDRESS        USER    CREDENTIAL  LAST CHECK\nweb-1  10.0.0.1:2222  deploy  ops         -\n',
+    'NAME   KIND       ADDRESS        USER    CREDENTIAL  LAST CHECK\nweb-1  linux ssh  10.0.0.1:2222  deploy  ops         -\n',
   );
+});
+
+test('hosts add registers a Windows host over WinRM HTTPS with the CA read from a file', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'orca-cli-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const ca = join(dir, 'ca.pem');
+  await writeFile(ca, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+  const host = {
+    id: HOST,
+    name: 'win-1',
+    address: '10.0.0.9',
+    port: 5986,
+    os: 'windows',
+    transport: 'winrm',
+    shell: 'powershell',
+    winrm: { https: true, auth: 'negotiate', allowUnencrypted: false, caCert: 'x', skipVerify: false },
+    username: 'LAB\\ops',
+    credentialName: 'ops',
+    lastCheck: null,
+    pendingHostKey: null,
+  };
+  const api = await withApi(t, {
+    http: (req) => {
+      if (req.path === '/credentials') return { body: [{ id: CRED, name: 'ops', kind: 'password' }] };
+      if (req.path === '/hosts' && req.method === 'POST') return { status: 201, body: host };
+      if (req.path === '/hosts') return { body: [host] };
+      return undefined;
+    },
+  });
+  const args = ['--address', '10.0.0.9', '--user', 'LAB\\ops', '--credential', 'ops', '--url', api.url];
+  const add = await orca(['hosts', 'add', 'win-1', '--os', 'windows', '--https', '--ca-cert', ca, ...args]);
+  assert.equal(add.code, 0, add.stderr);
+  assert.match(add.stdout, /windows winrm https/);
+  assert.deepEqual(api.requests.find((q) => q.method === 'POST')?.body, {
+    name: 'win-1',
+    address: '10.0.0.9',
+    os: 'windows',
+    winrm: { https: true, caCert: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n' },
+    username: 'LAB\\ops',
+    credentialId: CRED,
+  });
+  const list = await orca(['hosts', 'list', '--url', api.url]);
+  assert.match(list.stdout, /win-1\s+windows winrm https/);
+  const bad = await orca(['hosts', 'add', 'w', '--os', 'solaris', ...args]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /solaris/);
+  const missing = await orca([
+    'hosts',
+    'add',
+    'w',
+    '--os',
+    'windows',
+    '--ca-cert',
+    join(dir, 'nope.pem'),
+    ...args,
+  ]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /nope\.pem/);
 });
 
 test('credential secrets come from stdin or a file, never argv', async (t) => {
