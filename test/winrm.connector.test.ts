@@ -18,6 +18,7 @@ import {
 } from '../src/connectors/connector.ts';
 import { createWinrmConnector } from '../src/connectors/winrm/index.ts';
 import type { WinrmSettings } from '../src/domain/host-settings.ts';
+import { startSilentTcpServer } from './support/sshd.ts';
 import {
   type CertificatePaths,
   DEFAULT_USER,
@@ -232,6 +233,19 @@ test('nothing listening fails as unreachable', async () => {
   const { port } = probe.address() as AddressInfo;
   await new Promise((resolve) => probe.close(resolve));
   await failure(open(target(port)), 'unreachable');
+});
+
+test('a host that accepts TCP but never answers fails as timeout within the connect timeout', async () => {
+  const silent = await startSilentTcpServer();
+  try {
+    const error = await failure(
+      connector.open(target(silent.port), password(), { connectTimeoutMs: 500 }),
+      'timeout',
+    );
+    assert.match(error.message, /500 ms/);
+  } finally {
+    await silent.stop();
+  }
 });
 
 test('an HTTP server that is not WinRM fails as protocol', async () => {

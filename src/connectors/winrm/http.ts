@@ -140,7 +140,11 @@ export class WinrmConnection {
   private async exchange(soap: string, options: RequestOptions): Promise<{ status: number; soap: Buffer }> {
     const security = this.security;
     if (!security) throw new WinrmHttpError('protocol', this.endpoint, 'not authenticated');
-    if (!this.sealing) return this.plain(await this.post(soap, {}, options));
+    if (!this.sealing) {
+      const response = await this.post(soap, {}, options);
+      // The context went with a closed socket: `send` authenticates again.
+      return response.status === 401 ? { status: 401, soap: Buffer.alloc(0) } : this.plain(response);
+    }
     const { body, contentType } = encryptMessage(security, Buffer.from(soap, 'utf8'));
     const response = await this.post(body, { 'content-type': contentType }, options);
     if (response.status === 401) return { status: 401, soap: Buffer.alloc(0) };
