@@ -42,6 +42,7 @@ test('an error body becomes an ApiError with field errors', async () => {
   assert.equal(error.code, 'validation');
   assert.equal(error.message, 'body.port: must be <= 65535');
   assert.deepEqual(error.fieldErrors(), { port: 'must be <= 65535', targets: 'unknown host' });
+  assert.deepEqual(error.pathErrors(), { port: 'must be <= 65535', 'targets.hosts[0]': 'unknown host' });
 });
 
 test('a 401 reports the lost session unless the call is the session probe', async () => {

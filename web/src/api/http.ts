@@ -27,6 +27,16 @@ export class ApiError extends Error {
     }
     return out;
   }
+
+  /** Field messages keyed by the whole path: `body.winrm.auth` → `winrm.auth`. */
+  pathErrors(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const d of this.details) {
+      const path = d.path.replace(/^body\.?/, '');
+      if (path && !(path in out)) out[path] = d.message;
+    }
+    return out;
+  }
 }
 
 function isErrorBody(value: unknown): value is ErrorBody {

@@ -2,34 +2,39 @@
 import { Anchor, Group, Modal, NativeSelect, NumberInput, Stack, Text, TextInput } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
-import type { CreateHost, Credential, Host } from '../api/types.ts';
+import type { Credential, Host } from '../api/types.ts';
 import { useApi } from '../auth/session.tsx';
 import { useFormSubmit } from '../hooks/useFormSubmit.ts';
+import {
+  createBody,
+  defaultPort,
+  EMPTY_HOST,
+  type HostValues,
+  updateBody,
+  valuesOf,
+  withOs,
+} from '../lib/host-form.ts';
 import { FormActions } from './FormActions.tsx';
 import { FormError } from './FormError.tsx';
+import { HostPlatformFields } from './HostPlatformFields.tsx';
+import { WinrmFields } from './WinrmFields.tsx';
 
-interface Values {
-  name: string;
-  address: string;
-  port: number | string;
-  username: string;
-  credentialId: string;
-}
-
-const FIELDS = ['name', 'address', 'port', 'username', 'credentialId'];
-
-const empty: Values = { name: '', address: '', port: 22, username: '', credentialId: '' };
-
-function valuesOf(host: Host | null): Values {
-  if (!host) return empty;
-  return {
-    name: host.name,
-    address: host.address,
-    port: host.port,
-    username: host.username,
-    credentialId: host.credentialId ?? '',
-  };
-}
+/** Fields shown next to an input, so their errors appear there. */
+const FIELDS = [
+  'name',
+  'address',
+  'port',
+  'os',
+  'transport',
+  'shell',
+  'username',
+  'credentialId',
+  'winrm.https',
+  'winrm.auth',
+  'winrm.allowUnencrypted',
+  'winrm.caCert',
+  'winrm.skipVerify',
+];
 
 export function HostFormModal({
   opened,
@@ -46,30 +51,19 @@ export function HostFormModal({
   onSaved: (host: Host) => void;
 }) {
   const api = useApi();
-  const [values, setValues] = useState<Values>(empty);
+  const [values, setValues] = useState<HostValues>(EMPTY_HOST);
 
   const set =
-    <K extends keyof Values>(key: K) =>
-    (value: Values[K]) =>
+    <K extends keyof HostValues>(key: K) =>
+    (value: HostValues[K]) =>
       setValues((v) => ({ ...v, [key]: value }));
   const { busy, error, setError, submit, fieldErrors } = useFormSubmit(async () => {
-    const port = typeof values.port === 'number' ? values.port : Number.parseInt(values.port, 10) || 22;
-    const body: CreateHost = {
-      name: values.name.trim(),
-      address: values.address.trim(),
-      port,
-      username: values.username.trim(),
-      credentialId: values.credentialId,
-    };
     let saved: Host;
     if (host) {
-      const before = valuesOf(host);
-      const changed = Object.fromEntries(
-        Object.entries(body).filter(([k, v]) => v !== before[k as keyof Values]),
-      ) as Partial<CreateHost>;
+      const changed = updateBody(host, values);
       saved = Object.keys(changed).length ? await api.updateHost(host.id, changed) : host;
     } else {
-      saved = await api.createHost(body);
+      saved = await api.createHost(createBody(values));
     }
     onSaved(saved);
     onClose();
@@ -81,6 +75,8 @@ export function HostFormModal({
     setError(null);
   }, [opened, host, setError]);
 
+  const winrm = values.transport === 'winrm';
+  const port = defaultPort(values.transport, winrm && values.winrm.https);
   return (
     <Modal opened={opened} onClose={onClose} title={host ? `Edit ${host.name}` : 'Add host'} centered>
       <form onSubmit={submit} aria-label={host ? 'Edit host' : 'Add host'}>
@@ -96,11 +92,22 @@ export function HostFormModal({
             error={fieldErrors.name}
             onChange={(e) => set('name')(e.currentTarget.value)}
           />
+          <HostPlatformFields
+            os={values.os}
+            transport={values.transport}
+            shell={values.shell}
+            errors={fieldErrors}
+            onOs={(os) => setValues((v) => withOs(v, os))}
+            onTransport={set('transport')}
+            onShell={set('shell')}
+          />
           <Group grow align="flex-start" wrap="nowrap">
             <TextInput
               label="Address"
               data-testid="host-address"
-              placeholder="10.0.0.5 or web-1.example.com"
+              placeholder={
+                values.os === 'windows' ? '10.0.0.7 or win-1.corp.example' : '10.0.0.5 or web-1.example.com'
+              }
               required
               style={{ flexGrow: 3 }}
               value={values.address}
@@ -110,6 +117,7 @@ export function HostFormModal({
             <NumberInput
               label="Port"
               data-testid="host-port"
+              placeholder={String(port)}
               min={1}
               max={65535}
               allowDecimal={false}
@@ -121,10 +129,16 @@ export function HostFormModal({
               onChange={set('port')}
             />
           </Group>
+          {winrm && <WinrmFields value={values.winrm} errors={fieldErrors} onChange={set('winrm')} />}
           <TextInput
             label="Username"
             data-testid="host-username"
-            description="The account orca logs in as"
+            description={
+              winrm
+                ? 'The account orca logs in as: DOMAIN\\user, user@domain, or user for a local account'
+                : 'The account orca logs in as'
+            }
+            placeholder={winrm ? 'CORP\\deploy' : undefined}
             autoCapitalize="none"
             spellCheck={false}
             required
@@ -132,33 +146,67 @@ export function HostFormModal({
             error={fieldErrors.username}
             onChange={(e) => set('username')(e.currentTarget.value)}
           />
-          <NativeSelect
-            label="Credential"
-            data-testid="host-credential"
-            required
+          <CredentialSelect
+            credentials={credentials}
             value={values.credentialId}
+            passwordOnly={winrm}
             error={fieldErrors.credentialId}
-            onChange={(e) => set('credentialId')(e.currentTarget.value)}
-            data={[
-              { value: '', label: 'Choose a credential…', disabled: true },
-              ...credentials.map((c) => ({
-                value: c.id,
-                label: `${c.name} (${c.kind === 'ssh-key' ? 'SSH key' : 'password'})`,
-              })),
-            ]}
+            onChange={set('credentialId')}
           />
-          {credentials.length === 0 && (
-            <Text size="sm" c="dimmed">
-              No credentials yet.{' '}
-              <Anchor component={Link} to="/credentials">
-                Add one first
-              </Anchor>
-              .
-            </Text>
-          )}
           <FormActions busy={busy} onCancel={onClose} />
         </Stack>
       </form>
     </Modal>
+  );
+}
+
+/** WinRM logs in with a password, so SSH keys are offered only to SSH hosts. */
+function CredentialSelect({
+  credentials,
+  value,
+  passwordOnly,
+  error,
+  onChange,
+}: {
+  credentials: readonly Credential[];
+  value: string;
+  passwordOnly: boolean;
+  error: string | undefined;
+  onChange: (id: string) => void;
+}) {
+  const chosen = credentials.find((c) => c.id === value);
+  const keyForWinrm = passwordOnly && chosen?.kind === 'ssh-key';
+  return (
+    <>
+      <NativeSelect
+        label="Credential"
+        data-testid="host-credential"
+        description={passwordOnly ? 'WinRM logs in with a password credential' : undefined}
+        required
+        value={value}
+        error={error ?? (keyForWinrm ? 'WinRM needs a password; choose a password credential' : undefined)}
+        onChange={(e) => onChange(e.currentTarget.value)}
+        data={[
+          { value: '', label: 'Choose a credential…', disabled: true },
+          ...credentials.map((c) => ({
+            value: c.id,
+            label:
+              c.kind === 'password'
+                ? `${c.name} (password)`
+                : `${c.name} (SSH key${passwordOnly ? ', not for WinRM' : ''})`,
+            disabled: passwordOnly && c.kind === 'ssh-key' && c.id !== value,
+          })),
+        ]}
+      />
+      {credentials.length === 0 && (
+        <Text size="sm" c="dimmed">
+          No credentials yet.{' '}
+          <Anchor component={Link} to="/credentials">
+            Add one first
+          </Anchor>
+          .
+        </Text>
+      )}
+    </>
   );
 }

@@ -17,6 +17,7 @@ export function useFormSubmit(save: () => Promise<void>) {
       setBusy(false);
     }
   };
-  const fieldErrors = error instanceof ApiError ? error.fieldErrors() : {};
+  // By top-level field (`port`) and by whole path (`winrm.auth`), for nested inputs.
+  const fieldErrors = error instanceof ApiError ? { ...error.pathErrors(), ...error.fieldErrors() } : {};
   return { busy, error, setError, submit, fieldErrors };
 }

@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Host } from '../api/types.ts';
+import {
+  createBody,
+  EMPTY_HOST,
+  type HostValues,
+  platformDetail,
+  platformLabel,
+  updateBody,
+  valuesOf,
+  withOs,
+} from './host-form.ts';
+
+const base: HostValues = {
+  ...EMPTY_HOST,
+  name: ' web-1 ',
+  address: '10.0.0.5',
+  username: 'deploy',
+  credentialId: 'c1',
+};
+
+function host(overrides: Partial<Host> = {}): Host {
+  return {
+    id: 'h1',
+    name: 'win-1',
+    address: '10.0.0.9',
+    port: 5985,
+    os: 'windows',
+    transport: 'winrm',
+    shell: 'powershell',
+    winrm: { https: false, auth: 'negotiate', allowUnencrypted: false, caCert: null, skipVerify: false },
+    username: 'CORP\\deploy',
+    credentialId: 'c1',
+    credentialName: 'pw',
+    hostKey: null,
+    pendingHostKey: null,
+    lastCheck: null,
+    createdAt: '2025-01-01T00:00:00Z',
+    updatedAt: '2025-01-01T00:00:00Z',
+    ...overrides,
+  };
+}
+
+test('a Linux host is sent without a port unless one was typed, and without WinRM options', () => {
+  assert.deepEqual(createBody(base), {
+    name: 'web-1',
+    address: '10.0.0.5',
+    os: 'linux',
+    transport: 'ssh',
+    shell: 'sh',
+    username: 'deploy',
+    credentialId: 'c1',
+  });
+  assert.equal(createBody({ ...base, port: 2222 }).port, 2222);
+});
+
+test('choosing Windows picks WinRM and PowerShell; certificate options go only with HTTPS', () => {
+  const win = withOs(base, 'windows');
+  assert.equal(win.transport, 'winrm');
+  assert.equal(win.shell, 'powershell');
+  const typed = { ...win, winrm: { ...win.winrm, caCert: '-----BEGIN CERTIFICATE-----', skipVerify: true } };
+  assert.deepEqual(createBody(typed).winrm, {
+    https: false,
+    auth: 'negotiate',
+    allowUnencrypted: false,
+    caCert: null,
+    skipVerify: false,
+  });
+  const https = createBody({ ...typed, winrm: { ...typed.winrm, https: true, allowUnencrypted: true } });
+  assert.deepEqual(https.winrm, {
+    https: true,
+    auth: 'negotiate',
+    allowUnencrypted: false,
+    caCert: '-----BEGIN CERTIFICATE-----',
+    skipVerify: true,
+  });
+  assert.equal(withOs(win, 'linux').shell, 'sh');
+});
+
+test('editing sends only what changed, and a default port stays out', () => {
+  const h = host();
+  assert.equal(valuesOf(h).port, '');
+  assert.deepEqual(updateBody(h, valuesOf(h)), {});
+  const v = valuesOf(h);
+  assert.deepEqual(updateBody(h, { ...v, winrm: { ...v.winrm, https: true } }), {
+    winrm: { https: true, auth: 'negotiate', allowUnencrypted: false, caCert: null, skipVerify: false },
+  });
+  assert.deepEqual(updateBody(h, { ...v, shell: 'cmd' }), {
+    os: 'windows',
+    transport: 'winrm',
+    shell: 'cmd',
+  });
+});
+
+test('moving a host to Linux drops WinRM; clearing a typed port sends the default', () => {
+  const h = host({ port: 15985 });
+  const v = valuesOf(h);
+  assert.equal(v.port, 15985);
+  assert.deepEqual(updateBody(h, withOs(v, 'linux')), { os: 'linux', transport: 'ssh', shell: 'sh' });
+  assert.deepEqual(updateBody(h, { ...v, port: '' }), { port: 5985 });
+});
+
+test('a host reads as its OS and transport at a glance', () => {
+  assert.equal(
+    platformLabel(host({ os: 'linux', transport: 'ssh', shell: 'sh', winrm: null })),
+    'Linux · SSH',
+  );
+  assert.equal(platformLabel(host()), 'Windows · WinRM http');
+  const https = host({
+    shell: 'cmd',
+    winrm: { https: true, auth: 'basic', allowUnencrypted: false, caCert: null, skipVerify: false },
+  });
+  assert.equal(platformLabel(https), 'Windows · WinRM https · cmd');
+  assert.equal(platformLabel(host({ transport: 'ssh', winrm: null })), 'Windows · OpenSSH');
+  assert.equal(
+    platformDetail(host()),
+    'WinRM with Negotiate (NTLM) over HTTP, messages encrypted by NTLM; commands run in PowerShell',
+  );
+});
