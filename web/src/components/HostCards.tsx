@@ -1,7 +1,14 @@
 /** Hosts as a list of cards, for narrow screens. */
 import { Group, Paper, Stack, Text } from '@mantine/core';
 import type { Host } from '../api/types.ts';
-import { type HostActionHandlers, HostActions, HostAddress, HostKeyText, LastCheck } from './HostParts.tsx';
+import {
+  type HostActionHandlers,
+  HostActions,
+  HostAddress,
+  HostKeyText,
+  LastCheck,
+  PlatformBadge,
+} from './HostParts.tsx';
 
 export function HostCards({
   hosts,
@@ -16,7 +23,10 @@ export function HostCards({
         <Paper key={h.id} withBorder p="sm" data-testid={`host-row-${h.name}`}>
           <Stack gap={6}>
             <Group justify="space-between" wrap="nowrap">
-              <Text fw={600}>{h.name}</Text>
+              <Group gap="xs" wrap="wrap">
+                <Text fw={600}>{h.name}</Text>
+                <PlatformBadge host={h} />
+              </Group>
               <LastCheck check={h.lastCheck} />
             </Group>
             <div style={{ overflowX: 'auto' }}>

@@ -2,6 +2,7 @@
 import { ActionIcon, Badge, Button, Group, Menu, Text, Tooltip } from '@mantine/core';
 import type { Host, HostCheck } from '../api/types.ts';
 import { formatDuration, relativeTime } from '../lib/format.ts';
+import { platformDetail, platformLabel } from '../lib/host-form.ts';
 import { Icon } from './icons.tsx';
 
 export interface HostActionHandlers {
@@ -51,8 +52,56 @@ export function HostAddress({ host }: { host: Host }) {
   );
 }
 
+/** OS and transport, e.g. "Windows · WinRM https", so a mixed fleet reads at a glance. */
+export function PlatformBadge({ host }: { host: Host }) {
+  return (
+    <Tooltip label={platformDetail(host)} maw={360} multiline>
+      <Badge
+        variant="light"
+        color={host.os === 'windows' ? 'blue' : 'gray'}
+        size="sm"
+        radius="sm"
+        tt="none"
+        data-testid={`platform-${host.name}`}
+        style={{ flexShrink: 0 }}
+      >
+        {platformLabel(host)}
+      </Badge>
+    </Tooltip>
+  );
+}
+
+/** WinRM has no SSH host key; the host is identified by its HTTPS certificate, if at all. */
+function WinrmIdentity({ host }: { host: Host }) {
+  const w = host.winrm;
+  if (w?.https && w.skipVerify) {
+    return (
+      <Tooltip
+        label="Any HTTPS certificate is accepted; the host's identity is not checked"
+        maw={320}
+        multiline
+      >
+        <Text size="xs" c="orange">
+          certificate not verified
+        </Text>
+      </Tooltip>
+    );
+  }
+  const why = w?.https
+    ? 'WinRM has no SSH host key; the host is verified by its HTTPS certificate.'
+    : 'WinRM has no SSH host key; use HTTPS to have the host verified by its certificate.';
+  return (
+    <Tooltip label={why} maw={320} multiline>
+      <Text size="xs" c="dimmed">
+        not used (WinRM)
+      </Text>
+    </Tooltip>
+  );
+}
+
 /** The recorded key; a waiting new key offers its review when `onReviewKey` is given. */
 export function HostKeyText({ host, onReviewKey }: { host: Host; onReviewKey?: (host: Host) => void }) {
+  if (host.transport === 'winrm') return <WinrmIdentity host={host} />;
   const fp = host.hostKey?.fingerprint;
   return (
     <>

@@ -1,6 +1,13 @@
-import { Table, Text } from '@mantine/core';
+import { Stack, Table, Text } from '@mantine/core';
 import type { Host } from '../api/types.ts';
-import { type HostActionHandlers, HostActions, HostAddress, HostKeyText, LastCheck } from './HostParts.tsx';
+import {
+  type HostActionHandlers,
+  HostActions,
+  HostAddress,
+  HostKeyText,
+  LastCheck,
+  PlatformBadge,
+} from './HostParts.tsx';
 
 export function HostsTable({
   hosts,
@@ -27,9 +34,12 @@ export function HostsTable({
           {hosts.map((h) => (
             <Table.Tr key={h.id} data-testid={`host-row-${h.name}`}>
               <Table.Td>
-                <Text fw={600} size="sm" style={{ whiteSpace: 'nowrap' }}>
-                  {h.name}
-                </Text>
+                <Stack gap={4} align="flex-start">
+                  <Text fw={600} size="sm" style={{ whiteSpace: 'nowrap' }}>
+                    {h.name}
+                  </Text>
+                  <PlatformBadge host={h} />
+                </Stack>
               </Table.Td>
               <Table.Td>
                 <HostAddress host={h} />

@@ -29,7 +29,7 @@ export const FAILURE_HELP: Record<FailureKind, { title: string; hint: string }> 
   canceled: { title: 'Canceled', hint: 'Someone canceled the run; the remote process was killed.' },
   protocol: {
     title: 'Protocol error',
-    hint: 'The peer did not speak SSH as expected; check that the port is an SSH server.',
+    hint: 'The host did not answer as expected; check that the port serves the chosen transport (SSH or WinRM).',
   },
   lost: { title: 'Worker lost', hint: 'The worker running this died; run the command again.' },
 };

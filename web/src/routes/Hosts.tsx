@@ -77,7 +77,7 @@ export function HostsPage() {
     <>
       <PageHeader
         title="Hosts"
-        description="Machines orca can run commands on, over SSH."
+        description="Machines orca can run commands on: Linux over SSH, Windows over WinRM or OpenSSH."
         actions={
           canEdit && (
             <Button onClick={() => openForm(null)} data-testid="add-host">
@@ -113,7 +113,7 @@ export function HostsPage() {
           title="No hosts yet"
           action={canEdit && <Button onClick={() => openForm(null)}>Add your first host</Button>}
         >
-          Register a machine with its address, the account to log in as and a credential. Its host key is
+          Register a machine with its address, the account to log in as and a credential. An SSH host's key is
           recorded on first contact.
         </Empty>
       ) : (

@@ -75,7 +75,7 @@ export function RunCommandPage() {
             <Textarea
               label="Command"
               data-testid="run-command"
-              description="Runs with the host's login shell. Ctrl+Enter to run."
+              description="Runs in the host's shell: the login shell on Linux, PowerShell or cmd on Windows. Ctrl+Enter to run."
               placeholder="uptime"
               required
               autosize
