@@ -16,6 +16,7 @@ import { WsmanClient } from './client.ts';
 import { type CommandSettings, runCommand } from './command.ts';
 import { winrmError } from './errors.ts';
 import { parseUserName } from './ntlm/index.ts';
+import { DEFAULT_MAX_ENVELOPE_SIZE } from './soap.ts';
 import * as winrs from './winrs.ts';
 
 export interface WinrmConnectorOptions {
@@ -56,7 +57,8 @@ export function createWinrmConnector(options: WinrmConnectorOptions = {}): Conne
           allowUnencrypted: winrm.allowUnencrypted,
         },
         maxConnections,
-        maxEnvelopeSize: 512000,
+        // What Windows' own clients and pywinrm ask for; every host's MaxEnvelopeSizekb allows it.
+        maxEnvelopeSize: DEFAULT_MAX_ENVELOPE_SIZE,
         locale: 'en-US',
       });
       try {
