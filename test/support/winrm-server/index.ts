@@ -4,11 +4,15 @@
  * on `…/windows/shell/cmd`. Commands run on this machine through a shim (shim/index.ts lists what
  * it understands). It is checked against pywinrm in test/winrm.pywinrm.test.ts.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type Account, Authenticator } from './auth.ts';
 import { createHandler, type FaultOptions } from './http.ts';
+import { mapWindowsPath } from './shim/winpath.ts';
 import { newStats, type WinrmServerStats } from './stats.ts';
 import { Winrs } from './winrs.ts';
 
@@ -44,6 +48,11 @@ export interface WinrmServerOptions {
   readonly receiveWaitCapMs?: number;
   /** Emit PowerShell's "Preparing modules for first use." progress records in CLIXML stderr (default false). */
   readonly powershellProgress?: boolean;
+  /**
+   * Directory standing for the host's disks (`C:\Temp\x` is `<fileRoot>/C/Temp/x`, see
+   * shim/winpath.ts). Default: a new temporary directory, removed by close().
+   */
+  readonly fileRoot?: string;
 }
 
 export interface WinrmTestServer {
@@ -54,6 +63,10 @@ export interface WinrmTestServer {
   readonly users: readonly Account[];
   /** Live counters. */
   readonly stats: WinrmServerStats;
+  /** Where PowerShell's file I/O lands on this machine. */
+  readonly fileRoot: string;
+  /** This machine's path of a Windows path on the host, e.g. `C:\Temp\x.bin`. */
+  hostPath(windowsPath: string): string;
   /** Stops listening, drops connections and kills every process commands started. */
   close(): Promise<void>;
 }
@@ -63,10 +76,11 @@ export async function startWinrmServer(options: WinrmServerOptions = {}): Promis
   const users = options.users ?? [DEFAULT_USER];
   const schemes = options.auth ?? ['negotiate'];
   const counters = newStats();
+  const fileRoot = options.fileRoot ?? (await mkdtemp(join(tmpdir(), 'orca-winrm-files-')));
   const winrs = new Winrs(
     {
       computerName,
-      shim: { progressRecords: options.powershellProgress ?? false },
+      shim: { progressRecords: options.powershellProgress ?? false, fileRoot },
       receiveWaitCapMs: options.receiveWaitCapMs ?? 5000,
       timedOutReceives: options.timedOutReceives ?? 0,
     },
@@ -121,6 +135,9 @@ export async function startWinrmServer(options: WinrmServerOptions = {}): Promis
     computerName,
     users,
     stats,
+    fileRoot,
+    hostPath: (windowsPath) =>
+      mapWindowsPath({ root: fileRoot, user: users[0]?.username ?? 'user' }, windowsPath).host,
     async close() {
       winrs.closeAll();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -129,6 +146,7 @@ export async function startWinrmServer(options: WinrmServerOptions = {}): Promis
       // Killed process groups are reaped asynchronously; wait until none is left.
       for (let i = 0; i < 100 && winrs.runningProcesses > 0; i += 1)
         await new Promise((r) => setTimeout(r, 20));
+      if (options.fileRoot === undefined) await rm(fileRoot, { recursive: true, force: true });
     },
   };
 }

@@ -37,16 +37,13 @@ export function writeErrorRecord(statement: string, message: string): string {
 }
 
 /** A terminating error from `throw 'message'`. */
-export function throwRecord(statement: string, message: string): string {
-  return errorLines([
+export function throwRecord(statement: string, message: string, at?: ErrorPosition): string {
+  return errorRecord(
     message,
-    'At line:1 char:1',
-    `+ ${statement}`,
-    `+ ${'~'.repeat(Math.max(1, statement.length))}`,
-    `    + CategoryInfo          : OperationStopped: (${message}:String) [], RuntimeException`,
-    `    + FullyQualifiedErrorId : ${message}`,
-    ' ',
-  ]);
+    { line: at?.line ?? 1, char: at?.char ?? 1, text: statement },
+    `OperationStopped: (${message}:String) [], RuntimeException`,
+    message,
+  );
 }
 
 /** The error for a name that is neither a cmdlet nor a program. */
@@ -91,4 +88,29 @@ export function plainErrorText(lines: string): string {
         .replace(/&amp;/g, '&'),
     )
     .join('');
+}
+
+/** Where an error happened, for the `At line:… char:…` part of a record. */
+export interface ErrorPosition {
+  readonly line: number;
+  readonly char: number;
+  /** The statement's source; its first line is quoted under the position. */
+  readonly text: string;
+}
+
+/**
+ * An error record as PowerShell 5.1 prints it: message, position, the statement underlined,
+ * CategoryInfo and FullyQualifiedErrorId.
+ */
+export function errorRecord(message: string, at: ErrorPosition, category: string, errorId: string): string {
+  const text = at.text.split(/\r?\n/)[0] ?? '';
+  return errorLines([
+    message,
+    `At line:${at.line} char:${at.char}`,
+    `+ ${text}`,
+    `+ ${'~'.repeat(Math.max(1, text.length))}`,
+    `    + CategoryInfo          : ${category}`,
+    `    + FullyQualifiedErrorId : ${errorId}`,
+    ' ',
+  ]);
 }

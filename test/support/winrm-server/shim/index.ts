@@ -18,6 +18,17 @@
  *   cmdlets Write-Output/echo, Write-Host (LF line end, as Windows), Write-Error (CLIXML on stderr
  *   under -EncodedCommand, console text otherwise), Start-Sleep [-Seconds|-Milliseconds] N /
  *   `sleep N` (a real `sleep` child), whoami, hostname, `cmd /c …`, Out-Null, Set-StrictMode.
+ *   Also `while`, `break`/`continue`, `try { } catch { } finally { }` (catch sees `$_` as the
+ *   message; finally runs on errors, `exit` and `break`, not when the process is killed),
+ *   statement-terminating .NET exceptions ("Exception calling …", "You cannot call a method on a
+ *   null-valued expression.") that let the next statement run unless inside `try` or under
+ *   `$ErrorActionPreference = 'Stop'`, `+`/`-`, operator precedence (`-and`/`-or` lowest),
+ *   `$null -eq x`, `(command)` as a value, and real file I/O under the server's file root
+ *   (winpath.ts maps `C:\Temp\x` to `<root>/C/Temp/x`): `[Console]::In.ReadLine()/ReadToEnd()`
+ *   over WinRS stdin, `[IO.File]::Open/Exists/Delete/Move/Replace`, FileStream
+ *   Write/Flush/Close/Dispose, `Get-FileHash [-Algorithm A] [-LiteralPath|-Path] p` (an object
+ *   with Algorithm, Hash, Path); see ps-dotnet.ts. Objects print as `@{Name=value; …}`, not as
+ *   tables, and there are no arrays or pipelines of objects.
  *   Other Verb-Noun names fail with PowerShell's "is not recognized" error; any other statement
  *   (`ls`, `true`, `sleep.sh`) runs by `/bin/sh -c <statement text>` and sets $LASTEXITCODE.
  * - Anything else runs by `/bin/sh -c <command line>` with the command's stdin; its output is
@@ -32,6 +43,8 @@ import { PsRun, runPowerShell } from './ps-eval.ts';
 export interface ShimOptions {
   /** Emit PowerShell's "Preparing modules for first use." progress records on stderr. */
   readonly progressRecords: boolean;
+  /** Directory standing for the Windows file system of PowerShell's file members (winpath.ts); without it they fail. */
+  readonly fileRoot?: string | undefined;
 }
 
 /** Runs a WinRS command line; resolves with the exit code WinRS would report. */
@@ -127,6 +140,9 @@ async function runPowerShellLine(io: CommandIO, line: string, options: ShimOptio
     commands,
     (_run, source) => io.processes.run(io, source, { stdin: false }),
     options.progressRecords,
+    options.fileRoot === undefined
+      ? null
+      : { root: options.fileRoot, user: io.identity.split('\\').pop() ?? 'user' },
   );
   return runPowerShell(run, script);
 }

@@ -72,14 +72,42 @@ export class StdinPipe {
     this.#target = undefined;
   }
 
+  /**
+   * The next line (without its LF or CR LF) as it arrives; the rest after End when it has no
+   * line break; null once stdin ended (or on abort). A lone CR does not end a line here.
+   */
+  async readLine(abort: AbortSignal): Promise<Buffer | null> {
+    for (;;) {
+      const at = this.#chunks.findIndex((c) => c.includes(10));
+      if (at >= 0) {
+        const head = this.#chunks.splice(0, at + 1);
+        const last = head.pop() as Buffer;
+        const cut = last.indexOf(10);
+        if (cut + 1 < last.length) this.#chunks.unshift(last.subarray(cut + 1));
+        const line = Buffer.concat([...head, last.subarray(0, cut)]);
+        return line.at(-1) === 13 ? line.subarray(0, -1) : line;
+      }
+      if (this.#ended || abort.aborted) {
+        return this.#chunks.length > 0 && !abort.aborted ? Buffer.concat(this.#chunks.splice(0)) : null;
+      }
+      await this.#next(abort);
+    }
+  }
+
+  #next(abort: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        abort.removeEventListener('abort', done);
+        resolve();
+      };
+      this.#waiters.push(done);
+      abort.addEventListener('abort', done, { once: true });
+    });
+  }
+
   /** Everything sent until End, or what was sent before the abort. */
   async readAll(abort: AbortSignal): Promise<Buffer> {
-    while (!this.#ended && !abort.aborted) {
-      await new Promise<void>((resolve) => {
-        this.#waiters.push(resolve);
-        abort.addEventListener('abort', () => resolve(), { once: true });
-      });
-    }
+    while (!this.#ended && !abort.aborted) await this.#next(abort);
     return Buffer.concat(this.#chunks.splice(0));
   }
 }

@@ -1,7 +1,11 @@
 /** The cmdlets and programs the PowerShell shim implements itself; anything else is 'unknown'. */
-import { writeErrorRecord } from './clixml.ts';
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { errorRecord, writeErrorRecord } from './clixml.ts';
 import { writeText } from './io.ts';
 import { type PsRun, TerminatingError, toText, type Value } from './ps-eval.ts';
+import { DotNetException, PropertyBag } from './ps-values.ts';
+import { mapWindowsPath } from './winpath.ts';
 
 /** `sleep` as a real child process, so that terminate has a process to kill and stats see it. */
 export type Sleeper = (run: PsRun, seconds: number) => Promise<void>;
@@ -19,7 +23,7 @@ export function psCommands(deps: { sleep: Sleeper; cmd: (run: PsRun, line: strin
       case 'echo':
       case 'write': {
         for (const a of positional(args, ['-inputobject'], ['-noenumerate'])) {
-          writeText(run.io, 'stdout', `${toText(a)}\r\n`);
+          run.emit(a);
         }
         return true;
       }
@@ -67,6 +71,8 @@ export function psCommands(deps: { sleep: Sleeper; cmd: (run: PsRun, line: strin
         run.vars.set('lastexitcode', code);
         return code === 0;
       }
+      case 'get-filehash':
+        return getFileHash(run, args);
       case 'out-null':
       case 'set-strictmode':
         return true;
@@ -74,6 +80,65 @@ export function psCommands(deps: { sleep: Sleeper; cmd: (run: PsRun, line: strin
         return 'unknown';
     }
   };
+}
+
+const HASHES: Readonly<Record<string, string>> = {
+  sha1: 'sha1',
+  sha256: 'sha256',
+  sha384: 'sha384',
+  sha512: 'sha512',
+  md5: 'md5',
+};
+
+/** Get-FileHash [-Path|-LiteralPath] path [-Algorithm name]: reads the file back from disk. */
+async function getFileHash(run: PsRun, args: readonly Value[]): Promise<boolean> {
+  let algorithm = 'SHA256';
+  let path: Value = null;
+  for (let i = 0; i < args.length; i += 1) {
+    const a = args[i] ?? null;
+    if (isParam(a, '-algorithm')) algorithm = toText(args[++i] ?? null).toUpperCase();
+    else if (isParam(a, '-path') || isParam(a, '-literalpath')) path = args[++i] ?? null;
+    else path = a;
+  }
+  const fail = (message: string, category: string, id: string): false => {
+    const record = errorRecord(`Get-FileHash : ${message}`, run.at, category, id);
+    if (run.errorActionStop) throw new TerminatingError(record);
+    run.writeError(record);
+    return false;
+  };
+  const hash = HASHES[algorithm.toLowerCase()];
+  if (!hash) {
+    return fail(
+      `Cannot validate argument on parameter 'Algorithm'. The argument "${algorithm}" does not belong to the set "SHA1,SHA256,SHA384,SHA512,MACTripleDES,MD5,RIPEMD160".`,
+      'InvalidData: (:) [Get-FileHash], ParameterBindingValidationException',
+      'ParameterArgumentValidationError,Get-FileHash',
+    );
+  }
+  let mapped: ReturnType<typeof mapWindowsPath>;
+  try {
+    mapped = mapWindowsPath(run.dotnet.files, toText(path));
+  } catch (e) {
+    if (!(e instanceof DotNetException)) throw e;
+    return fail(e.message, 'InvalidArgument: (:) [Get-FileHash], ArgumentException', 'Argument,Get-FileHash');
+  }
+  const digest = createHash(hash);
+  try {
+    for await (const chunk of createReadStream(mapped.host)) digest.update(chunk as Buffer);
+  } catch {
+    return fail(
+      `Cannot find path '${mapped.windows}' because it does not exist.`,
+      `ObjectNotFound: (${mapped.windows}:String) [Get-FileHash], ItemNotFoundException`,
+      'PathNotFound,Get-FileHash',
+    );
+  }
+  run.emit(
+    new PropertyBag('Microsoft.Powershell.Utility.FileHash', {
+      Algorithm: algorithm,
+      Hash: digest.digest('hex').toUpperCase(),
+      Path: mapped.windows,
+    }),
+  );
+  return true;
 }
 
 function isParam(v: Value, name: string): boolean {

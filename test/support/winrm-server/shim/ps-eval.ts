@@ -9,27 +9,40 @@ import {
   CLIXML_FOOTER,
   CLIXML_HEADER,
   commandNotFoundRecord,
+  errorRecord,
   plainErrorText,
   progressRecord,
   throwRecord,
 } from './clixml.ts';
 import { type CommandIO, writeText } from './io.ts';
+import { ConsoleReader, type DotNetContext, member } from './ps-dotnet.ts';
 import { PsSyntaxError } from './ps-lexer.ts';
-import { type Expr, parseScript, type Stmt } from './ps-parser.ts';
+import { type Expr, parseScript, type Stmt, type Where } from './ps-parser.ts';
+import {
+  DotNetException,
+  ExitSignal,
+  KilledSignal,
+  LoopSignal,
+  ScriptBlock,
+  StatementError,
+  TerminatingError,
+  toInt,
+  toText,
+  truthy,
+  type Value,
+} from './ps-values.ts';
+import type { FileRoot } from './winpath.ts';
 
-export type Value = string | number | boolean | null | Buffer | ScriptBlock;
-export class ScriptBlock {
-  constructor(readonly body: readonly Stmt[]) {}
-}
-
-/** Unwinds to the host: the process exits with `code`. */
-export class ExitSignal {
-  constructor(readonly code: number) {}
-}
-/** A script-terminating error: its record is written, then the process exits with 1. */
-export class TerminatingError {
-  constructor(readonly record: string) {}
-}
+export {
+  ExitSignal,
+  ScriptBlock,
+  StatementError,
+  TerminatingError,
+  toInt,
+  toText,
+  truthy,
+  type Value,
+} from './ps-values.ts';
 
 /** The pieces of the shim the evaluator calls for commands (ps-commands.ts). */
 export type CommandRunner = (
@@ -43,8 +56,15 @@ export class PsRun {
   readonly vars = new Map<string, Value>([['lastexitcode', null]]);
   lastOk = true;
   errorActionStop = false;
+  readonly dotnet: DotNetContext;
   #stderrOpen = false;
   #progressShown = false;
+  /** Inside a `try` body, statement-terminating errors unwind to it instead of being written. */
+  #tryDepth = 0;
+  /** Output collectors of the `(command)` expressions being evaluated, innermost last. */
+  readonly #captures: Value[][] = [];
+  /** The statement being run, for error records. */
+  #at: Where = { line: 1, char: 1, text: '' };
 
   constructor(
     readonly io: CommandIO,
@@ -54,7 +74,22 @@ export class PsRun {
     readonly native: (run: PsRun, source: string) => Promise<number>,
     /** Emit the "Preparing modules for first use." progress records real hosts show at first cmdlet use. */
     readonly progress: boolean,
-  ) {}
+    files: FileRoot | null,
+  ) {
+    this.dotnet = { io, files, handles: new Set(), consoleIn: new ConsoleReader(io) };
+  }
+
+  /** The statement being run (cmdlets quote it in their error records). */
+  get at(): Where {
+    return this.#at;
+  }
+
+  /** Writes an object to the success stream: to stdout, or into the enclosing `( … )`. */
+  emit(value: Value): void {
+    const capture = this.#captures.at(-1);
+    if (capture) capture.push(value);
+    else if (value !== null) writeText(this.io, 'stdout', `${toText(value)}\r\n`);
+  }
 
   /** Writes one error record (CLIXML `<S S="Error">` elements) to stderr. */
   writeError(record: string): void {
@@ -79,20 +114,56 @@ export class PsRun {
     this.writeError(progressRecord(0, activity) + progressRecord(1, activity));
   }
 
+  /** The process ends: stderr's CLIXML document closes and the OS closes its file handles. */
   finish(): void {
     if (this.#stderrOpen) writeText(this.io, 'stderr', CLIXML_FOOTER);
     this.#stderrOpen = false;
+    for (const handle of this.dotnet.handles) handle.close();
   }
 
   async runScript(body: readonly Stmt[]): Promise<void> {
     for (const stmt of body) {
-      if (this.io.abort.aborted) throw new ExitSignal(1);
-      await this.statement(stmt);
+      if (this.io.abort.aborted) throw new KilledSignal();
+      try {
+        await this.statement(stmt);
+      } catch (e) {
+        if (!(e instanceof StatementError) || this.#tryDepth > 0 || this.errorActionStop) throw e;
+        this.writeError(e.record);
+        this.lastOk = false;
+      }
     }
   }
 
   async statement(stmt: Stmt): Promise<void> {
+    const outer = this.#at;
+    this.#at = stmt.at;
+    try {
+      await this.#statement(stmt);
+    } finally {
+      this.#at = outer;
+    }
+  }
+
+  async #statement(stmt: Stmt): Promise<void> {
     switch (stmt.type) {
+      case 'while': {
+        for (let round = 1; truthy(await this.evaluate(stmt.cond)); round += 1) {
+          if (this.io.abort.aborted) throw new KilledSignal();
+          // A tight loop must not starve the server that would deliver a terminate.
+          if (round % 256 === 0) await new Promise((resolve) => setImmediate(resolve));
+          try {
+            await this.runScript(stmt.body);
+          } catch (e) {
+            if (!(e instanceof LoopSignal)) throw e;
+            if (e.kind === 'break') break;
+          }
+        }
+        return;
+      }
+      case 'loop':
+        throw new LoopSignal(stmt.kind);
+      case 'try':
+        return this.#try(stmt);
       case 'if': {
         for (const clause of stmt.clauses) {
           if (truthy(await this.evaluate(clause.cond))) return this.runScript(clause.body);
@@ -106,7 +177,7 @@ export class PsRun {
       }
       case 'throw': {
         const value = stmt.value ? await this.evaluate(stmt.value) : 'ScriptHalted';
-        throw new TerminatingError(throwRecord(stmt.source, toText(value)));
+        throw new TerminatingError(throwRecord(stmt.source, toText(value), stmt.at));
       }
       case 'invoke': {
         const target = await this.evaluate(stmt.target);
@@ -142,13 +213,41 @@ export class PsRun {
         return;
       }
       case 'expr': {
-        const value = await this.evaluate(stmt.value);
-        if (value instanceof ScriptBlock) writeText(this.io, 'stdout', '<script block>\r\n');
-        else if (value !== null) writeText(this.io, 'stdout', `${toText(value)}\r\n`);
+        this.emit(await this.evaluate(stmt.value));
         this.lastOk = true;
         return;
       }
     }
+  }
+
+  /**
+   * try/catch/finally: `catch` takes terminating and statement-terminating errors (`$_` is the
+   * message); `finally` runs after the body or catch, also on `exit` and `break`, but not when
+   * the process is killed.
+   */
+  async #try(stmt: Extract<Stmt, { type: 'try' }>): Promise<void> {
+    let pending: { error: unknown } | null = null;
+    this.#tryDepth += 1;
+    try {
+      await this.runScript(stmt.body);
+    } catch (error) {
+      if (error instanceof KilledSignal) throw error;
+      pending = { error };
+    } finally {
+      this.#tryDepth -= 1;
+    }
+    if (pending && stmt.catchBody && pending.error instanceof TerminatingError) {
+      this.setVar('_', plainErrorText(pending.error.record).split('\r\n')[0] ?? '');
+      pending = null;
+      try {
+        await this.runScript(stmt.catchBody);
+      } catch (error) {
+        if (error instanceof KilledSignal) throw error;
+        pending = { error };
+      }
+    }
+    if (stmt.finallyBody) await this.runScript(stmt.finallyBody);
+    if (pending) throw pending.error;
   }
 
   async evaluate(expr: Expr): Promise<Value> {
@@ -163,16 +262,66 @@ export class PsRun {
         return new ScriptBlock(expr.body);
       case 'not':
         return !truthy(await this.evaluate(expr.operand));
-      case 'binary':
-        return binary(expr.op, await this.evaluate(expr.left), await this.evaluate(expr.right));
+      case 'binary': {
+        const left = await this.evaluate(expr.left);
+        // -and and -or do not evaluate their right side when the left decides.
+        if (expr.op === '-and' && !truthy(left)) return false;
+        if (expr.op === '-or' && truthy(left)) return true;
+        return binary(expr.op, left, await this.evaluate(expr.right));
+      }
       case 'typeName':
         return `[${expr.name}]`;
-      case 'member': {
-        const target = await this.evaluate(expr.target);
-        const args: Value[] = [];
-        for (const a of expr.args ?? []) args.push(await this.evaluate(a));
-        return member(target, expr.name, args);
+      case 'capture': {
+        const out: Value[] = [];
+        this.#captures.push(out);
+        try {
+          await this.statement(expr.body);
+        } finally {
+          this.#captures.pop();
+        }
+        if (out.length > 1) {
+          throw new TerminatingError(
+            '<S S="Error">The orca WinRM test shim does not support arrays (a command in ( ) wrote several objects)._x000D__x000A_</S>',
+          );
+        }
+        return out[0] ?? null;
       }
+      case 'member':
+        return this.#member(expr);
+    }
+  }
+
+  async #member(expr: Extract<Expr, { type: 'member' }>): Promise<Value> {
+    const target = await this.evaluate(expr.target);
+    let args: Value[] | undefined;
+    if (expr.args) {
+      args = [];
+      for (const a of expr.args) args.push(await this.evaluate(a));
+    }
+    if (target === null) {
+      if (args === undefined) return null;
+      throw new StatementError(
+        errorRecord(
+          'You cannot call a method on a null-valued expression.',
+          this.#at,
+          'InvalidOperation: (:) [], RuntimeException',
+          'InvokeMethodOnNull',
+        ),
+      );
+    }
+    try {
+      return await member(this.dotnet, target, expr.name, args);
+    } catch (e) {
+      if (!(e instanceof DotNetException)) throw e;
+      const message =
+        args === undefined
+          ? `Exception getting "${expr.name}": "${e.message}"`
+          : `Exception calling "${expr.name}" with "${args.length}" argument(s): "${e.message}"`;
+      const category =
+        args === undefined
+          ? 'NotSpecified: (:) [], GetValueInvocationException'
+          : 'NotSpecified: (:) [], MethodInvocationException';
+      throw new StatementError(errorRecord(message, this.#at, category, e.type));
     }
   }
 
@@ -215,6 +364,7 @@ export async function runPowerShell(run: PsRun, script: string): Promise<number>
     code = run.lastOk ? 0 : 1;
   } catch (e) {
     if (e instanceof ExitSignal) code = e.code;
+    else if (e instanceof KilledSignal || e instanceof LoopSignal) code = 1;
     else if (e instanceof TerminatingError) {
       run.writeError(e.record);
       code = 1;
@@ -244,36 +394,23 @@ function envInsensitive(env: Readonly<Record<string, string>>, name: string): st
   return key === undefined ? null : (env[key] ?? null);
 }
 
-export function truthy(v: Value): boolean {
-  if (v === null || v === false || v === 0 || v === '') return false;
-  if (Buffer.isBuffer(v)) return v.length > 0;
-  return true;
-}
-
-export function toText(v: Value): string {
-  if (v === null) return '';
-  if (v === true) return 'True';
-  if (v === false) return 'False';
-  if (Buffer.isBuffer(v)) return [...v].join('\r\n');
-  if (v instanceof ScriptBlock) return '<script block>';
-  return String(v);
-}
-
-export function toInt(v: Value): number {
-  const n = typeof v === 'number' ? v : Number(toText(v));
-  return Number.isFinite(n) ? Math.trunc(n) : 0;
-}
-
 function binary(op: string, l: Value, r: Value): Value {
   const cmp = (a: Value, b: Value) =>
     typeof a === 'number'
       ? a - Number(toText(b))
       : toText(a).toLowerCase().localeCompare(toText(b).toLowerCase());
+  // $null equals only $null ('' -eq $null is False).
+  const equal = (a: Value, b: Value) => (a === null || b === null ? a === b : cmp(a, b) === 0);
   switch (op) {
+    case '+':
+      if (l === null) return r;
+      return typeof l === 'number' ? l + Number(toText(r)) : toText(l) + toText(r);
+    case '-':
+      return Number(toText(l)) - Number(toText(r));
     case '-eq':
-      return cmp(l, r) === 0;
+      return equal(l, r);
     case '-ne':
-      return cmp(l, r) !== 0;
+      return !equal(l, r);
     case '-gt':
       return cmp(l, r) > 0;
     case '-lt':
@@ -287,30 +424,4 @@ function binary(op: string, l: Value, r: Value): Value {
     default:
       return truthy(l) || truthy(r);
   }
-}
-
-/** The few .NET members orca's wrappers use. */
-function member(target: Value, name: string, args: readonly Value[]): Value {
-  const t = toText(target).toLowerCase();
-  const n = name.toLowerCase();
-  const arg = args[0] ?? null;
-  if (t === '[scriptblock]' && n === 'create') return new ScriptBlock(parseScript(toText(arg)));
-  if ((t === '[convert]' || t === '[system.convert]') && n === 'frombase64string') {
-    return Buffer.from(toText(arg), 'base64');
-  }
-  if (
-    (t === '[text.encoding]' || t === '[system.text.encoding]') &&
-    ['unicode', 'utf8', 'ascii'].includes(n)
-  ) {
-    return `encoding:${n}`;
-  }
-  if (t.startsWith('encoding:') && n === 'getstring' && Buffer.isBuffer(arg)) {
-    const kind = t.slice('encoding:'.length);
-    return arg.toString(kind === 'unicode' ? 'utf16le' : kind === 'utf8' ? 'utf8' : 'latin1');
-  }
-  if (n === 'length' && args.length === 0)
-    return Buffer.isBuffer(target) ? target.length : toText(target).length;
-  throw new TerminatingError(
-    `<S S="Error">The orca WinRM test shim does not support ${t}.${name}()._x000D__x000A_</S>`,
-  );
 }

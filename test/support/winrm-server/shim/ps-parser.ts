@@ -2,12 +2,19 @@
  * Parser for the PowerShell subset of the shim:
  *   script    := { statement (';' | newline) }
  *   statement := 'if' '(' expr ')' block { 'elseif' '(' expr ')' block } [ 'else' block ]
+ *              | 'while' '(' expr ')' block | 'break' | 'continue'
+ *              | 'try' block [ 'catch' { [Type] } block ] [ 'finally' block ]
  *              | 'exit' [expr] | 'throw' [expr] | '&' primary | $var '=' expr
  *              | command { argument } | expr
- *   expr      := ['-not' | '!'] postfix { ('-eq'|'-ne'|'-gt'|'-lt'|'-ge'|'-le'|'-and'|'-or') … }
+ *   expr      := cmp { ('-and'|'-or') cmp }          (lowest precedence, as PowerShell)
+ *   cmp       := sum { ('-eq'|'-ne'|'-gt'|'-lt'|'-ge'|'-le') sum }
+ *   sum       := unary { ('+'|'-') unary }
+ *   unary     := ('-not' | '!') unary | postfix
  *   postfix   := primary { .Member | ::Member } [ '(' args ')' ]
- *   primary   := 'string' | "string" | $var | number | '(' expr ')' | '{' script '}' | [Type]
- * Statements keep their source text, so the shim can hand lines it does not know to /bin/sh.
+ *   primary   := 'string' | "string" | $var | number | '(' statement ')' | '{' script '}' | [Type]
+ * `(statement)` that is a command is evaluated for its output (`(Get-FileHash x).Hash`).
+ * Statements keep their source text and line, for error records and for the lines the shim hands
+ * to /bin/sh.
  */
 import { type Located, PsSyntaxError, tokenize } from './ps-lexer.ts';
 
@@ -19,6 +26,8 @@ export type Expr =
   | { readonly type: 'not'; readonly operand: Expr }
   | { readonly type: 'binary'; readonly op: string; readonly left: Expr; readonly right: Expr }
   | { readonly type: 'typeName'; readonly name: string }
+  /** A parenthesized command: its output is the value. */
+  | { readonly type: 'capture'; readonly body: Stmt }
   | {
       readonly type: 'member';
       readonly target: Expr;
@@ -26,11 +35,28 @@ export type Expr =
       readonly args?: readonly Expr[];
     };
 
-export type Stmt =
+/** Where a statement is: 1-based line and column in its script, and its source text. */
+export interface Where {
+  readonly line: number;
+  readonly char: number;
+  readonly text: string;
+}
+
+export type Stmt = StmtKind & { readonly at: Where };
+
+type StmtKind =
   | {
       readonly type: 'if';
       readonly clauses: ReadonlyArray<{ cond: Expr; body: readonly Stmt[] }>;
       readonly otherwise?: readonly Stmt[];
+    }
+  | { readonly type: 'while'; readonly cond: Expr; readonly body: readonly Stmt[] }
+  | { readonly type: 'loop'; readonly kind: 'break' | 'continue' }
+  | {
+      readonly type: 'try';
+      readonly body: readonly Stmt[];
+      readonly catchBody?: readonly Stmt[];
+      readonly finallyBody?: readonly Stmt[];
     }
   | { readonly type: 'exit'; readonly value?: Expr }
   | { readonly type: 'throw'; readonly value?: Expr; readonly source: string }
@@ -44,10 +70,14 @@ export type Stmt =
     }
   | { readonly type: 'expr'; readonly value: Expr };
 
-const OPERATORS = new Set(['-eq', '-ne', '-gt', '-lt', '-ge', '-le', '-and', '-or']);
+const LOGICAL = new Set(['-and', '-or']);
+const COMPARISON = new Set(['-eq', '-ne', '-gt', '-lt', '-ge', '-le']);
+const ADDITIVE = new Set(['+', '-']);
 
 export function parseScript(source: string): Stmt[] {
   const tokens = tokenize(source);
+  const lineStarts = [0];
+  for (let i = source.indexOf('\n'); i >= 0; i = source.indexOf('\n', i + 1)) lineStarts.push(i + 1);
   let pos = 0;
   const body = statements(false);
   if (pos < tokens.length) throw new PsSyntaxError('unexpected }');
@@ -82,7 +112,7 @@ export function parseScript(source: string): Stmt[] {
         if (t && !inBlock) throw new PsSyntaxError('unexpected }');
         return out;
       }
-      out.push(statement());
+      out.push(located());
       if (!atStatementEnd()) throw new PsSyntaxError(`unexpected token at ${peek()?.start}`);
     }
   }
@@ -94,9 +124,69 @@ export function parseScript(source: string): Stmt[] {
     return body;
   }
 
-  function statement(): Stmt {
+  /** A statement with its position. */
+  function located(): Stmt {
+    const start = peek()?.start ?? 0;
+    const stmt = statement();
+    let line = 0;
+    while (line + 1 < lineStarts.length && (lineStarts[line + 1] ?? 0) <= start) line += 1;
+    const at = {
+      line: line + 1,
+      char: start - (lineStarts[line] ?? 0) + 1,
+      text: source.slice(start, peek(-1)?.end),
+    };
+    return { ...stmt, at };
+  }
+
+  function isOperator(set: ReadonlySet<string>): boolean {
+    const t = peek();
+    return t?.kind === 'word' && set.has(t.value.toLowerCase());
+  }
+
+  function statement(): StmtKind {
     const t = peek();
     const start = t?.start ?? 0;
+    if (isWord(t, 'while')) {
+      pos += 1;
+      const { cond, body } = condition();
+      return { type: 'while', cond, body };
+    }
+    if (isWord(t, 'break') || isWord(t, 'continue')) {
+      pos += 1;
+      return { type: 'loop', kind: isWord(t, 'break') ? 'break' : 'continue' };
+    }
+    if (isWord(t, 'try')) {
+      pos += 1;
+      skipNewlines();
+      const body = block();
+      let catchBody: Stmt[] | undefined;
+      let finallyBody: Stmt[] | undefined;
+      let save = pos;
+      skipNewlines();
+      if (isWord(peek(), 'catch')) {
+        pos += 1;
+        while (peek()?.kind === 'type' || peek()?.kind === 'comma') pos += 1;
+        skipNewlines();
+        catchBody = block();
+        save = pos;
+        skipNewlines();
+      }
+      if (isWord(peek(), 'finally')) {
+        pos += 1;
+        skipNewlines();
+        finallyBody = block();
+      } else {
+        pos = save;
+      }
+      if (!catchBody && !finallyBody)
+        throw new PsSyntaxError('The Try statement is missing its Catch or Finally block.');
+      return {
+        type: 'try',
+        body,
+        ...(catchBody ? { catchBody } : {}),
+        ...(finallyBody ? { finallyBody } : {}),
+      };
+    }
     if (isWord(t, 'if')) {
       pos += 1;
       const clauses = [condition()];
@@ -136,7 +226,7 @@ export function parseScript(source: string): Stmt[] {
       pos += 2;
       return { type: 'assign', name: t.name, value: expression() };
     }
-    if (t?.kind === 'word' && !/^[-+]?\d/.test(t.value) && t.value !== '!' && !OPERATORS.has(t.value)) {
+    if (t?.kind === 'word' && !/^[-+]?\d/.test(t.value) && !/^[-+!]/.test(t.value)) {
       pos += 1;
       const args: Expr[] = [];
       while (!atStatementEnd()) {
@@ -176,11 +266,16 @@ export function parseScript(source: string): Stmt[] {
   }
 
   function expression(): Expr {
-    let left = unary();
-    while (peek()?.kind === 'word' && OPERATORS.has((peek() as { value: string }).value.toLowerCase())) {
+    return binaryLevel(LOGICAL, () => binaryLevel(COMPARISON, () => binaryLevel(ADDITIVE, unary)));
+  }
+
+  /** Left-associative operators of one precedence level over operands of the next. */
+  function binaryLevel(ops: ReadonlySet<string>, operand: () => Expr): Expr {
+    let left = operand();
+    while (isOperator(ops)) {
       const op = (tokens[pos++] as { value: string }).value.toLowerCase();
       skipNewlines();
-      left = { type: 'binary', op, left, right: unary() };
+      left = { type: 'binary', op, left, right: operand() };
     }
     return left;
   }
@@ -233,10 +328,10 @@ export function parseScript(source: string): Stmt[] {
       }
       case 'lparen': {
         skipNewlines();
-        const inner = expression();
+        const inner = located();
         skipNewlines();
         expect('rparen');
-        return inner;
+        return inner.type === 'expr' ? inner.value : { type: 'capture', body: inner };
       }
       case 'word': {
         const n = Number(t.value);

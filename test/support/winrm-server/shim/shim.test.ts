@@ -1,6 +1,11 @@
 /** The command shim alone: cmd and PowerShell semantics orca relies on, without HTTP or NTLM. */
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { decodeClixml } from '../../../../src/connectors/windows/clixml.ts';
 import { planPowerShell, powershellCommandLine } from '../../../../src/connectors/windows/powershell.ts';
 import { runShimCommand } from './index.ts';
 import { type CommandIO, StdinPipe } from './io.ts';
@@ -11,6 +16,9 @@ interface Ran {
   readonly stdout: string;
   readonly stderr: string;
 }
+
+const fileRoot = mkdtempSync(join(tmpdir(), 'orca-shim-files-'));
+after(() => rmSync(fileRoot, { recursive: true, force: true }));
 
 async function shim(commandLine: string, options: { stdin?: string; codepage?: number } = {}): Promise<Ran> {
   const out = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
@@ -31,7 +39,7 @@ async function shim(commandLine: string, options: { stdin?: string; codepage?: n
     drained: async () => {},
   };
   if (options.stdin !== undefined) stdin.push(Buffer.from(options.stdin, 'utf8'), true);
-  const code = await runShimCommand(io, commandLine, { progressRecords: false });
+  const code = await runShimCommand(io, commandLine, { progressRecords: false, fileRoot });
   assert.equal(processes.running, 0);
   return {
     code,
@@ -107,4 +115,60 @@ test('PowerShell forms: bare script, Write-Host line ends, code pages', async ()
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /^Get-Nothing : The term 'Get-Nothing' is not recognized/);
   assert.equal((await shim('powershell.exe -File x.ps1')).code, 64, 'unsupported parameters fail loudly');
+});
+
+test('PowerShell control flow: while/break, try/catch/finally, statement errors, precedence, $null', async () => {
+  const ran = await ps(
+    [
+      '$n = 0',
+      'while ($true) { $n = $n + 1; if ($n -ge 3) { break } }',
+      'Write-Output $n',
+      "Write-Output ($null -eq '')",
+      'Write-Output (1 -eq 1 -and 2 -eq 2)',
+      "try { throw 'x' } catch { Write-Output \"caught $_\" } finally { Write-Output 'finally' }",
+      "try { exit 4 } finally { Write-Output 'exit runs finally' }",
+    ].join('\n'),
+  );
+  assert.equal(ran.stdout, '3\r\nFalse\r\nTrue\r\ncaught x\r\nfinally\r\nexit runs finally\r\n');
+  assert.equal(ran.code, 4);
+  const continued = await ps("[IO.File]::Open('C:\\nope\\x.bin', 'Open', 'Read')\nWrite-Output after");
+  assert.equal(continued.stdout, 'after\r\n', 'a .NET exception ends only its statement');
+  assert.equal(continued.code, 0);
+  assert.match(
+    decodeClixml(continued.stderr),
+    /^Exception calling "Open" with "3" argument\(s\): "Could not find a part of the path 'C:\\nope\\x\.bin'\."\r\nAt line:1 char:1\r\n/,
+  );
+  const stopped = await ps("$ErrorActionPreference = 'Stop'\n$x = $null\n$x.Close()\nWrite-Output never");
+  assert.equal(stopped.code, 1);
+  assert.equal(stopped.stdout, '');
+  assert.match(
+    decodeClixml(stopped.stderr),
+    /You cannot call a method on a null-valued expression\.\r\nAt line:3 char:1/,
+  );
+});
+
+test('PowerShell file I/O lands under the file root: stdin lines, FileStream, Get-FileHash, Move', async () => {
+  mkdirSync(join(fileRoot, 'C', 'Temp'), { recursive: true });
+  const data = Buffer.from('hello, file');
+  const script = [
+    "$file = [IO.File]::Open('C:\\Temp\\part.tmp', 'CreateNew', 'Write')",
+    'while ($true) {',
+    '  $line = [Console]::In.ReadLine()',
+    '  if ($null -eq $line) { break }',
+    '  $bytes = [Convert]::FromBase64String($line)',
+    '  $file.Write($bytes, 0, $bytes.Length)',
+    '}',
+    '$file.Close()',
+    "Write-Output (Get-FileHash -Algorithm SHA256 -LiteralPath 'C:\\Temp\\part.tmp').Hash",
+    "[IO.File]::Move('C:\\Temp\\part.tmp', 'C:\\Temp\\whole.bin')",
+    "Write-Output ([IO.File]::Exists('C:\\Temp\\part.tmp'))",
+  ].join('\n');
+  const lines = `${data.subarray(0, 5).toString('base64')}\r\n${data.subarray(5).toString('base64')}\n`;
+  const ran = await shim(powershellCommandLine(script), { stdin: lines });
+  const sha = createHash('sha256').update(data).digest('hex').toUpperCase();
+  assert.deepEqual(ran, { code: 0, stdout: `${sha}\r\nFalse\r\n`, stderr: '' });
+  assert.deepEqual(readFileSync(join(fileRoot, 'C', 'Temp', 'whole.bin')), data);
+  assert.equal(existsSync(join(fileRoot, 'C', 'Temp', 'part.tmp')), false);
+  const exists = await ps("[IO.File]::Move('C:\\Temp\\whole.bin', 'C:\\Temp\\whole.bin')");
+  assert.match(decodeClixml(exists.stderr), /Cannot create a file when that file already exists\./);
 });

@@ -1,0 +1,300 @@
+/**
+ * The .NET members the shim implements, with real effects on this machine: `[scriptblock]::Create`,
+ * `[Convert]::FromBase64String`, `[Text.Encoding]::X.GetString`, `[Console]::In` (ReadLine,
+ * ReadToEnd over the command's stdin), `[IO.File]::Open/Exists/Delete/Move/Replace` and the
+ * FileStream Open returns (Write, Flush, Close, Dispose, Length, Name). Paths map as winpath.ts says.
+ */
+import {
+  closeSync,
+  constants,
+  existsSync,
+  fstatSync,
+  openSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
+import { dirname } from 'node:path';
+import type { CommandIO } from './io.ts';
+import { parseScript } from './ps-parser.ts';
+import {
+  DotNetException,
+  HostObject,
+  ScriptBlock,
+  TerminatingError,
+  toInt,
+  toText,
+  type Value,
+} from './ps-values.ts';
+import { type FileRoot, fileException, type MappedPath, mapWindowsPath } from './winpath.ts';
+
+/** What members see of the running powershell.exe. */
+export interface DotNetContext {
+  readonly io: CommandIO;
+  readonly files: FileRoot | null;
+  /** Handles the process holds; closed when it exits, as Windows does. */
+  readonly handles: Set<FileStreamObject>;
+  /** `[Console]::In`, one per process. */
+  readonly consoleIn: ConsoleReader;
+}
+
+export class FileStreamObject extends HostObject {
+  readonly typeName = 'System.IO.FileStream';
+  #fd: number | null;
+  constructor(
+    private readonly ctx: DotNetContext,
+    readonly path: MappedPath,
+    fd: number,
+    private readonly writable: boolean,
+  ) {
+    super();
+    this.#fd = fd;
+    ctx.handles.add(this);
+  }
+
+  close(): void {
+    if (this.#fd !== null) closeSync(this.#fd);
+    this.#fd = null;
+    this.ctx.handles.delete(this);
+  }
+
+  property(name: string): Value {
+    switch (name.toLowerCase()) {
+      case 'name':
+        return this.path.windows;
+      case 'length':
+        return fstatSync(this.fd()).size;
+      case 'canwrite':
+        return this.#fd !== null && this.writable;
+      default:
+        return null;
+    }
+  }
+
+  method(name: string, args: readonly Value[]): Value | undefined {
+    switch (name.toLowerCase()) {
+      case 'write': {
+        const [buffer, offset, count] = args;
+        if (!Buffer.isBuffer(buffer))
+          throw new DotNetException('ArgumentNullException', 'Buffer cannot be null.');
+        const at = toInt(offset ?? 0);
+        const n = toInt(count ?? buffer.length);
+        if (at < 0 || n < 0 || at + n > buffer.length) {
+          throw new DotNetException(
+            'ArgumentException',
+            'Offset and length were out of bounds for the array or count is greater than the number of elements from index to the end of the source collection.',
+          );
+        }
+        if (!this.writable)
+          throw new DotNetException('NotSupportedException', 'Stream does not support writing.');
+        const fd = this.fd();
+        for (let done = 0; done < n; ) done += writeSync(fd, buffer, at + done, n - done);
+        return null;
+      }
+      case 'flush':
+        this.fd();
+        return null;
+      case 'close':
+      case 'dispose':
+        this.close();
+        return null;
+      default:
+        return undefined;
+    }
+  }
+
+  private fd(): number {
+    if (this.#fd === null)
+      throw new DotNetException('ObjectDisposedException', 'Cannot access a closed file.');
+    return this.#fd;
+  }
+}
+
+/** `[Console]::In` of a process whose stdin is the WinRS stdin stream (UTF-8 under code page 65001). */
+export class ConsoleReader extends HostObject {
+  readonly typeName = 'System.IO.TextReader+SyncTextReader';
+  constructor(private readonly io: CommandIO) {
+    super();
+  }
+  property(): Value {
+    return null;
+  }
+  method(name: string): Promise<Value> | undefined {
+    const encoding = this.io.codepage === 65001 ? 'utf8' : 'latin1';
+    switch (name.toLowerCase()) {
+      case 'readline':
+        return this.io.stdin.readLine(this.io.abort).then((line) => line?.toString(encoding) ?? null);
+      case 'readtoend':
+        return this.io.stdin.readAll(this.io.abort).then((data) => data.toString(encoding));
+      default:
+        return undefined;
+    }
+  }
+}
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** `target.name(args)` (or `target.name` when `args` is undefined) for a type literal or a plain value. */
+export function member(
+  ctx: DotNetContext,
+  target: Value,
+  name: string,
+  args: readonly Value[] | undefined,
+): Value | Promise<Value> {
+  const n = name.toLowerCase();
+  const arg = (i: number): Value => args?.[i] ?? null;
+  if (target instanceof HostObject) {
+    if (args === undefined) return target.property(name);
+    const result = target.method(name, args);
+    if (result !== undefined) return result;
+    return unsupported(`${target.typeName}.${name}()`);
+  }
+  const t = toText(target)
+    .toLowerCase()
+    .replace(/^\[system\./, '[');
+  switch (`${t}::${n}`) {
+    case '[scriptblock]::create':
+      return new ScriptBlock(parseScript(toText(arg(0))));
+    case '[convert]::frombase64string': {
+      const text = toText(arg(0)).replace(/[\s]/g, '');
+      if (text.length % 4 !== 0) {
+        throw new DotNetException('FormatException', 'Invalid length for a Base-64 char array or string.');
+      }
+      if (!BASE64.test(text)) {
+        throw new DotNetException(
+          'FormatException',
+          'The input is not a valid Base-64 string as it contains a non-base 64 character, more than two padding characters, or an illegal character among the padding characters. ',
+        );
+      }
+      return Buffer.from(text, 'base64');
+    }
+    case '[text.encoding]::unicode':
+    case '[text.encoding]::utf8':
+    case '[text.encoding]::ascii':
+      return `encoding:${n}`;
+    case '[console]::in':
+      return ctx.consoleIn;
+    case '[io.file]::open':
+      return openFile(
+        ctx,
+        toText(arg(0)),
+        toText(arg(1)),
+        args?.[2] === undefined ? undefined : toText(arg(2)),
+      );
+    case '[io.file]::exists': {
+      try {
+        return statSync(mapWindowsPath(ctx.files, toText(arg(0))).host).isFile();
+      } catch {
+        return false;
+      }
+    }
+    case '[io.file]::delete':
+      return deleteFile(ctx, toText(arg(0)));
+    case '[io.file]::move':
+      return moveFile(ctx, toText(arg(0)), toText(arg(1)));
+    case '[io.file]::replace':
+      return replaceFile(ctx, toText(arg(0)), toText(arg(1)), arg(2) === null ? null : toText(arg(2)));
+  }
+  if (t.startsWith('encoding:') && n === 'getstring' && Buffer.isBuffer(arg(0))) {
+    const kind = t.slice('encoding:'.length);
+    return (arg(0) as Buffer).toString(kind === 'unicode' ? 'utf16le' : kind === 'utf8' ? 'utf8' : 'latin1');
+  }
+  if (n === 'length' && args === undefined)
+    return Buffer.isBuffer(target) ? target.length : toText(target).length;
+  return unsupported(`${t}.${name}${args === undefined ? '' : '()'}`);
+}
+
+function unsupported(what: string): never {
+  throw new TerminatingError(
+    `<S S="Error">The orca WinRM test shim does not support ${what}._x000D__x000A_</S>`,
+  );
+}
+
+const MODES: Readonly<Record<string, number>> = {
+  createnew: constants.O_CREAT | constants.O_EXCL,
+  create: constants.O_CREAT | constants.O_TRUNC,
+  open: 0,
+  openorcreate: constants.O_CREAT,
+  truncate: constants.O_TRUNC,
+  append: constants.O_CREAT | constants.O_APPEND,
+};
+const ACCESS: Readonly<Record<string, number>> = {
+  read: constants.O_RDONLY,
+  write: constants.O_WRONLY,
+  readwrite: constants.O_RDWR,
+};
+
+function enumValue(table: Readonly<Record<string, number>>, text: string, type: string): number {
+  const value = table[text.toLowerCase()];
+  if (value === undefined) {
+    throw new DotNetException(
+      'PSInvalidCastException',
+      `Cannot convert value "${text}" to type "System.IO.${type}". Error: "Unable to match the identifier name ${text} to a valid enumerator name. Specify one of the following enumerator names and try again: ${Object.keys(table).join(', ')}"`,
+    );
+  }
+  return value;
+}
+
+function openFile(
+  ctx: DotNetContext,
+  rawPath: string,
+  mode: string,
+  access: string | undefined,
+): FileStreamObject {
+  const path = mapWindowsPath(ctx.files, rawPath);
+  const flags = enumValue(MODES, mode, 'FileMode');
+  const accessText = access ?? (mode.toLowerCase() === 'append' ? 'Write' : 'ReadWrite');
+  const accessFlags = enumValue(ACCESS, accessText, 'FileAccess');
+  try {
+    const fd = openSync(path.host, flags | accessFlags, 0o644);
+    return new FileStreamObject(ctx, path, fd, accessFlags !== constants.O_RDONLY);
+  } catch (error) {
+    throw fileException(error, path, existsSync(dirname(path.host)) ? 'file' : 'directory');
+  }
+}
+
+function deleteFile(ctx: DotNetContext, rawPath: string): null {
+  const path = mapWindowsPath(ctx.files, rawPath);
+  if (!existsSync(dirname(path.host))) throw fileException({ code: 'ENOENT' }, path, 'directory');
+  try {
+    if (statSync(path.host, { throwIfNoEntry: false })?.isDirectory()) throw { code: 'EACCES' };
+    unlinkSync(path.host);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw fileException(error, path, 'file');
+  }
+  return null;
+}
+
+function moveFile(ctx: DotNetContext, from: string, to: string): null {
+  const source = mapWindowsPath(ctx.files, from);
+  const target = mapWindowsPath(ctx.files, to);
+  if (!statSync(source.host, { throwIfNoEntry: false })?.isFile())
+    throw fileException({ code: 'ENOENT' }, source, 'file');
+  // .NET Framework's File.Move never replaces an existing file.
+  if (existsSync(target.host))
+    throw new DotNetException('IOException', 'Cannot create a file when that file already exists.');
+  try {
+    renameSync(source.host, target.host);
+  } catch (error) {
+    throw fileException(error, target, 'directory');
+  }
+  return null;
+}
+
+function replaceFile(ctx: DotNetContext, from: string, to: string, backup: string | null): null {
+  const source = mapWindowsPath(ctx.files, from);
+  const target = mapWindowsPath(ctx.files, to);
+  for (const p of [source, target]) {
+    if (!statSync(p.host, { throwIfNoEntry: false })?.isFile()) {
+      throw new DotNetException('FileNotFoundException', 'Unable to find the specified file.');
+    }
+  }
+  try {
+    if (backup !== null) renameSync(target.host, mapWindowsPath(ctx.files, backup).host);
+    renameSync(source.host, target.host);
+  } catch (error) {
+    throw fileException(error, target, 'file');
+  }
+  return null;
+}
