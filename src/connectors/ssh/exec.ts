@@ -8,11 +8,12 @@ import {
   type ExecResult,
   FailureKind,
 } from '../connector.ts';
-import { wrapCommand } from './command.ts';
 import { connectionLost, type StopReason, stopError, type TransportError } from './errors.ts';
-import { killProcessGroup } from './kill.ts';
+import { type Invocation, planInvocation } from './invocation.ts';
+import { runKillCommand } from './kill.ts';
 import { OutputPump } from './output-pump.ts';
 import { PidMarkerParser } from './pid-marker.ts';
+import { PowerShellStderr } from './powershell-stderr.ts';
 
 export interface CommandContext {
   readonly client: Ssh2Client;
@@ -35,7 +36,9 @@ export class RemoteCommand {
   private closed = false;
   private readonly channelOpened: Promise<ClientChannel | null>;
   private openedChannel!: (channel: ClientChannel | null) => void;
-  private readonly parser: PidMarkerParser;
+  private readonly invocation: Invocation;
+  /** Null when the command prints no PID (cmd on Windows). */
+  private readonly parser: PidMarkerParser | null;
   private pidKnown!: (pid: number | null) => void;
   private readonly pid: Promise<number | null>;
   private timer: NodeJS.Timeout | undefined;
@@ -57,8 +60,13 @@ export class RemoteCommand {
       this.pidKnown = resolve;
     });
     const marker = `ORCA_PID_${randomBytes(8).toString('hex')}`;
-    this.parser = new PidMarkerParser(marker);
-    const text = wrapCommand(command, { env: options.env, cwd: options.cwd, pidMarker: marker });
+    this.invocation = planInvocation(ctx.target, command, {
+      env: options.env,
+      cwd: options.cwd,
+      pidMarker: marker,
+    });
+    this.parser = this.invocation.printsPid ? new PidMarkerParser(marker) : null;
+    if (!this.parser) this.pidKnown(null);
     if (options.signal?.aborted) {
       this.fail(
         new ConnectorError(
@@ -73,12 +81,12 @@ export class RemoteCommand {
       const ms = options.timeoutMs;
       this.timer = setTimeout(() => void this.stop({ kind: 'timeout', ms }), ms);
     }
-    this.open(text);
+    this.open();
   }
 
-  private open(text: string): void {
+  private open(): void {
     try {
-      this.ctx.client.exec(text, (error, channel) => {
+      this.ctx.client.exec(this.invocation.commandLine, (error, channel) => {
         if (error) {
           this.openedChannel(null);
           this.fail(this.openFailure(error));
@@ -87,6 +95,9 @@ export class RemoteCommand {
         // Attached even when stop() is already waiting: the PID still has to be read to kill it.
         this.attach(channel);
         this.openedChannel(channel);
+        const { stdin } = this.invocation;
+        if (stdin) channel.end(stdin);
+        else if (stdin !== null) channel.end();
         // stop() gave up waiting for this channel: the command must not run unwatched.
         if (this.finished) void this.kill(channel).finally(() => channel.close());
       });
@@ -109,6 +120,7 @@ export class RemoteCommand {
     );
     this.discardOutput = () => pump.discard();
     if (this.stopping) pump.discard();
+    const stderr = this.invocation.clixmlStderr ? new PowerShellStderr() : null;
     const settle = async () => {
       if (!(this.closed && stdoutEnded && stderrEnded) || this.stopping || this.finished) return;
       await pump.whenIdle();
@@ -118,21 +130,29 @@ export class RemoteCommand {
       else this.fail(this.protocol('the channel closed without reporting an exit status'));
     };
     channel.on('exit', (code: number | null, signal?: string) => {
-      exit = { code: typeof code === 'number' ? code : null, signal: signal ?? null };
+      exit = {
+        code: typeof code === 'number' ? this.invocation.exitCode(code) : null,
+        signal: signal ?? null,
+      };
     });
     channel.on('data', (chunk: Buffer) => {
-      const out = this.parser.feed(chunk);
-      if (this.parser.settled) this.pidKnown(this.parser.pid);
+      const { parser } = this;
+      if (!parser) return pump.push('stdout', chunk);
+      const out = parser.feed(chunk);
+      if (parser.settled) this.pidKnown(parser.pid);
       pump.push('stdout', out);
     });
     channel.on('end', () => {
-      pump.push('stdout', this.parser.end());
-      this.pidKnown(this.parser.pid);
+      if (this.parser) {
+        pump.push('stdout', this.parser.end());
+        this.pidKnown(this.parser.pid);
+      }
       stdoutEnded = true;
       void settle();
     });
-    channel.stderr.on('data', (chunk: Buffer) => pump.push('stderr', chunk));
+    channel.stderr.on('data', (chunk: Buffer) => pump.push('stderr', stderr ? stderr.push(chunk) : chunk));
     channel.stderr.on('end', () => {
+      if (stderr) pump.push('stderr', stderr.end());
       stderrEnded = true;
       void settle();
     });
@@ -161,7 +181,10 @@ export class RemoteCommand {
     this.fail(stopError(reason, this.ctx.target, killed));
   }
 
-  /** Kills the command's process group (see command.ts); falls back to an SSH signal request. */
+  /**
+   * Kills the command's process group (see command.ts) or, on Windows, its process tree (see
+   * windows-command.ts); falls back to an SSH signal request, then stop() closes the channel.
+   */
   private async kill(channel: ClientChannel): Promise<boolean> {
     const pid = await Promise.race([this.pid, delay(this.ctx.killTimeoutMs, null)]);
     // Once the channel closed there is nothing left to kill, and the PID may be reused.
@@ -169,7 +192,7 @@ export class RemoteCommand {
     const killed =
       pid !== null &&
       !this.ctx.ended() &&
-      (await killProcessGroup(this.ctx.client, pid, this.ctx.killTimeoutMs));
+      (await runKillCommand(this.ctx.client, this.invocation.killCommand(pid), this.ctx.killTimeoutMs));
     // OpenSSH ≥ 7.9 would killpg() the session for this, but refuses for forced-command
     // sessions, and older or other servers ignore it: a fallback only.
     if (!killed) channel.signal('KILL');

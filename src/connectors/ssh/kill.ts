@@ -1,13 +1,13 @@
-/** Kills a remote process group through a second channel on the same connection. */
+/** Kills a remote process and its children through a second channel on the same connection. */
 import type { Client as Ssh2Client } from 'ssh2';
-import { killCommand } from './command.ts';
 
 /**
- * Runs `kill -KILL -- -<pid>` (and friends) on the host. Resolves true once the kill command
- * has run, false if it could not be run within `timeoutMs` (e.g. the connection is dead or the
- * host refuses another channel). Never rejects.
+ * Runs the kill command for the host's OS (`kill -KILL -- -<pid>` and friends, or
+ * `taskkill /F /T /PID <pid>`). Resolves true once it ran and exited 0, false if it failed or
+ * could not be run within `timeoutMs` (e.g. the connection is dead or the host refuses another
+ * channel). Never rejects.
  */
-export function killProcessGroup(client: Ssh2Client, pid: number, timeoutMs: number): Promise<boolean> {
+export function runKillCommand(client: Ssh2Client, command: string, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
     let done = false;
     const finish = (ok: boolean) => {
@@ -18,7 +18,7 @@ export function killProcessGroup(client: Ssh2Client, pid: number, timeoutMs: num
     };
     const timer = setTimeout(() => finish(false), timeoutMs);
     try {
-      client.exec(killCommand(pid), (error, channel) => {
+      client.exec(command, (error, channel) => {
         if (error) return finish(false);
         if (done) {
           channel.close();

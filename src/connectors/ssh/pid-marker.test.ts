@@ -51,3 +51,11 @@ test('without a marker, output is released at the end or after 64 KiB, and no PI
 test('a malformed PID is not trusted', () => {
   assert.deepEqual(feed(['ORCA_PID_ab12=12; rm\nx']), { out: 'x', pid: null, settled: true });
 });
+
+test('a marker line ending in CR LF (PowerShell on Windows) is removed whole', () => {
+  assert.deepEqual(feed(['ORCA_PID_ab12=4242\r\nhi\r\n']), { out: 'hi\r\n', pid: 4242, settled: true });
+  assert.deepEqual(feed(['ORCA_PID_ab12=42\r', '\nhi']), { out: 'hi', pid: 42, settled: true });
+  // The test shim has no $PID: the line is still removed, and no PID is known.
+  assert.deepEqual(feed(['ORCA_PID_ab12=\r\nhi']), { out: 'hi', pid: null, settled: true });
+  assert.deepEqual(feed(['ORCA_PID_ab12=1\r2\r\nx']), { out: 'x', pid: null, settled: true });
+});

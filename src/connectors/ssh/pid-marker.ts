@@ -1,5 +1,6 @@
 /**
- * Finds and removes the `<marker>=<pid>\n` line that the command wrapper prints first on stdout.
+ * Finds and removes the `<marker>=<pid>\n` line (or `\r\n`, from Windows) that the command
+ * wrapper prints first on stdout.
  * Whatever a shell start-up file printed before it is passed through. Pure.
  */
 
@@ -33,7 +34,9 @@ export class PidMarkerParser {
     const start = all.indexOf(this.marker);
     const end = start < 0 ? -1 : all.indexOf(0x0a, start + this.marker.length);
     if (end >= 0) {
-      const digits = all.toString('latin1', start + this.marker.length, end);
+      const from = start + this.marker.length;
+      const to = end > from && all[end - 1] === 0x0d ? end - 1 : end;
+      const digits = all.toString('latin1', from, to);
       if (/^[0-9]{1,10}$/.test(digits)) this.pid = Number(digits);
       return this.release(Buffer.concat([all.subarray(0, start), all.subarray(end + 1)]));
     }

@@ -17,7 +17,7 @@ export function decodePowerShell(encoded: string): string {
 }
 
 /** A single-quoted PowerShell string literal. PowerShell also treats the typographic quotes ‘ ’ ‚ ‛ as quotes. */
-function quote(text: string): string {
+export function quote(text: string): string {
   return `'${text.replace(/['\u2018\u2019\u201a\u201b]/g, (q) => q + q)}'`;
 }
 

@@ -1,0 +1,51 @@
+/** What orca sends to a host for one command, by its operating system and shell, and how it is killed. Pure. */
+import type { ConnectTarget } from '../connector.ts';
+import { killCommand, wrapCommand } from './command.ts';
+import { taskkillCommand, windowsExitCode, wrapCmdForSsh, wrapPowerShellForSsh } from './windows-command.ts';
+
+export interface InvocationOptions {
+  readonly env?: Readonly<Record<string, string>> | undefined;
+  readonly cwd?: string | undefined;
+  /** Printed with the command's PID as the first line of stdout, where the shell allows it. */
+  readonly pidMarker: string;
+}
+
+export interface Invocation {
+  /** The exec request's command text. */
+  readonly commandLine: string;
+  /**
+   * Written to the channel's stdin, which is then closed. Null for POSIX hosts, whose wrapper
+   * points stdin at /dev/null itself and leaves the channel open.
+   */
+  readonly stdin: string | null;
+  /** Whether stdout starts with the `<marker>=<pid>` line. */
+  readonly printsPid: boolean;
+  /** Whether stderr carries PowerShell's `#< CLIXML` records, to be decoded. */
+  readonly clixmlStderr: boolean;
+  /** The command, run on a second channel, that kills the process `pid` and its children. */
+  killCommand(pid: number): string;
+  /** The exit code as the host's own tools would report it, from the SSH exit status. */
+  exitCode(status: number): number;
+}
+
+const same = (status: number) => status;
+
+export function planInvocation(
+  target: Pick<ConnectTarget, 'os' | 'shell'>,
+  command: string,
+  options: InvocationOptions,
+): Invocation {
+  if (target.os !== 'windows') {
+    return {
+      commandLine: wrapCommand(command, options),
+      stdin: null,
+      printsPid: true,
+      clixmlStderr: false,
+      killCommand,
+      exitCode: same,
+    };
+  }
+  const windows =
+    target.shell === 'cmd' ? wrapCmdForSsh(command, options) : wrapPowerShellForSsh(command, options);
+  return { ...windows, killCommand: taskkillCommand, exitCode: windowsExitCode };
+}
