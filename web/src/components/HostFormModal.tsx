@@ -69,6 +69,12 @@ export function HostFormModal({
     onClose();
   });
 
+  // The server judges OS, transport and WinRM options together; a change may answer its objection.
+  const setConnection = (change: (v: HostValues) => HostValues) => {
+    setValues(change);
+    setError(null);
+  };
+
   useEffect(() => {
     if (!opened) return;
     setValues(valuesOf(host));
@@ -97,11 +103,11 @@ export function HostFormModal({
             transport={values.transport}
             shell={values.shell}
             errors={fieldErrors}
-            onOs={(os) => setValues((v) => withOs(v, os))}
-            onTransport={set('transport')}
-            onShell={set('shell')}
+            onOs={(os) => setConnection((v) => withOs(v, os))}
+            onTransport={(transport) => setConnection((v) => ({ ...v, transport }))}
+            onShell={(shell) => setConnection((v) => ({ ...v, shell }))}
           />
-          <Group grow align="flex-start" wrap="nowrap">
+          <Group align="flex-start" wrap="nowrap">
             <TextInput
               label="Address"
               data-testid="host-address"
@@ -109,7 +115,7 @@ export function HostFormModal({
                 values.os === 'windows' ? '10.0.0.7 or win-1.corp.example' : '10.0.0.5 or web-1.example.com'
               }
               required
-              style={{ flexGrow: 3 }}
+              style={{ flex: 1 }}
               value={values.address}
               error={fieldErrors.address}
               onChange={(e) => set('address')(e.currentTarget.value)}
@@ -123,13 +129,19 @@ export function HostFormModal({
               allowDecimal={false}
               allowNegative={false}
               hideControls
-              style={{ flexGrow: 1, maxWidth: 110 }}
+              w={110}
               value={values.port}
               error={fieldErrors.port}
               onChange={set('port')}
             />
           </Group>
-          {winrm && <WinrmFields value={values.winrm} errors={fieldErrors} onChange={set('winrm')} />}
+          {winrm && (
+            <WinrmFields
+              value={values.winrm}
+              errors={fieldErrors}
+              onChange={(w) => setConnection((v) => ({ ...v, winrm: w }))}
+            />
+          )}
           <TextInput
             label="Username"
             data-testid="host-username"

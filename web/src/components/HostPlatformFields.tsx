@@ -1,5 +1,5 @@
 /** The host form's choice of operating system, and for Windows of transport and shell. */
-import { Group, Input, SegmentedControl } from '@mantine/core';
+import { Group, Input, SegmentedControl, Stack } from '@mantine/core';
 import type { Os, Shell, Transport } from '../api/types.ts';
 
 function Choice<T extends string>({
@@ -18,9 +18,9 @@ function Choice<T extends string>({
   onChange: (value: T) => void;
 }) {
   return (
-    <Input.Wrapper label={label} error={error} labelElement="div">
+    <Input.Wrapper label={label} error={error} labelElement="div" style={{ flex: 1 }}>
       <SegmentedControl
-        display="flex"
+        fullWidth
         aria-label={label}
         data-testid={testId}
         value={value}
@@ -49,7 +49,7 @@ export function HostPlatformFields({
   onShell: (shell: Shell) => void;
 }) {
   return (
-    <Group align="flex-start" gap="md">
+    <Stack gap="sm">
       <Choice
         label="Operating system"
         testId="host-os"
@@ -62,7 +62,7 @@ export function HostPlatformFields({
         ]}
       />
       {os === 'windows' && (
-        <>
+        <Group align="flex-start" gap="md" wrap="nowrap">
           <Choice
             label="Connect with"
             testId="host-transport"
@@ -85,8 +85,8 @@ export function HostPlatformFields({
               { value: 'cmd', label: 'cmd' },
             ]}
           />
-        </>
+        </Group>
       )}
-    </Group>
+    </Stack>
   );
 }
