@@ -9,11 +9,14 @@ import {
   type ConnectTarget,
   FailureKind,
   type OpenOptions,
+  type PutOptions,
+  type PutResult,
   type Secret,
   type Session,
 } from '../connector.ts';
 import { WsmanClient } from './client.ts';
 import { type CommandSettings, runCommand } from './command.ts';
+import { copyFile } from './copy.ts';
 import { winrmError } from './errors.ts';
 import { parseUserName } from './ntlm/index.ts';
 import { DEFAULT_MAX_ENVELOPE_SIZE } from './soap.ts';
@@ -117,6 +120,16 @@ export class WinrmSession implements Session {
       );
     }
     return runCommand(this.client, this.target, command, options, this.settings);
+  }
+
+  /** Copies through PowerShell on the host, verified by SHA-256 (copy.ts). */
+  put(localPath: string, remotePath: string, options: PutOptions = {}): Promise<PutResult> {
+    if (this.closed) {
+      return Promise.reject(
+        new ConnectorError(FailureKind.protocol, `the session to ${this.target.name} is closed`),
+      );
+    }
+    return copyFile(this.client, this.target, localPath, remotePath, options, this.settings);
   }
 
   async close(): Promise<void> {
