@@ -64,9 +64,10 @@ export interface SshdOptions {
   /**
    * Run every command through a ForceCommand, as hosts with audit wrappers do. OpenSSH then
    * refuses SSH signal requests ("refusing to send signal ... to forced-command session"), so
-   * only orca's own kill can stop a command.
+   * only orca's own kill can stop a command. A string is the forced command itself (the user's
+   * shell runs it with the client's command in $SSH_ORIGINAL_COMMAND); `true` evaluates that.
    */
-  readonly forceCommand?: boolean;
+  readonly forceCommand?: boolean | string;
 }
 
 const live = new Map<number, { process: ChildProcess; dir: string }>();
@@ -154,7 +155,11 @@ function sshdConfig(dir: string, port: number, options: SshdOptions): string {
     'LogLevel VERBOSE',
     'MaxStartups 100',
     'Subsystem sftp internal-sftp',
-    ...(options.forceCommand ? ['ForceCommand eval "$SSH_ORIGINAL_COMMAND"'] : []),
+    ...(options.forceCommand
+      ? [
+          `ForceCommand ${options.forceCommand === true ? 'eval "$SSH_ORIGINAL_COMMAND"' : options.forceCommand}`,
+        ]
+      : []),
   ].join('\n')}\n`;
 }
 
