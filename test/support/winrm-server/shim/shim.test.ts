@@ -1,12 +1,21 @@
 /** The command shim alone: cmd and PowerShell semantics orca relies on, without HTTP or NTLM. */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { decodeClixml } from '../../../../src/connectors/windows/clixml.ts';
 import { planPowerShell, powershellCommandLine } from '../../../../src/connectors/windows/powershell.ts';
+import { copyScript, dataLine, endLines } from '../../../../src/connectors/winrm/copy.ts';
 import { runShimCommand } from './index.ts';
 import { type CommandIO, StdinPipe } from './io.ts';
 import { ProcessGroups } from './processes.ts';
@@ -171,4 +180,16 @@ test('PowerShell file I/O lands under the file root: stdin lines, FileStream, Ge
   assert.equal(existsSync(join(fileRoot, 'C', 'Temp', 'part.tmp')), false);
   const exists = await ps("[IO.File]::Move('C:\\Temp\\whole.bin', 'C:\\Temp\\whole.bin')");
   assert.match(decodeClixml(exists.stderr), /Cannot create a file when that file already exists\./);
+});
+
+test("orca's copy script: a wrong hash leaves the target as it was and exits 2", async () => {
+  mkdirSync(join(fileRoot, 'C', 'Keep'), { recursive: true });
+  const target = join(fileRoot, 'C', 'Keep', 'x.bin');
+  writeFileSync(target, 'original');
+  const stdin = Buffer.concat([dataLine(Buffer.from('new bytes')), endLines('00'.repeat(32))]).toString();
+  const ran = await shim(powershellCommandLine(copyScript('C:\\Keep\\x.bin', '.orca-t.tmp')), { stdin });
+  assert.equal(ran.code, 2);
+  assert.equal(ran.stdout, `${createHash('sha256').update('new bytes').digest('hex').toUpperCase()}\r\n`);
+  assert.equal(readFileSync(target, 'utf8'), 'original');
+  assert.deepEqual(readdirSync(join(fileRoot, 'C', 'Keep')), ['x.bin'], 'the temporary file is removed');
 });
