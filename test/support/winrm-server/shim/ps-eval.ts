@@ -19,6 +19,7 @@ import { ConsoleReader, type DotNetContext, member } from './ps-dotnet.ts';
 import { PsSyntaxError } from './ps-lexer.ts';
 import { type Expr, parseScript, type Stmt, type Where } from './ps-parser.ts';
 import {
+  binary,
   DotNetException,
   ExitSignal,
   KilledSignal,
@@ -392,36 +393,4 @@ function unscoped(name: string): string {
 function envInsensitive(env: Readonly<Record<string, string>>, name: string): string | null {
   const key = Object.keys(env).find((k) => k.toLowerCase() === name.toLowerCase());
   return key === undefined ? null : (env[key] ?? null);
-}
-
-function binary(op: string, l: Value, r: Value): Value {
-  const cmp = (a: Value, b: Value) =>
-    typeof a === 'number'
-      ? a - Number(toText(b))
-      : toText(a).toLowerCase().localeCompare(toText(b).toLowerCase());
-  // $null equals only $null ('' -eq $null is False).
-  const equal = (a: Value, b: Value) => (a === null || b === null ? a === b : cmp(a, b) === 0);
-  switch (op) {
-    case '+':
-      if (l === null) return r;
-      return typeof l === 'number' ? l + Number(toText(r)) : toText(l) + toText(r);
-    case '-':
-      return Number(toText(l)) - Number(toText(r));
-    case '-eq':
-      return equal(l, r);
-    case '-ne':
-      return !equal(l, r);
-    case '-gt':
-      return cmp(l, r) > 0;
-    case '-lt':
-      return cmp(l, r) < 0;
-    case '-ge':
-      return cmp(l, r) >= 0;
-    case '-le':
-      return cmp(l, r) <= 0;
-    case '-and':
-      return truthy(l) && truthy(r);
-    default:
-      return truthy(l) || truthy(r);
-  }
 }

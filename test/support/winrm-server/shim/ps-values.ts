@@ -91,3 +91,36 @@ export function toInt(v: Value): number {
   const n = typeof v === 'number' ? v : Number(toText(v));
   return Number.isFinite(n) ? Math.trunc(n) : 0;
 }
+
+/** A binary operator of the shim's expressions (`-and`/`-or` short-circuit in the evaluator). */
+export function binary(op: string, l: Value, r: Value): Value {
+  const cmp = (a: Value, b: Value) =>
+    typeof a === 'number'
+      ? a - Number(toText(b))
+      : toText(a).toLowerCase().localeCompare(toText(b).toLowerCase());
+  // $null equals only $null ('' -eq $null is False).
+  const equal = (a: Value, b: Value) => (a === null || b === null ? a === b : cmp(a, b) === 0);
+  switch (op) {
+    case '+':
+      if (l === null) return r;
+      return typeof l === 'number' ? l + Number(toText(r)) : toText(l) + toText(r);
+    case '-':
+      return Number(toText(l)) - Number(toText(r));
+    case '-eq':
+      return equal(l, r);
+    case '-ne':
+      return !equal(l, r);
+    case '-gt':
+      return cmp(l, r) > 0;
+    case '-lt':
+      return cmp(l, r) < 0;
+    case '-ge':
+      return cmp(l, r) >= 0;
+    case '-le':
+      return cmp(l, r) <= 0;
+    case '-and':
+      return truthy(l) && truthy(r);
+    default:
+      return truthy(l) || truthy(r);
+  }
+}
