@@ -262,7 +262,10 @@ test('hosts and runs are listed as aligned tables', async () => {
   const hosts = await orca(['hosts', 'list', ...server()]);
   assert.equal(hosts.code, 0, hosts.stderr);
   assert.match(hosts.stdout, /^NAME\s+KIND\s+ADDRESS\s+USER\s+CREDENTIAL\s+LAST CHECK\n/);
-  assert.match(hosts.stdout, new RegExp(`\\nh1\\s+linux ssh\\s+127\\.0\\.0\\.1:${sshd.port}\\s+${sshd.user}\\s+test-pw`));
+  assert.match(
+    hosts.stdout,
+    new RegExp(`\\nh1\\s+linux ssh\\s+127\\.0\\.0\\.1:${sshd.port}\\s+${sshd.user}\\s+test-pw`),
+  );
   const runs = await orca(['runs', 'list', '--limit', '2', ...server()]);
   assert.equal(runs.stdout.trim().split('\n').length, 3, runs.stdout);
   const check = await orca(['hosts', 'test', 'h1', ...server()]);
