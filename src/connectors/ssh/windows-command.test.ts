@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   COMMAND_LINE_LIMIT,
+  decodePowerShell,
   POWERSHELL_STDIN_COMMAND_LINE,
   scriptFromInvocation,
 } from '../windows/powershell.ts';
@@ -88,7 +89,7 @@ test('the prologue refuses what it cannot pass', () => {
   assert.throws(() => wrapPowerShellForSsh('a\0b', { pidMarker: 'M' }), /NUL/);
 });
 
-test('PowerShell runs the prologue and the script as one -EncodedCommand, on the script first line', () => {
+test('PowerShell runs the prologue, then the script as its own block, in one -EncodedCommand', () => {
   const script = 'Write-Output hi\nexit 3';
   const inv = wrapPowerShellForSsh(script, { env: { A: "'; whoami" }, pidMarker: 'M' });
   assert.match(
@@ -98,10 +99,12 @@ test('PowerShell runs the prologue and the script as one -EncodedCommand, on the
   assert.equal(inv.stdin, '');
   assert.equal(inv.printsPid, true);
   assert.equal(inv.clixmlStderr, true);
-  const sent = scriptFromInvocation(inv.commandLine);
-  assert.equal(sent, `${powershellPrologue({ env: { A: "'; whoami" }, pidMarker: 'M' })}; ${script}`);
-  // The user's lines keep their numbers in PowerShell's error positions.
-  assert.equal(sent?.split('\n').length, script.split('\n').length);
+  // The user's script is exactly what was given: it keeps its line numbers and may open with param().
+  assert.equal(scriptFromInvocation(inv.commandLine), script);
+  const wrapped = decodePowerShell(/-EncodedCommand (\S+)$/.exec(inv.commandLine)?.[1] ?? '');
+  const prologue = powershellPrologue({ env: { A: "'; whoami" }, pidMarker: 'M' });
+  assert.ok(wrapped.split('\n').includes(prologue), wrapped);
+  assert.ok(wrapped.indexOf(prologue) < wrapped.indexOf('[scriptblock]::Create'));
 });
 
 test('a script too long for cmd goes through stdin, which carries it whole', () => {
@@ -109,10 +112,7 @@ test('a script too long for cmd goes through stdin, which carries it whole', () 
   const inv = wrapPowerShellForSsh(script, { cwd: 'C:\\Temp', pidMarker: 'M' });
   assert.equal(inv.commandLine, POWERSHELL_STDIN_COMMAND_LINE);
   assert.ok(inv.stdin.endsWith('\r\n\r\n'));
-  assert.equal(
-    scriptFromInvocation(inv.commandLine, inv.stdin),
-    `${powershellPrologue({ cwd: 'C:\\Temp', pidMarker: 'M' })}; ${script}`,
-  );
+  assert.equal(scriptFromInvocation(inv.commandLine, inv.stdin), script);
 });
 
 /** The parts of a cmd line split at `&` and `||` outside double quotes, as cmd's parser splits it. */

@@ -59,14 +59,15 @@ export function powershellPrologue(options: WindowsWrapOptions): string {
 }
 
 /**
- * A PowerShell script for a Windows host: the prologue, then the user's script on the same line
- * so that error positions ("At line:3") still match the user's lines. Through planPowerShell:
+ * A PowerShell script for a Windows host: the prologue, then the user's script in a script block
+ * of its own, so error positions ("At line:3") match the user's lines and the script may open
+ * with `param()` or `using`. Through planPowerShell:
  * `-EncodedCommand` (no quoting for cmd to get wrong, the exit code kept), or, past cmd's
  * 8191-character limit, `-Command -` with the script on stdin.
  */
 export function wrapPowerShellForSsh(script: string, options: WindowsWrapOptions): WindowsInvocation {
   assertNoNul(script, 'the command');
-  const plan = planPowerShell(`${powershellPrologue(options)}; ${script}`);
+  const plan = planPowerShell(script, powershellPrologue(options));
   return {
     commandLine: plan.commandLine,
     stdin: plan.mode === 'stdin' ? plan.stdin : '',

@@ -37,11 +37,14 @@ export function quote(text: string): string {
  *   it, changing its semantics. An uncaught `throw` already ends powershell.exe with 1.
  * - `$ProgressPreference` silences progress records, which would otherwise flood stderr as CLIXML.
  */
-export function wrapPowerShell(script: string): string {
+export function wrapPowerShell(script: string, prologue = ''): string {
   const body = `${script}\n$global:OrcaLastOk = $?`;
   return [
     "$ProgressPreference = 'SilentlyContinue'",
     '$global:OrcaLastOk = $true',
+    // Set-up orca needs (environment, directory) runs outside the user's script, which then
+    // starts at its own line 1 and may open with param() or using.
+    ...(prologue ? [prologue] : []),
     `& ([scriptblock]::Create(${quote(body)}))`,
     'if ($LASTEXITCODE) { exit $LASTEXITCODE }',
     'if (-not $global:OrcaLastOk) { exit 1 }',
@@ -50,8 +53,8 @@ export function wrapPowerShell(script: string): string {
 }
 
 /** The full command line running `script` (wrapped) with `-EncodedCommand`. */
-export function powershellCommandLine(script: string): string {
-  return `${POWERSHELL} -EncodedCommand ${encodePowerShell(wrapPowerShell(script))}`;
+export function powershellCommandLine(script: string, prologue = ''): string {
+  return `${POWERSHELL} -EncodedCommand ${encodePowerShell(wrapPowerShell(script, prologue))}`;
 }
 
 /** Command line of the stdin mode: PowerShell reads its commands from stdin. */
@@ -78,10 +81,10 @@ export type PowerShellPlan =
  * as one script block; the wrapper's own `exit` then sets the exit code exactly as inline. Two
  * newlines end the line and any pending continuation.
  */
-export function planPowerShell(script: string): PowerShellPlan {
-  const commandLine = powershellCommandLine(script);
+export function planPowerShell(script: string, prologue = ''): PowerShellPlan {
+  const commandLine = powershellCommandLine(script, prologue);
   if (commandLine.length <= COMMAND_LINE_LIMIT) return { mode: 'inline', commandLine };
-  const encoded = encodePowerShell(wrapPowerShell(script));
+  const encoded = encodePowerShell(wrapPowerShell(script, prologue));
   const bootstrap = `& ([scriptblock]::Create([Text.Encoding]::Unicode.GetString([Convert]::FromBase64String('${encoded}'))))`;
   return { mode: 'stdin', commandLine: POWERSHELL_STDIN_COMMAND_LINE, stdin: `${bootstrap}\r\n\r\n` };
 }
