@@ -88,7 +88,7 @@ export function resolveConnection(input: ConnectionInput, current?: ConnectionSe
   if (winrm && winrm.auth === 'basic' && !winrm.https && !winrm.allowUnencrypted) {
     throw invalid(
       'body.winrm.auth',
-      'basic over plain HTTP sends the password unprotected; use https, negotiate, or set allowUnencrypted if the host is configured to accept it',
+      'basic over plain HTTP sends the password readable on the network; use HTTPS or negotiate, or mark the host as accepting unencrypted messages (allowUnencrypted) if its WinRM service is configured so',
     );
   }
   if (winrm && !winrm.https && (winrm.caCert || winrm.skipVerify)) {
