@@ -157,8 +157,8 @@ test('register a Linux and a Windows host in the UI and run whoami on both at on
     await waitForText(dialog.getByTestId('winrm-fields'), 'A default Windows Server refuses unencrypted');
     await dialog.getByRole('button', { name: 'Save' }).click();
     const auth = dialog.getByLabel('Authentication');
-    await waitForText(dialog.getByTestId('winrm-fields'), 'sends the password unprotected');
-    assert.match(await describedBy(auth), /sends the password unprotected/);
+    await waitForText(dialog.getByTestId('winrm-fields'), 'sends the password readable on the network');
+    assert.match(await describedBy(auth), /sends the password readable on the network/);
     assert.equal(await auth.getAttribute('aria-invalid'), 'true');
     await shot(dialog, 'host-form-windows-basic-refused');
 
