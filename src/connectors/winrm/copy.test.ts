@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConnectorError } from '../connector.ts';
-import { concludeCopy, copyScript, dataLine, endLines, errorMessage, quotePowerShell } from './copy.ts';
+import { quote as quotePowerShell } from '../windows/powershell.ts';
+import { concludeCopy, copyScript, dataLine, endLines, errorMessage } from './copy.ts';
 
 const copy = { host: 'win-1', remotePath: 'C:\\x.bin', sha256: 'ab'.repeat(32), bytes: 3 };
 

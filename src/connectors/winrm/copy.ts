@@ -17,7 +17,11 @@ import {
   type PutResult,
 } from '../connector.ts';
 import { decodeClixml } from '../windows/clixml.ts';
-import { COMMAND_LINE_LIMIT, powershellCommandLine } from '../windows/powershell.ts';
+import {
+  COMMAND_LINE_LIMIT,
+  powershellCommandLine,
+  quote as quotePowerShell,
+} from '../windows/powershell.ts';
 import type { WsmanClient } from './client.ts';
 import type { CommandSettings } from './command.ts';
 import { winrmError } from './errors.ts';
@@ -30,11 +34,6 @@ export const CHUNK_BYTES = 144 * 1024;
 const OUTPUT_LIMIT = 64 * 1024;
 /** Exit code of the copy script when the file on disk does not hash to what orca sent. */
 const EXIT_MISMATCH = 2;
-
-/** A PowerShell single-quoted literal; PowerShell also takes ‘ ’ ‚ ‛ as single quotes. */
-export function quotePowerShell(text: string): string {
-  return `'${text.replace(/['\u2018\u2019\u201a\u201b]/g, (q) => q + q)}'`;
-}
 
 /**
  * The copy script. stdin: one base64 line per chunk, an empty line, then orca's hex SHA-256.
