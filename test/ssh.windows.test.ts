@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -142,30 +142,27 @@ test('a working directory that cannot be entered fails the command before it run
 
 const HOSTILE = ["'; Remove-Item C:\\ #", '$(whoami)', '`whoami`', 'a\nb', '‘ü’ "q" \\'];
 
-test('PowerShell: env values with hostile characters arrive literally', {
-  todo: 'the test shim ignores `$env:X = …`: $env:X reads only the process environment',
-}, async () => {
+test('PowerShell: env values with hostile characters arrive literally, also in programs it starts', async () => {
   const env = Object.fromEntries(HOSTILE.map((v, i) => [`ORCA_T${i}`, v]));
   const print = HOSTILE.map((_, i) => `Write-Output $env:ORCA_T${i}`).join('\n');
   await withWindows(async (s) => {
-    const r = await runText(s, print, { env });
-    assert.equal(r.stdout, HOSTILE.map((v) => `${v}\r\n`).join(''));
+    const r = await runText(s, `${print}\ncmd /c set ORCA_T1`, { env });
+    assert.equal(r.stdout, `${HOSTILE.map((v) => `${v}\r\n`).join('')}ORCA_T1=$(whoami)\r\n`);
     assert.equal(r.exitCode, 0);
   });
 });
 
-test('PowerShell: the working directory is entered', {
-  todo: 'the test shim has no Set-Location or Get-Location',
-}, async () => {
+test('PowerShell: the working directory is entered, for .NET and for programs it starts too', async () => {
+  await mkdir(join(files, 'C', "it's $(x)"), { recursive: true });
   await withWindows(async (s) => {
-    const r = await runText(s, 'Write-Output (Get-Location).Path', { cwd: "C:\\it's $(x)" });
-    assert.deepEqual([r.stdout, r.exitCode], ["C:\\it's $(x)\r\n", 0]);
+    const script = 'Write-Output (Get-Location).Path\n[Environment]::CurrentDirectory\ncmd /c cd';
+    const r = await runText(s, script, { cwd: "C:\\it's $(x)" });
+    assert.deepEqual([r.stdout, r.exitCode], ["C:\\it's $(x)\r\n".repeat(3), 0]);
   });
 });
 
-test('cmd: env and working directory are applied', {
-  todo: 'the test shim has no cmd `set` or `cd` of its own: it hands them to /bin/sh',
-}, async () => {
+test('cmd: env and working directory are applied', async () => {
+  await mkdir(join(files, 'C', 'Temp'), { recursive: true });
   await withWindows(async (s) => {
     const r = await runText(s, 'cd& set ORCA_A', { env: { ORCA_A: "<&|^ '$(x)'>" }, cwd: 'C:\\Temp' });
     assert.deepEqual([r.stdout, r.exitCode], ["C:\\Temp\r\nORCA_A=<&|^ '$(x)'>\r\n", 0]);
@@ -209,7 +206,7 @@ for (const how of ['canceled', 'timeout'] as const) {
       await waitFor('the remote sleep runs', async () => (await pgrep(job.pattern)).length > 0, 10_000);
       controller.abort();
       const error = await rejection(result, how);
-      // The shim has no $PID, so taskkill had no target: orca closed the channel instead.
+      // The shim prints $PID but has no taskkill, so the kill failed: orca closed the channel instead.
       assert.match(error.message, /orca tried to kill it but could not confirm that it died$/);
       assert.ok(performance.now() - started < 15_000, 'the command was not stopped in time');
       // Gone for longer than a step takes: not merely between two sleeps.

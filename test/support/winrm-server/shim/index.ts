@@ -35,10 +35,12 @@
  *   passed through as the Linux program wrote it (LF line ends).
  * Text the shim writes itself is UTF-8 under code page 65001, else non-ASCII becomes '?'.
  */
-import { runCmd } from './cmd.ts';
+import { type CmdDeps, runCmd } from './cmd.ts';
 import type { CommandIO } from './io.ts';
 import { psCommands } from './ps-commands.ts';
 import { PsRun, runPowerShell } from './ps-eval.ts';
+import type { FileRoot } from './winpath.ts';
+import { hostDirectory } from './winprocess.ts';
 
 export interface ShimOptions {
   /** Emit PowerShell's "Preparing modules for first use." progress records on stderr. */
@@ -49,8 +51,15 @@ export interface ShimOptions {
 
 /** Runs a WinRS command line; resolves with the exit code WinRS would report. */
 export function runShimCommand(io: CommandIO, commandLine: string, options: ShimOptions): Promise<number> {
-  const powershell = (pio: CommandIO, line: string) => runPowerShellLine(pio, line, options);
-  return runCmd(io, commandLine, { powershell });
+  return runCmd(io, commandLine, cmdDeps(io, options));
+}
+
+function cmdDeps(io: CommandIO, options: ShimOptions): CmdDeps {
+  const files =
+    options.fileRoot === undefined
+      ? null
+      : { root: options.fileRoot, user: io.identity.split('\\').pop() ?? 'user' };
+  return { files, powershell: (pio, line) => runPowerShellLine(pio, line, options, files) };
 }
 
 interface ArgToken {
@@ -82,7 +91,12 @@ function isAbbreviation(flag: string, name: string): boolean {
   return flag === name || (flag.length >= 3 && name.startsWith(flag));
 }
 
-async function runPowerShellLine(io: CommandIO, line: string, options: ShimOptions): Promise<number> {
+async function runPowerShellLine(
+  io: CommandIO,
+  line: string,
+  options: ShimOptions,
+  files: FileRoot | null,
+): Promise<number> {
   const args = splitArguments(line).slice(1);
   let script: string | undefined;
   let fromStdin = false;
@@ -131,18 +145,10 @@ async function runPowerShellLine(io: CommandIO, line: string, options: ShimOptio
     sleep: async (_run, seconds) => {
       await io.processes.run(io, `exec sleep ${Math.max(0, seconds)}`, { stdin: false, quiet: true });
     },
-    cmd: (_run, cmdLine) =>
-      runCmd(io, cmdLine, { powershell: (pio, l) => runPowerShellLine(pio, l, options) }),
+    cmd: (run, cmdLine) => runCmd(run.childIO(), cmdLine, cmdDeps(io, options)),
   });
-  const run = new PsRun(
-    io,
-    encoded,
-    commands,
-    (_run, source) => io.processes.run(io, source, { stdin: false }),
-    options.progressRecords,
-    options.fileRoot === undefined
-      ? null
-      : { root: options.fileRoot, user: io.identity.split('\\').pop() ?? 'user' },
-  );
+  const native = (run: PsRun, source: string) =>
+    io.processes.run(run.childIO(), source, { stdin: false, cwd: hostDirectory(files, run.location) });
+  const run = new PsRun(io, encoded, commands, native, options.progressRecords, files);
   return runPowerShell(run, script);
 }

@@ -12,6 +12,8 @@ export interface CommandIO {
   readonly codepage: number;
   /** Environment for child processes (the server's, plus rsp:Environment of the shell). */
   readonly env: Readonly<Record<string, string>>;
+  /** Current directory the command starts in, a Windows path; the user's profile when unset. */
+  readonly cwd?: string | undefined;
   readonly stdin: StdinPipe;
   readonly processes: ProcessGroups;
   /** Aborted by Signal terminate/ctrl_c and by shell Delete; children are killed by ProcessGroups. */
@@ -20,6 +22,14 @@ export interface CommandIO {
   write(stream: OutputStreamName, data: Buffer): boolean;
   /** Resolves once Receive has taken the queue below its limit. */
   drained(): Promise<void>;
+}
+
+/**
+ * The io of a process started with environment `env` in directory `cwd` (a Windows path). The
+ * io objects of the server and the SSH shim are plain objects, so a copy keeps their functions.
+ */
+export function withProcess(io: CommandIO, env: Readonly<Record<string, string>>, cwd: string): CommandIO {
+  return { ...io, env, cwd };
 }
 
 /** Encodes text the way a console with the shell's code page would. */

@@ -24,9 +24,14 @@ export class ProcessGroups {
 
   /**
    * Runs `/bin/sh -c line`, streaming its output into the command's streams; resolves with its
-   * exit code once it exits and its pipes closed. stdin comes from WinRS Send when `stdin` is set.
+   * exit code once it exits and its pipes closed. stdin comes from WinRS Send when `stdin` is set;
+   * `cwd` is a directory on this machine (the shim's own when unset).
    */
-  run(io: CommandIO, line: string, options: { stdin: boolean; quiet?: boolean }): Promise<number> {
+  run(
+    io: CommandIO,
+    line: string,
+    options: { stdin: boolean; quiet?: boolean; cwd?: string | undefined },
+  ): Promise<number> {
     return new Promise((resolve) => {
       if (io.abort.aborted) {
         resolve(1);
@@ -35,6 +40,7 @@ export class ProcessGroups {
       const child = spawn('/bin/sh', ['-c', line], {
         detached: true,
         env: { ...io.env },
+        ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
         stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
       });
       const pgid = child.pid;

@@ -4,6 +4,7 @@ import { createReadStream } from 'node:fs';
 import { errorRecord, writeErrorRecord } from './clixml.ts';
 import { writeText } from './io.ts';
 import { type PsRun, TerminatingError, toText, type Value } from './ps-eval.ts';
+import { getLocation, setLocation } from './ps-location.ts';
 import { DotNetException, PropertyBag } from './ps-values.ts';
 import { mapWindowsPath } from './winpath.ts';
 
@@ -73,6 +74,15 @@ export function psCommands(deps: { sleep: Sleeper; cmd: (run: PsRun, line: strin
       }
       case 'get-filehash':
         return getFileHash(run, args);
+      case 'set-location':
+      case 'cd':
+      case 'sl':
+      case 'chdir':
+        return setLocation(run, args);
+      case 'get-location':
+      case 'gl':
+      case 'pwd':
+        return getLocation(run);
       case 'out-null':
       case 'set-strictmode':
         return true;
@@ -100,12 +110,8 @@ async function getFileHash(run: PsRun, args: readonly Value[]): Promise<boolean>
     else if (isParam(a, '-path') || isParam(a, '-literalpath')) path = args[++i] ?? null;
     else path = a;
   }
-  const fail = (message: string, category: string, id: string): false => {
-    const record = errorRecord(`Get-FileHash : ${message}`, run.at, category, id);
-    if (run.errorActionStop) throw new TerminatingError(record);
-    run.writeError(record);
-    return false;
-  };
+  const fail = (message: string, category: string, id: string): false =>
+    run.cmdletError(errorRecord(`Get-FileHash : ${message}`, run.at, category, id));
   const hash = HASHES[algorithm.toLowerCase()];
   if (!hash) {
     return fail(
@@ -116,7 +122,7 @@ async function getFileHash(run: PsRun, args: readonly Value[]): Promise<boolean>
   }
   let mapped: ReturnType<typeof mapWindowsPath>;
   try {
-    mapped = mapWindowsPath(run.dotnet.files, toText(path));
+    mapped = mapWindowsPath(run.dotnet.files, toText(path), run.location);
   } catch (e) {
     if (!(e instanceof DotNetException)) throw e;
     return fail(e.message, 'InvalidArgument: (:) [Get-FileHash], ArgumentException', 'Argument,Get-FileHash');

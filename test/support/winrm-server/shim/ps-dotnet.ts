@@ -2,7 +2,8 @@
  * The .NET members the shim implements, with real effects on this machine: `[scriptblock]::Create`,
  * `[Convert]::FromBase64String`, `[Text.Encoding]::X.GetString`, `[Console]::In` (ReadLine,
  * ReadToEnd over the command's stdin), `[IO.File]::Open/Exists/Delete/Move/Replace` and the
- * FileStream Open returns (Write, Flush, Close, Dispose, Length, Name). Paths map as winpath.ts says.
+ * FileStream Open returns (Write, Flush, Close, Dispose, Length, Name), and those of
+ * ps-dotnet-process.ts. Paths map as winpath.ts says, relative ones from the process's directory.
  */
 import {
   closeSync,
@@ -17,6 +18,7 @@ import {
 } from 'node:fs';
 import { dirname } from 'node:path';
 import type { CommandIO } from './io.ts';
+import { processMember, setProcessMember } from './ps-dotnet-process.ts';
 import { parseScript } from './ps-parser.ts';
 import {
   DotNetException,
@@ -33,6 +35,8 @@ import { type FileRoot, fileException, type MappedPath, mapWindowsPath } from '.
 export interface DotNetContext {
   readonly io: CommandIO;
   readonly files: FileRoot | null;
+  /** `[Environment]::CurrentDirectory`, a Windows path: where relative paths of file members start. */
+  cwd: string;
   /** Handles the process holds; closed when it exits, as Windows does. */
   readonly handles: Set<FileStreamObject>;
   /** `[Console]::In`, one per process. */
@@ -150,9 +154,9 @@ export function member(
     if (result !== undefined) return result;
     return unsupported(`${target.typeName}.${name}()`);
   }
-  const t = toText(target)
-    .toLowerCase()
-    .replace(/^\[system\./, '[');
+  const t = typeKey(target);
+  const own = args === undefined ? processMember(ctx, t, n) : undefined;
+  if (own !== undefined) return own;
   switch (`${t}::${n}`) {
     case '[scriptblock]::create':
       return new ScriptBlock(parseScript(toText(arg(0))));
@@ -184,7 +188,7 @@ export function member(
       );
     case '[io.file]::exists': {
       try {
-        return statSync(mapWindowsPath(ctx.files, toText(arg(0))).host).isFile();
+        return statSync(mapWindowsPath(ctx.files, toText(arg(0)), ctx.cwd).host).isFile();
       } catch {
         return false;
       }
@@ -203,6 +207,19 @@ export function member(
   if (n === 'length' && args === undefined)
     return Buffer.isBuffer(target) ? target.length : toText(target).length;
   return unsupported(`${t}.${name}${args === undefined ? '' : '()'}`);
+}
+
+/** `[System.IO.File]` and `[IO.File]` alike, lower-case; other values as their text. */
+export function typeKey(target: Value): string {
+  return toText(target)
+    .toLowerCase()
+    .replace(/^\[system\./, '[');
+}
+
+/** `target.name = value`: only the settable properties of ps-dotnet-process.ts. */
+export function setMember(ctx: DotNetContext, target: Value, name: string, value: Value): null {
+  if (!setProcessMember(ctx, typeKey(target), name.toLowerCase(), value)) unsupported(`setting ${name}`);
+  return null;
 }
 
 function unsupported(what: string): never {
@@ -242,7 +259,7 @@ function openFile(
   mode: string,
   access: string | undefined,
 ): FileStreamObject {
-  const path = mapWindowsPath(ctx.files, rawPath);
+  const path = mapWindowsPath(ctx.files, rawPath, ctx.cwd);
   const flags = enumValue(MODES, mode, 'FileMode');
   const accessText = access ?? (mode.toLowerCase() === 'append' ? 'Write' : 'ReadWrite');
   const accessFlags = enumValue(ACCESS, accessText, 'FileAccess');
@@ -255,7 +272,7 @@ function openFile(
 }
 
 function deleteFile(ctx: DotNetContext, rawPath: string): null {
-  const path = mapWindowsPath(ctx.files, rawPath);
+  const path = mapWindowsPath(ctx.files, rawPath, ctx.cwd);
   if (!existsSync(dirname(path.host))) throw fileException({ code: 'ENOENT' }, path, 'directory');
   try {
     if (statSync(path.host, { throwIfNoEntry: false })?.isDirectory()) throw { code: 'EACCES' };
@@ -267,8 +284,8 @@ function deleteFile(ctx: DotNetContext, rawPath: string): null {
 }
 
 function moveFile(ctx: DotNetContext, from: string, to: string): null {
-  const source = mapWindowsPath(ctx.files, from);
-  const target = mapWindowsPath(ctx.files, to);
+  const source = mapWindowsPath(ctx.files, from, ctx.cwd);
+  const target = mapWindowsPath(ctx.files, to, ctx.cwd);
   if (!statSync(source.host, { throwIfNoEntry: false })?.isFile())
     throw fileException({ code: 'ENOENT' }, source, 'file');
   // .NET Framework's File.Move never replaces an existing file.
@@ -283,15 +300,15 @@ function moveFile(ctx: DotNetContext, from: string, to: string): null {
 }
 
 function replaceFile(ctx: DotNetContext, from: string, to: string, backup: string | null): null {
-  const source = mapWindowsPath(ctx.files, from);
-  const target = mapWindowsPath(ctx.files, to);
+  const source = mapWindowsPath(ctx.files, from, ctx.cwd);
+  const target = mapWindowsPath(ctx.files, to, ctx.cwd);
   for (const p of [source, target]) {
     if (!statSync(p.host, { throwIfNoEntry: false })?.isFile()) {
       throw new DotNetException('FileNotFoundException', 'Unable to find the specified file.');
     }
   }
   try {
-    if (backup !== null) renameSync(target.host, mapWindowsPath(ctx.files, backup).host);
+    if (backup !== null) renameSync(target.host, mapWindowsPath(ctx.files, backup, ctx.cwd).host);
     renameSync(source.host, target.host);
   } catch (error) {
     throw fileException(error, target, 'file');

@@ -15,9 +15,10 @@ import {
   throwRecord,
 } from './clixml.ts';
 import { type CommandIO, writeText } from './io.ts';
-import { ConsoleReader, type DotNetContext, member } from './ps-dotnet.ts';
+import { ConsoleReader, type DotNetContext, member, setMember } from './ps-dotnet.ts';
 import { PsSyntaxError } from './ps-lexer.ts';
 import { type Expr, parseScript, type Stmt, type Where } from './ps-parser.ts';
+import { PsProcess } from './ps-process.ts';
 import {
   binary,
   DotNetException,
@@ -53,10 +54,7 @@ export type CommandRunner = (
   source: string,
 ) => Promise<boolean | 'unknown'>;
 
-export class PsRun {
-  readonly vars = new Map<string, Value>([['lastexitcode', null]]);
-  lastOk = true;
-  errorActionStop = false;
+export class PsRun extends PsProcess {
   readonly dotnet: DotNetContext;
   #stderrOpen = false;
   #progressShown = false;
@@ -68,7 +66,7 @@ export class PsRun {
   #at: Where = { line: 1, char: 1, text: '' };
 
   constructor(
-    readonly io: CommandIO,
+    io: CommandIO,
     /** -EncodedCommand: error records go to stderr as CLIXML; otherwise as console text. */
     readonly clixml: boolean,
     readonly commands: CommandRunner,
@@ -77,7 +75,9 @@ export class PsRun {
     readonly progress: boolean,
     files: FileRoot | null,
   ) {
-    this.dotnet = { io, files, handles: new Set(), consoleIn: new ConsoleReader(io) };
+    super(io);
+    // .NET's current directory starts where the process did, and Set-Location leaves it there.
+    this.dotnet = { io, files, cwd: this.location, handles: new Set(), consoleIn: new ConsoleReader(io) };
   }
 
   /** The statement being run (cmdlets quote it in their error records). */
@@ -103,6 +103,19 @@ export class PsRun {
       writeText(this.io, 'stderr', CLIXML_HEADER);
     }
     writeText(this.io, 'stderr', record);
+  }
+
+  /**
+   * A cmdlet's non-terminating error: written, or thrown under `$ErrorActionPreference = 'Stop'`
+   * or `-ErrorAction Stop` among its arguments. Returns false, the cmdlet's `$?`.
+   */
+  cmdletError(record: string, args: readonly Value[] = []): false {
+    const i = args.findIndex((a) => typeof a === 'string' && a.toLowerCase() === '-erroraction');
+    if (this.errorActionStop || (i >= 0 && toText(args[i + 1] ?? null).toLowerCase() === 'stop')) {
+      throw new TerminatingError(record);
+    }
+    this.writeError(record);
+    return false;
   }
 
   /** Progress records at the first cmdlet, unless `$ProgressPreference = 'SilentlyContinue'` was set. */
@@ -190,6 +203,13 @@ export class PsRun {
       case 'assign': {
         const value = await this.evaluate(stmt.value);
         this.setVar(stmt.name, value);
+        this.lastOk = true;
+        return;
+      }
+      case 'setMember': {
+        const target = await this.evaluate(stmt.target);
+        const value = await this.evaluate(stmt.value);
+        await this.#dotnet('set', stmt.name, 1, () => setMember(this.dotnet, target, stmt.name, value));
         this.lastOk = true;
         return;
       }
@@ -310,50 +330,28 @@ export class PsRun {
         ),
       );
     }
+    const kind = args === undefined ? 'get' : 'call';
+    return this.#dotnet(kind, expr.name, args?.length ?? 0, () =>
+      member(this.dotnet, target, expr.name, args),
+    );
+  }
+
+  /** Runs a .NET member; its exception becomes PowerShell's statement-terminating error. */
+  async #dotnet<T>(kind: 'get' | 'set' | 'call', name: string, argc: number, fn: () => T): Promise<T> {
     try {
-      return await member(this.dotnet, target, expr.name, args);
+      return await fn();
     } catch (e) {
       if (!(e instanceof DotNetException)) throw e;
-      const message =
-        args === undefined
-          ? `Exception getting "${expr.name}": "${e.message}"`
-          : `Exception calling "${expr.name}" with "${args.length}" argument(s): "${e.message}"`;
-      const category =
-        args === undefined
-          ? 'NotSpecified: (:) [], GetValueInvocationException'
-          : 'NotSpecified: (:) [], MethodInvocationException';
-      throw new StatementError(errorRecord(message, this.#at, category, e.type));
+      const [message, category, id] =
+        kind === 'call'
+          ? [`Exception calling "${name}" with "${argc}" argument(s)`, 'MethodInvocationException', e.type]
+          : kind === 'get'
+            ? [`Exception getting "${name}"`, 'GetValueInvocationException', e.type]
+            : [`Exception setting "${name}"`, 'SetValueInvocationException', 'ExceptionWhenSetting'];
+      throw new StatementError(
+        errorRecord(`${message}: "${e.message}"`, this.#at, `NotSpecified: (:) [], ${category}`, id),
+      );
     }
-  }
-
-  getVar(raw: string): Value {
-    const name = raw.toLowerCase();
-    if (name === '?') return this.lastOk;
-    if (name === 'true') return true;
-    if (name === 'false') return false;
-    if (name === 'null') return null;
-    if (name.startsWith('env:'))
-      return this.io.env[raw.slice(4)] ?? envInsensitive(this.io.env, raw.slice(4));
-    return this.vars.get(unscoped(name)) ?? null;
-  }
-
-  setVar(raw: string, value: Value): void {
-    const name = unscoped(raw.toLowerCase());
-    this.vars.set(name, value);
-    if (name === 'erroractionpreference') this.errorActionStop = toText(value).toLowerCase() === 'stop';
-  }
-
-  /** Double-quoted strings: backtick escapes, `$name`, `${name}` and `$env:NAME`. */
-  expand(text: string): string {
-    const escapes: Record<string, string> = { n: '\n', r: '\r', t: '\t', '0': '\0', a: '\x07' };
-    return text.replace(
-      /`(.)|\$\{([^}]+)\}|\$((?:env:|global:|script:)?[A-Za-z_][\w]*|\?)/gs,
-      (_match, esc, braced, bare) => {
-        if (esc !== undefined) return escapes[esc] ?? esc;
-        const value = this.getVar(braced ?? bare);
-        return value === null ? '' : toText(value);
-      },
-    );
   }
 }
 
@@ -384,13 +382,4 @@ function parserErrorRecord(message: string): string {
 
 function notInvocable(): string {
   return '<S S="Error">The expression after \'&amp;\' in a pipeline element produced an object that was not valid. It must result in a command name, a script block, or a CommandInfo object._x000D__x000A_</S>';
-}
-
-function unscoped(name: string): string {
-  return name.replace(/^(global|script|local|private):/, '');
-}
-
-function envInsensitive(env: Readonly<Record<string, string>>, name: string): string | null {
-  const key = Object.keys(env).find((k) => k.toLowerCase() === name.toLowerCase());
-  return key === undefined ? null : (env[key] ?? null);
 }

@@ -5,7 +5,7 @@
  *              | 'while' '(' expr ')' block | 'break' | 'continue'
  *              | 'try' block [ 'catch' { [Type] } block ] [ 'finally' block ]
  *              | 'exit' [expr] | 'throw' [expr] | '&' primary | $var '=' expr
- *              | command { argument } | expr
+ *              | command { argument } | postfix '=' expr (a property) | expr
  *   expr      := cmp { ('-and'|'-or') cmp }          (lowest precedence, as PowerShell)
  *   cmp       := sum { ('-eq'|'-ne'|'-gt'|'-lt'|'-ge'|'-le') sum }
  *   sum       := unary { ('+'|'-') unary }
@@ -62,6 +62,7 @@ type StmtKind =
   | { readonly type: 'throw'; readonly value?: Expr; readonly source: string }
   | { readonly type: 'invoke'; readonly target: Expr }
   | { readonly type: 'assign'; readonly name: string; readonly value: Expr }
+  | { readonly type: 'setMember'; readonly target: Expr; readonly name: string; readonly value: Expr }
   | {
       readonly type: 'command';
       readonly name: string;
@@ -238,7 +239,12 @@ export function parseScript(source: string): Stmt[] {
       }
       return { type: 'command', name: t.value, args, source: source.slice(start, peek(-1)?.end) };
     }
-    return { type: 'expr', value: expression() };
+    const value = expression();
+    if (peek()?.kind === 'assign' && value.type === 'member' && value.args === undefined) {
+      pos += 1;
+      return { type: 'setMember', target: value.target, name: value.name, value: expression() };
+    }
+    return { type: 'expr', value };
   }
 
   function condition(): { cond: Expr; body: Stmt[] } {

@@ -1,63 +1,15 @@
 /** The command shim alone: cmd and PowerShell semantics orca relies on, without HTTP or NTLM. */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { decodeClixml } from '../../../../src/connectors/windows/clixml.ts';
 import { planPowerShell, powershellCommandLine } from '../../../../src/connectors/windows/powershell.ts';
 import { copyScript, dataLine, endLines } from '../../../../src/connectors/winrm/copy.ts';
-import { runShimCommand } from './index.ts';
-import { type CommandIO, StdinPipe } from './io.ts';
-import { ProcessGroups } from './processes.ts';
+import { shimHarness } from './harness.ts';
 
-interface Ran {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-const fileRoot = mkdtempSync(join(tmpdir(), 'orca-shim-files-'));
-after(() => rmSync(fileRoot, { recursive: true, force: true }));
-
-async function shim(commandLine: string, options: { stdin?: string; codepage?: number } = {}): Promise<Ran> {
-  const out = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
-  const stdin = new StdinPipe();
-  const processes = new ProcessGroups();
-  const io: CommandIO = {
-    identity: 'wintest\\testuser',
-    computerName: 'WINTEST',
-    codepage: options.codepage ?? 65001,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', COMPUTERNAME: 'WINTEST' },
-    stdin,
-    processes,
-    abort: new AbortController().signal,
-    write: (stream, data) => {
-      out[stream].push(data);
-      return true;
-    },
-    drained: async () => {},
-  };
-  if (options.stdin !== undefined) stdin.push(Buffer.from(options.stdin, 'utf8'), true);
-  const code = await runShimCommand(io, commandLine, { progressRecords: false, fileRoot });
-  assert.equal(processes.running, 0);
-  return {
-    code,
-    stdout: Buffer.concat(out.stdout).toString('utf8'),
-    stderr: Buffer.concat(out.stderr).toString('utf8'),
-  };
-}
-
-const ps = (script: string) => shim(powershellCommandLine(script));
+const { fileRoot, shim, ps } = shimHarness();
 
 test("orca's PowerShell wrapper: exit codes follow the script", async () => {
   assert.deepEqual(await ps('Write-Output hi; exit 3'), { code: 3, stdout: 'hi\r\n', stderr: '' });

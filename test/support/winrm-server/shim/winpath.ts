@@ -1,8 +1,8 @@
 /**
  * Windows paths of the shim's file cmdlets and .NET members, mapped under the server's file root:
  * `C:\Temp\x.bin` is `<root>/C/Temp/x.bin` (drive letter upper-cased), `\\server\share\x` is
- * `<root>/UNC/server/share/x`, and a relative path starts in the user's profile,
- * `C:\Users\<user>`. `.` and `..` are resolved as Windows does (never above the drive root).
+ * `<root>/UNC/server/share/x`, and a relative path starts in the given base directory (the
+ * process's current directory), by default the user's profile `C:\Users\<user>`. `.` and `..` are resolved as Windows does (never above the drive root).
  * Names keep their case and compare case-sensitively, unlike NTFS.
  */
 import { join, win32 } from 'node:path';
@@ -21,7 +21,7 @@ export interface MappedPath {
   readonly host: string;
 }
 
-export function mapWindowsPath(files: FileRoot | null, raw: string): MappedPath {
+export function mapWindowsPath(files: FileRoot | null, raw: string, base?: string): MappedPath {
   if (!files)
     throw new DotNetException('IOException', 'The orca WinRM test shim was started without a file root.');
   // `\\?\C:\…` and `\\?\UNC\server\…` only lift the length limit.
@@ -32,7 +32,7 @@ export function mapWindowsPath(files: FileRoot | null, raw: string): MappedPath 
   if (/^[A-Za-z]:(?![\\/])/.test(path)) {
     throw new DotNetException('NotSupportedException', "The given path's format is not supported.");
   }
-  const windows = win32.resolve(`C:\\Users\\${files.user}`, path);
+  const windows = win32.resolve(base ?? `C:\\Users\\${files.user}`, path);
   const unc = /^\\\\([^\\]+)\\([^\\]+)(.*)$/.exec(windows);
   if (unc)
     return { windows, host: join(files.root, 'UNC', unc[1] ?? '', unc[2] ?? '', ...parts(unc[3] ?? '')) };

@@ -1,0 +1,71 @@
+/**
+ * .NET members about the process itself: `[Environment]::CurrentDirectory` (get and set; the
+ * directory relative paths of the file members resolve against) and `[Console]::Out` /
+ * `[Console]::Error` (Write, WriteLine, Flush straight to the stream, bypassing the pipeline).
+ */
+import { win32 } from 'node:path';
+import { type CommandIO, type OutputStreamName, writeText } from './io.ts';
+import type { DotNetContext } from './ps-dotnet.ts';
+import { DotNetException, HostObject, toText, type Value } from './ps-values.ts';
+import { existingDirectory } from './winprocess.ts';
+
+/** `[Console]::Out` or `[Console]::Error`: a TextWriter on the console stream. */
+class ConsoleWriter extends HostObject {
+  readonly typeName = 'System.IO.TextWriter+SyncTextWriter';
+  constructor(
+    private readonly io: CommandIO,
+    private readonly stream: OutputStreamName,
+  ) {
+    super();
+  }
+  property(): Value {
+    return null;
+  }
+  method(name: string, args: readonly Value[]): Value | undefined {
+    const text = args.map(toText).join('');
+    switch (name.toLowerCase()) {
+      case 'write':
+        writeText(this.io, this.stream, text);
+        return null;
+      case 'writeline':
+        writeText(this.io, this.stream, `${text}\r\n`);
+        return null;
+      case 'flush':
+        return null;
+      default:
+        return undefined;
+    }
+  }
+}
+
+/** A static property or method of the process's types; undefined when it is none of them. */
+export function processMember(ctx: DotNetContext, type: string, name: string): Value | undefined {
+  switch (`${type}::${name}`) {
+    case '[environment]::currentdirectory':
+      return ctx.cwd;
+    case '[console]::out':
+      return new ConsoleWriter(ctx.io, 'stdout');
+    case '[console]::error':
+      return new ConsoleWriter(ctx.io, 'stderr');
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * `target.name = value` for a settable static property; false when the shim has none of that name.
+ * Directory.SetCurrentDirectory reports a missing directory as "a part of the path" not found.
+ */
+export function setProcessMember(ctx: DotNetContext, type: string, name: string, value: Value): boolean {
+  if (`${type}::${name}` !== '[environment]::currentdirectory') return false;
+  const raw = toText(value);
+  if (raw === '')
+    throw new DotNetException('ArgumentException', 'Path cannot be the empty string or all whitespace.');
+  const target = existingDirectory(ctx.files, ctx.cwd, raw);
+  if (!target) {
+    const shown = win32.resolve(ctx.cwd, raw);
+    throw new DotNetException('DirectoryNotFoundException', `Could not find a part of the path '${shown}'.`);
+  }
+  ctx.cwd = target.windows;
+  return true;
+}
