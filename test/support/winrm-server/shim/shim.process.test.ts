@@ -110,7 +110,7 @@ test('PowerShell Set-Location to a missing directory is an error that sets $? an
   assert.equal(r.stdout, 'ok=False\r\nC:\\Users\\testuser\r\n');
   assert.match(
     decodeClixml(r.stderr),
-    /^Set-Location : Cannot find path 'C:\\nope' because it does not exist\.\r\nAt line:1 char:1\r\n[^]*ObjectNotFound: \(C:\\nope:String\) \[Set-Location\], ItemNotFoundException\r\n {4}\+ FullyQualifiedErrorId : PathNotFound,Microsoft\.PowerShell\.Commands\.SetLocationCommand/,
+    /^Set-Location : Cannot find path 'C:\\nope' because it does not exist\.\r\nAt line:1 char:1\r\n[\s\S]*ObjectNotFound: \(C:\\nope:String\) \[Set-Location\], ItemNotFoundException\r\n {4}\+ FullyQualifiedErrorId : PathNotFound,Microsoft\.PowerShell\.Commands\.SetLocationCommand/,
   );
   const caught = await ps(
     "try { cd nope } catch { Write-Output 'not caught' }\ntry { cd nope -ErrorAction Stop } catch { Write-Output caught }",
