@@ -4,8 +4,13 @@
  *
  * Supported subset:
  * - cmd.exe (every WinRS command goes through `cmd.exe /c` unless WINRS_SKIP_CMD_SHELL):
- *   `cmd[.exe] /c …`, chains with `&`, `&&`, `||`; `echo text` (spacing kept, `echo.`, `>&2`),
- *   `exit N`, `exit /b N`, `whoami` (`<computer>\<user>`, lower-case), `hostname`, `powershell …`.
+ *   `cmd[.exe] /c …`, `%NAME%` expanded once per line before it runs, chains with `&`, `&&`, `||`;
+ *   `echo text` (spacing kept, `echo.`, `>&2`), `exit [/b] [N]` (both end the `cmd /c` line),
+ *   `set`, `set PREFIX`, `set ["]NAME=value["]`, `cd`/`chdir [/d] path` (cmd-builtins.ts),
+ *   `whoami` (`<computer>\<user>`, lower-case), `hostname`, `powershell …`.
+ * - Every cmd and powershell process has its own environment (names case-insensitive) and current
+ *   directory (a Windows path, the user's profile at first), copied to the processes it starts;
+ *   /bin/sh children run in the mapped directory when it exists (winprocess.ts).
  * - powershell[.exe] / pwsh with -EncodedCommand (also -enc/-ec/-e; base64 UTF-16LE), -Command
  *   <text>, `-Command -` / `-` (script read from stdin until Send End), or the script as bare
  *   arguments; -NoProfile -NonInteractive -NoLogo -ExecutionPolicy X -InputFormat X -OutputFormat X
@@ -13,11 +18,15 @@
  *   `;`/newlines, `#` and `<# #>` comments, `if/elseif/else`, `& { … }` and `& $block`,
  *   `[scriptblock]::Create(…)`, `[Text.Encoding]::Unicode|UTF8.GetString([Convert]::FromBase64String(…))`,
  *   assignments (`$ErrorActionPreference = 'Stop'` honoured, `$ProgressPreference` remembered),
- *   `exit [N|$LASTEXITCODE]`, `throw`, `$?`, `$LASTEXITCODE`, `$env:X`, `-not/!/-eq/-ne/-gt/-lt/-and/-or`,
+ *   `exit [N|$LASTEXITCODE]`, `throw`, `$?`, `$LASTEXITCODE`, `$PID`, `$env:X` (read and assigned),
+ *   `-not/!/-eq/-ne/-gt/-lt/-and/-or`,
  *   'single' and "double" quoted strings (backtick escapes, `$var` expansion);
  *   cmdlets Write-Output/echo, Write-Host (LF line end, as Windows), Write-Error (CLIXML on stderr
  *   under -EncodedCommand, console text otherwise), Start-Sleep [-Seconds|-Milliseconds] N /
- *   `sleep N` (a real `sleep` child), whoami, hostname, `cmd /c …`, Out-Null, Set-StrictMode.
+ *   `sleep N` (a real `sleep` child), whoami, hostname, `cmd /c …`, Out-Null, Set-StrictMode,
+ *   Set-Location/cd/sl/chdir and Get-Location/gl/pwd with `$PWD` (ps-location.ts; native
+ *   commands start there), `[Environment]::CurrentDirectory` get/set (relative .NET paths),
+ *   `[Console]::Out|Error.Write/WriteLine`, `[Type]::Property = value` for settable ones.
  *   Also `while`, `break`/`continue`, `try { } catch { } finally { }` (catch sees `$_` as the
  *   message; finally runs on errors, `exit` and `break`, not when the process is killed),
  *   statement-terminating .NET exceptions ("Exception calling …", "You cannot call a method on a
