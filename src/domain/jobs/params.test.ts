@@ -4,10 +4,9 @@ import { ErrorCode, type ErrorDetail, OrcaError } from '../errors.ts';
 import { resolveParameterValues } from './params.ts';
 import type { ParameterSpec } from './types.ts';
 
-const str = (
-  name: string,
-  extra: Partial<Extract<ParameterSpec, { type: 'string' }>> = {},
-): ParameterSpec => ({
+type StringSpec = Extract<ParameterSpec, { type: 'string' | 'secret' }>;
+
+const str = (name: string, extra: Partial<Omit<StringSpec, 'name' | 'type'>> = {}): ParameterSpec => ({
   name,
   type: 'string',
   required: false,
