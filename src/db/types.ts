@@ -129,6 +129,32 @@ export interface HostChecksTable {
   finished_at: NullableTimestamp;
 }
 
+export interface JobsTable {
+  id: Generated<string>;
+  name: string;
+  active: Generated<boolean>;
+  current_version: number;
+  description: string | null;
+  category: string | null;
+  tags: ColumnType<string[], string[] | undefined, string[]>;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+/** Rows are immutable: a trigger refuses UPDATE and DELETE (except with their job). */
+export interface JobVersionsTable {
+  job_id: string;
+  version: number;
+  /** jsonb: the normalised JobDefinition; written as JSON text. */
+  definition: ColumnType<unknown, string, never>;
+  source: string;
+  source_format: 'yaml' | 'json';
+  hash: string;
+  author: string | null;
+  created_at: Generated<Date>;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -140,4 +166,6 @@ export interface Database {
   executions: ExecutionsTable;
   execution_events: ExecutionEventsTable;
   host_checks: HostChecksTable;
+  jobs: JobsTable;
+  job_versions: JobVersionsTable;
 }

@@ -232,6 +232,105 @@ export interface Health {
   readonly version: string;
 }
 
+export type JobFormat = 'yaml' | 'json';
+
+/** A remark about a valid definition that is probably not what was meant. */
+export interface JobWarning {
+  readonly path: string;
+  readonly message: string;
+}
+
+/**
+ * The normalised definition (src/domain/jobs/types.ts JobDefinition); loosely typed here until
+ * the UI's job editor needs its fields.
+ */
+export interface JobDefinition {
+  readonly name: string;
+  readonly [field: string]: unknown;
+}
+
+export interface Job {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string | null;
+  readonly category: string | null;
+  readonly tags: string[];
+  readonly active: boolean;
+  /** The current version's number. */
+  readonly version: number;
+  readonly createdBy: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface JobDetail extends Job {
+  readonly definition: JobDefinition;
+  /** How many versions the job has. */
+  readonly versions: number;
+}
+
+export type SaveJob =
+  | { readonly document: string; readonly format?: JobFormat }
+  | { readonly definition: Record<string, unknown> };
+
+export interface JobSaved {
+  readonly job: JobDetail;
+  readonly version: number;
+  /** False when the definition equalled the current version, so no version was made. */
+  readonly changed: boolean;
+  readonly warnings: JobWarning[];
+}
+
+export interface JobListQuery {
+  readonly q?: string;
+  readonly category?: string;
+  readonly tag?: string;
+  readonly active?: boolean;
+}
+
+export interface JobVersionSummary {
+  readonly version: number;
+  readonly author: string | null;
+  readonly createdAt: string;
+  readonly hash: string;
+}
+
+export interface JobVersion extends JobVersionSummary {
+  readonly definition: JobDefinition;
+  /** The document as it was submitted. */
+  readonly source: string;
+  readonly format: JobFormat;
+}
+
+export interface ApplyJobs {
+  readonly documents: { readonly name?: string; readonly document: string; readonly format?: JobFormat }[];
+}
+
+export interface JobApplied {
+  readonly document: string | null;
+  readonly id: string;
+  readonly name: string;
+  readonly action: 'created' | 'updated' | 'unchanged';
+  readonly version: number;
+  readonly warnings: JobWarning[];
+}
+
+export interface ApplyResult {
+  readonly results: JobApplied[];
+}
+
+export interface JobExportItem {
+  readonly id: string;
+  readonly name: string;
+  readonly version: number;
+  readonly format: JobFormat;
+  readonly source: string;
+}
+
+export interface JobExport {
+  readonly jobs: JobExportItem[];
+}
+
 /** Messages of the live stream at /api/v1/stream. */
 export type StreamClientMessage =
   | { readonly type: 'subscribe'; readonly runId: string; readonly after?: Readonly<Record<string, number>> }
