@@ -5,12 +5,13 @@ import { registerCredentials } from './credentials.ts';
 import { registerExec } from './exec.ts';
 import { registerHosts } from './hosts.ts';
 import { type CliIo, processIo } from './io.ts';
+import { registerJobs } from './jobs.ts';
 import { registerLogs } from './logs.ts';
 import { registerRuns } from './runs.ts';
 
 export type { CliIo } from './io.ts';
 
-/** Adds login, logout, exec, logs, runs, hosts and credentials to the `orca` program. */
+/** Adds login, logout, exec, logs, runs, hosts, credentials and jobs to the `orca` program. */
 export function registerClientCommands(program: Command, io: CliIo = processIo()): void {
   registerAuth(program, io);
   registerExec(program, io);
@@ -18,4 +19,5 @@ export function registerClientCommands(program: Command, io: CliIo = processIo()
   registerRuns(program, io);
   registerHosts(program, io);
   registerCredentials(program, io);
+  registerJobs(program, io);
 }
