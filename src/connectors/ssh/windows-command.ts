@@ -79,8 +79,13 @@ export function wrapPowerShellForSsh(script: string, options: WindowsWrapOptions
 /** Characters cmd acts on even inside double quotes (`%` expansion, delayed `!` expansion), or that end them. */
 const CMD_UNSAFE = /["%!\r\n\0]/;
 
+/** The first character of `value` that cmd would act on inside double quotes, or undefined. */
+export function cmdUnsafeCharacter(value: string): string | undefined {
+  return CMD_UNSAFE.exec(value)?.[0];
+}
+
 function assertCmdSafe(value: string, what: string): void {
-  const bad = CMD_UNSAFE.exec(value)?.[0];
+  const bad = cmdUnsafeCharacter(value);
   if (bad !== undefined) {
     throw new TypeError(
       `${what} cannot be passed to cmd safely: it contains ${JSON.stringify(bad)} (", %, !, CR, LF and NUL are refused)`,
