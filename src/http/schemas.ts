@@ -401,6 +401,7 @@ export const JobApplied = Type.Object({
 export type JobApplied = Static<typeof JobApplied>;
 /** One entry per document, in the order sent. */
 export const ApplyResult = Type.Object({ results: Type.Array(JobApplied) });
+export type ApplyResult = Static<typeof ApplyResult>;
 export const JobExportQuery = Type.Object(
   { format: Type.Optional(Literals(['yaml', 'json'] as const)) },
   { additionalProperties: false },

@@ -21,6 +21,7 @@ import { authRoutes } from './routes/auth.ts';
 import { credentialRoutes } from './routes/credentials.ts';
 import { healthRoutes } from './routes/health.ts';
 import { hostRoutes } from './routes/hosts.ts';
+import { jobRoutes } from './routes/jobs.ts';
 import { runRoutes } from './routes/runs.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { ErrorBody } from './schemas.ts';
@@ -102,6 +103,7 @@ export async function buildServer(deps: HttpDeps): Promise<App> {
       tokenRoutes(a, deps);
       credentialRoutes(a, deps);
       hostRoutes(a, deps);
+      jobRoutes(a, deps);
       runRoutes(a, deps);
       streamRoutes(a, deps);
       a.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>
