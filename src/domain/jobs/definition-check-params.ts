@@ -23,7 +23,8 @@ export function checkParameter(spec: Raw, path: string): ErrorDetail[] {
   let pattern: RegExp | undefined;
   if (typeof spec.pattern === 'string') {
     try {
-      pattern = new RegExp(spec.pattern);
+      // As params.ts checks values: the whole value, with the u flag.
+      pattern = new RegExp(`^(?:${spec.pattern})$`, 'u');
     } catch (e) {
       errors.push({
         path: `${path}.pattern`,
@@ -82,7 +83,8 @@ function stringProblem(spec: Raw, value: string, pattern: RegExp | undefined): s
   const max = num(spec.maxLength);
   if (min !== undefined && value.length < min) return `is shorter than minLength (${min})`;
   if (max !== undefined && value.length > max) return `is longer than maxLength (${max})`;
-  if (pattern && !pattern.test(value)) return `does not match the pattern ${pattern.source}`;
+  if (pattern && !pattern.test(value))
+    return `does not match the pattern ${String(spec.pattern)} (the whole value)`;
   return null;
 }
 

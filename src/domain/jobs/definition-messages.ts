@@ -93,7 +93,7 @@ function describe(e: ErrorObject): ErrorDetail | null {
       const missing = String(params.missingProperty);
       return {
         path: join(at, missing),
-        message: title ? `is required for ${article(title)}` : 'is required',
+        message: title && at ? `is required for ${article(title)}` : 'is required',
       };
     }
     case 'additionalProperties':
@@ -157,9 +157,9 @@ function unknownProperty(at: string, key: string, parent: Schema, title: string 
   if (reason) return { path, message: reason };
   const allowed = Object.keys(isSchema(parent.properties) ? parent.properties : {});
   const where = title ? article(title) : 'this object';
+  if (KNOWN_KEYS.has(key) && title) return { path, message: `does not apply to ${where}` };
   const near = nearest(key, allowed);
   if (near) return { path, message: `is not a property of ${where}; did you mean "${near}"?` };
-  if (KNOWN_KEYS.has(key) && title) return { path, message: `does not apply to ${where}` };
   return { path, message: `is not a property of ${where}; use ${listOr(allowed)}` };
 }
 
@@ -243,11 +243,16 @@ function listOr(items: readonly string[]): string {
 
 /** The allowed name closest to a typo, if it is close enough to be what was meant. */
 export function nearest(word: string, candidates: readonly string[]): string | undefined {
+  const w = word.toLowerCase();
+  const limit = w.length <= 4 ? 1 : w.length <= 8 ? 2 : 3;
   let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
+  let bestDistance = limit + 1;
   for (const c of candidates) {
-    const d = distance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance && c !== word) {
+    if (c === word) continue;
+    const lower = c.toLowerCase();
+    // A cut-short name ("str" for "string") counts as one edit.
+    const d = w.length >= 3 && lower.startsWith(w) ? 1 : distance(w, lower);
+    if (d < bestDistance) {
       best = c;
       bestDistance = d;
     }
@@ -255,16 +260,21 @@ export function nearest(word: string, candidates: readonly string[]): string | u
   return best;
 }
 
-/** Levenshtein distance, one row at a time. */
+/** Edit distance where swapping two neighbouring letters is one edit ("exce" → "exec"). */
 function distance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  const at = (i: number, j: number) => d[i]?.[j] ?? 0;
   for (let i = 1; i <= a.length; i++) {
-    const next = [i];
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      next.push(Math.min((row[j] ?? 0) + 1, (next[j - 1] ?? 0) + 1, (row[j - 1] ?? 0) + cost));
+      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, at(i - 2, j - 2) + 1);
+      const row = d[i];
+      if (row) row[j] = best;
     }
-    row = next;
   }
-  return row[b.length] ?? 0;
+  return at(a.length, b.length);
 }

@@ -1,7 +1,8 @@
 /**
  * The `${{ … }}` expressions of a template, found statically. The grammar is small on purpose:
  * `${{ parameters.<name> }}`, `${{ steps.<id>.<output> }}`, each optionally prefixed by `raw`
- * (`${{ raw parameters.<name> }}`), which inserts the value without shell quoting.
+ * (`${{ raw parameters.<name> }}`), which inserts the value without shell quoting. `$${{` is a
+ * literal `${{` (as render.ts reads it).
  */
 
 export const STEP_OUTPUTS = ['stdout', 'stderr', 'exitCode', 'status'] as const;
@@ -36,6 +37,10 @@ export function scanReferences(template: string): ReferenceScan {
   const problems: string[] = [];
   let at = template.indexOf(OPEN);
   while (at !== -1) {
+    if (at > 0 && template[at - 1] === '$') {
+      at = template.indexOf(OPEN, at + OPEN.length);
+      continue;
+    }
     const close = template.indexOf(CLOSE, at + OPEN.length);
     if (close === -1) {
       problems.push(`has "${OPEN}" at offset ${at} without a closing "${CLOSE}"`);

@@ -34,14 +34,26 @@ function parseJson(text: string): ParsedText {
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (e) {
+    // V8 words this several ways: "… in JSON at position 42", or "…, "<excerpt>" is not valid JSON".
     const message = (e as Error).message;
+    const reason = message
+      .replace(/\s*(in JSON )?at position \d+.*$/s, '')
+      .replace(/, ".*" is not valid JSON$/s, '');
     const position = /at position (\d+)/.exec(message)?.[1];
-    const reason = message.replace(/\s*(in JSON )?at position \d+.*$/s, '');
-    if (position === undefined) return { ok: false, errors: [syntax('JSON', reason)] };
-    const before = text.slice(0, Number(position)).split('\n');
-    const column = (before[before.length - 1]?.length ?? 0) + 1;
-    return { ok: false, errors: [syntax(`line ${before.length}, column ${column}`, reason)] };
+    const where = position !== undefined ? lineAndColumn(text, Number(position)) : locateWithYaml(text);
+    return { ok: false, errors: [syntax(where ?? 'JSON', reason)] };
   }
+}
+
+function lineAndColumn(text: string, offset: number): string {
+  const before = text.slice(0, offset).split('\n');
+  return `line ${before.length}, column ${(before[before.length - 1]?.length ?? 0) + 1}`;
+}
+
+/** JSON is YAML: the YAML reader finds where JSON text goes wrong when V8 does not say. */
+function locateWithYaml(text: string): string | undefined {
+  const at = parseDocument(text).errors[0]?.linePos?.[0];
+  return at ? `line ${at.line}, column ${at.col}` : undefined;
 }
 
 const syntax = (where: string, reason: string): ErrorDetail => ({
