@@ -3,7 +3,13 @@ import { after, before, test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { createApiToken } from '../src/db/api-tokens.ts';
 import { createUserIfMissing } from '../src/db/users.ts';
-import type { ApplyResult, JobDetail, JobSaved, JobVersion, JobVersionSummary } from '../src/http/schemas.ts';
+import type {
+  ApplyResult,
+  JobDetail,
+  JobSaved,
+  JobVersion,
+  JobVersionSummary,
+} from '../src/http/job-schemas.ts';
 import { API_TOKEN_PREFIX, hashToken, newToken } from '../src/security/tokens.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
 

@@ -13,7 +13,7 @@ import {
   type JobVersion,
   type JobVersionSummary,
   yamlStream,
-} from '../http/schemas.ts';
+} from '../http/job-schemas.ts';
 import { type ApiClient, ApiError } from './client.ts';
 import {
   action,

@@ -8,7 +8,7 @@ import type {
   JobFormat,
   JobVersion,
   JobVersionSummary,
-} from '../http/schemas.ts';
+} from '../http/job-schemas.ts';
 import type { Db } from './pool.ts';
 
 /** A validated definition ready to become a version. */

@@ -5,10 +5,9 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { FAILURE_KINDS } from '../connectors/connector.ts';
 import { OSES, SHELLS, TRANSPORTS, WINRM_AUTHS } from '../domain/host-settings.ts';
-import type { JobDefinition } from '../domain/jobs/types.ts';
 
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
-const Timestamp = Type.String({ format: 'date-time' });
+export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+export const Timestamp = Type.String({ format: 'date-time' });
 export const Id = Type.String({ format: 'uuid' });
 export const IdParams = Type.Object({ id: Id });
 
@@ -106,7 +105,8 @@ export const UpdateCredential = Type.Object(
 export type UpdateCredential = Static<typeof UpdateCredential>;
 
 export const HostKey = Type.Object({ algorithm: Type.String(), fingerprint: Type.String() });
-const Literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
+export const Literals = <T extends string>(values: readonly T[]) =>
+  Type.Union(values.map((v) => Type.Literal(v)));
 export const Os = Literals(OSES);
 export const Transport = Literals(TRANSPORTS);
 export const Shell = Literals(SHELLS);
@@ -284,137 +284,3 @@ export const Health = Type.Object({
   database: Type.Boolean(),
   version: Type.String(),
 });
-
-export const JOB_FORMATS = ['yaml', 'json'] as const;
-export const JobFormat = Literals(JOB_FORMATS);
-export type JobFormat = Static<typeof JobFormat>;
-/** A remark about a definition that is valid but probably not what was meant. */
-export const JobWarning = Type.Object({ path: Type.String(), message: Type.String() });
-/** The normalised definition (`JobDefinition` in src/domain/jobs/types.ts). */
-export const JobDefinitionSchema = Type.Unsafe<JobDefinition>(
-  Type.Object(
-    {},
-    {
-      additionalProperties: true,
-      description: 'the normalised definition; documents follow /api/v1/job-schema.json',
-    },
-  ),
-);
-export const Job = Type.Object({
-  id: Id,
-  name: Type.String(),
-  description: Nullable(Type.String()),
-  category: Nullable(Type.String()),
-  tags: Type.Array(Type.String()),
-  active: Type.Boolean(),
-  /** The current version's number. */
-  version: Type.Integer(),
-  createdBy: Nullable(Type.String()),
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
-});
-export type Job = Static<typeof Job>;
-export const JobDetail = Type.Intersect([
-  Job,
-  Type.Object({ definition: JobDefinitionSchema, versions: Type.Integer() }),
-]);
-export type JobDetail = Static<typeof JobDetail>;
-const JobDocumentText = Type.String({ minLength: 1, maxLength: 512 * 1024 });
-export const SaveJob = Type.Union([
-  Type.Object(
-    { document: JobDocumentText, format: Type.Optional(JobFormat) },
-    { additionalProperties: false, title: 'JobDocument', description: 'a YAML or JSON document' },
-  ),
-  Type.Object(
-    { definition: Type.Object({}, { additionalProperties: true }) },
-    { additionalProperties: false, title: 'JobDefinitionObject', description: 'the document as an object' },
-  ),
-]);
-export type SaveJob = Static<typeof SaveJob>;
-export const JobSaved = Type.Object({
-  job: JobDetail,
-  /** The current version after the request. */
-  version: Type.Integer(),
-  /** False when the definition equals the current version's, so no version was made. */
-  changed: Type.Boolean(),
-  warnings: Type.Array(JobWarning),
-});
-export type JobSaved = Static<typeof JobSaved>;
-export const JobListQuery = Type.Object(
-  {
-    q: Type.Optional(Type.String({ maxLength: 200, description: 'part of the name or description' })),
-    category: Type.Optional(Type.String({ maxLength: 128 })),
-    tag: Type.Optional(Type.String({ maxLength: 128 })),
-    active: Type.Optional(Type.Boolean()),
-  },
-  { additionalProperties: false },
-);
-export type JobListQuery = Static<typeof JobListQuery>;
-export const UpdateJobState = Type.Object({ active: Type.Boolean() }, { additionalProperties: false });
-export const JobRollback = Type.Object(
-  { version: Type.Integer({ minimum: 1 }) },
-  { additionalProperties: false },
-);
-export const JobVersionParams = Type.Object({ id: Id, version: Type.Integer({ minimum: 1 }) });
-export const JobVersionSummary = Type.Object({
-  version: Type.Integer(),
-  author: Nullable(Type.String()),
-  createdAt: Timestamp,
-  /** sha256 of the canonical definition: equal hashes, equal definitions. */
-  hash: Type.String(),
-});
-export type JobVersionSummary = Static<typeof JobVersionSummary>;
-export const JobVersion = Type.Intersect([
-  JobVersionSummary,
-  Type.Object({ definition: JobDefinitionSchema, source: Type.String(), format: JobFormat }),
-]);
-export type JobVersion = Static<typeof JobVersion>;
-export const ApplyJobs = Type.Object(
-  {
-    documents: Type.Array(
-      Type.Object(
-        {
-          name: Type.Optional(
-            Type.String({ minLength: 1, maxLength: 1024, description: 'e.g. the file name, for messages' }),
-          ),
-          document: JobDocumentText,
-          format: Type.Optional(JobFormat),
-        },
-        { additionalProperties: false },
-      ),
-      { minItems: 1, maxItems: 1000 },
-    ),
-  },
-  { additionalProperties: false },
-);
-export type ApplyJobs = Static<typeof ApplyJobs>;
-export const JOB_APPLY_ACTIONS = ['created', 'updated', 'unchanged'] as const;
-export const JobApplied = Type.Object({
-  /** The document's name as given, if any. */
-  document: Nullable(Type.String()),
-  id: Id,
-  name: Type.String(),
-  action: Literals(JOB_APPLY_ACTIONS),
-  version: Type.Integer(),
-  warnings: Type.Array(JobWarning),
-});
-export type JobApplied = Static<typeof JobApplied>;
-/** One entry per document, in the order sent. */
-export const ApplyResult = Type.Object({ results: Type.Array(JobApplied) });
-export type ApplyResult = Static<typeof ApplyResult>;
-export const JobExportQuery = Type.Object(
-  { format: Type.Optional(Literals(['yaml', 'json'] as const)) },
-  { additionalProperties: false },
-);
-export const JobExportItem = Type.Object({
-  id: Id,
-  name: Type.String(),
-  version: Type.Integer(),
-  format: JobFormat,
-  source: Type.String(),
-});
-export type JobExportItem = Static<typeof JobExportItem>;
-export const JobExport = Type.Object({ jobs: Type.Array(JobExportItem) });
-/** The YAML form of an export: each job's source as one document of a stream. */
-export const yamlStream = (jobs: readonly Pick<JobExportItem, 'source'>[]): string =>
-  jobs.map((j) => `---\n${j.source.endsWith('\n') ? j.source : `${j.source}\n`}`).join('');

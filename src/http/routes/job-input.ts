@@ -9,7 +9,7 @@ import {
   validateJobDefinition,
 } from '../../domain/jobs/definition.ts';
 import type { JobDefinition } from '../../domain/jobs/types.ts';
-import type { JobFormat, SaveJob } from '../schemas.ts';
+import type { JobFormat, SaveJob } from '../job-schemas.ts';
 
 export interface Checked {
   readonly version: NewVersion;

@@ -3,8 +3,8 @@ import { applyJobs, exportJobs } from '../../db/jobs.ts';
 import { ErrorCode, type ErrorDetail, OrcaError } from '../../domain/errors.ts';
 import { jobSchemaJson } from '../../domain/jobs/definition.ts';
 import type { App, HttpDeps } from '../app.ts';
+import { ApplyJobs, ApplyResult, JobExport, JobExportQuery, yamlStream } from '../job-schemas.ts';
 import { conflictOnUnique } from '../pg-errors.ts';
-import { ApplyJobs, ApplyResult, JobExport, JobExportQuery, yamlStream } from '../schemas.ts';
 import { authorOf, type Checked, checkDocument, validationError } from './job-input.ts';
 
 const tags = ['jobs'];

@@ -12,9 +12,7 @@ import {
 } from '../../db/jobs.ts';
 import { notFound } from '../../domain/errors.ts';
 import type { App, HttpDeps } from '../app.ts';
-import { conflictOnForeignKey, conflictOnUnique } from '../pg-errors.ts';
 import {
-  IdParams,
   Job,
   JobDetail,
   JobListQuery,
@@ -25,7 +23,9 @@ import {
   JobVersionSummary,
   SaveJob,
   UpdateJobState,
-} from '../schemas.ts';
+} from '../job-schemas.ts';
+import { conflictOnForeignKey, conflictOnUnique } from '../pg-errors.ts';
+import { IdParams } from '../schemas.ts';
 import { authorOf, checkBody } from './job-input.ts';
 import { jobBulkRoutes } from './jobs-bulk.ts';
 
