@@ -312,3 +312,34 @@ test('docs/job-schema.json is the schema the code generates', () => {
     'docs/job-schema.json is out of date; regenerate it with `npx tsx scripts/job-schema.ts`',
   );
 });
+
+test('the complete example in docs/jobs.md is a valid job', () => {
+  const doc = readFileSync(new URL('../../../docs/jobs.md', import.meta.url), 'utf8');
+  const example = /## A complete example[\s\S]*?```yaml\n([\s\S]*?)```/.exec(doc)?.[1];
+  assert.ok(example, 'docs/jobs.md has no example under "A complete example"');
+  const { definition, warnings } = parseJobDocument(example);
+  assert.deepEqual(warnings, []);
+  assert.deepEqual(
+    definition.parameters.map((p) => p.type),
+    ['string', 'enum', 'enum', 'integer', 'number', 'boolean', 'array', 'secret'],
+  );
+  assert.deepEqual(
+    definition.steps.map((s) => `${s.id}:${s.type}`),
+    [
+      'build:local',
+      'stop-service:exec',
+      'upload-release:upload',
+      'install:script',
+      'migrate-database:exec',
+      'start-service:exec',
+      'collect-logs-on-failure:download',
+    ],
+  );
+  assert.deepEqual(definition.strategy, {
+    maxParallel: 10,
+    batchSize: '25%',
+    maxFailures: 1,
+    order: 'hostFirst',
+    allowConcurrentOnHost: false,
+  });
+});
