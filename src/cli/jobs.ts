@@ -33,7 +33,7 @@ type Document = ApplyJobs['documents'][number];
 const JOB_FILE = /\.(ya?ml|json)$/i;
 
 /** Job files under a directory, recursively, in a stable order; a file stands for itself. */
-export async function jobFiles(path: string): Promise<string[]> {
+async function jobFiles(path: string): Promise<string[]> {
   const info = await stat(path).catch(() => {
     throw usageError(`${path}: no such file or directory`);
   });
@@ -77,13 +77,13 @@ export function documentPath(path: string, docs: readonly Document[]): string {
   return m[2] ? `${name}: ${m[2]}` : name;
 }
 
-export async function resolveJob(client: ApiClient, key: string): Promise<Job> {
+async function resolveJob(client: ApiClient, key: string): Promise<Job> {
   const job = findByNameOrId(await client.get<Job[]>('/jobs'), key);
   if (!job) throw usageError(`no job named ${key}; see \`orca jobs list\``);
   return job;
 }
 
-export function jobsTable(jobs: readonly Job[], p: Palette): string {
+function jobsTable(jobs: readonly Job[], p: Palette): string {
   return table(
     ['NAME', 'VERSION', 'STATE', 'CATEGORY', 'TAGS', 'DESCRIPTION'],
     jobs.map((j) => [

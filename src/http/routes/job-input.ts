@@ -17,10 +17,10 @@ export interface Checked {
 }
 
 /** `body.documents[2]` + `steps[0].type` → `body.documents[2].steps[0].type`; `(root)` is the prefix itself. */
-export const joinPath = (prefix: string, path: string): string =>
+const joinPath = (prefix: string, path: string): string =>
   !path || path === '(root)' ? prefix : path.startsWith('[') ? `${prefix}${path}` : `${prefix}.${path}`;
 
-export const prefixed = (prefix: string, details: readonly ErrorDetail[]): ErrorDetail[] =>
+const prefixed = (prefix: string, details: readonly ErrorDetail[]): ErrorDetail[] =>
   details.map((d) => ({ path: joinPath(prefix, d.path), message: d.message }));
 
 /** The details of a definition's OrcaError under `prefix`; other errors pass through. */
@@ -51,7 +51,7 @@ function formatOf(text: string, given: JobFormat | undefined): JobFormat {
   }
 }
 
-export const definitionHash = (d: JobDefinition): string =>
+const definitionHash = (d: JobDefinition): string =>
   createHash('sha256').update(canonicalDefinition(d)).digest('hex');
 
 /** A document (YAML or JSON text) checked and normalised; throws OrcaError with paths under `prefix`. */
