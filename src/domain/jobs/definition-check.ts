@@ -15,7 +15,9 @@ import {
   stepType,
   TEMPLATED_FIELDS,
 } from './definition-fields.ts';
+import { checkPlacements, shellsFor } from './definition-placement.ts';
 import { scanReferences } from './definition-refs.ts';
+import type { Shell } from './quote.ts';
 
 export interface Findings {
   readonly errors: ErrorDetail[];
@@ -90,7 +92,9 @@ function checkStep(step: Raw, c: StepContext): void {
     }
   }
   for (const [field, { value, path }] of fields.values) {
-    if (TEMPLATED_FIELDS.has(field)) checkTemplates(value, path, c);
+    if (!TEMPLATED_FIELDS.has(field)) continue;
+    const shellText = field === 'command' || field === 'script';
+    checkTemplates(value, path, c, shellText ? { local: type === 'local' } : undefined);
   }
 }
 
@@ -114,17 +118,31 @@ function refersTo(id: string, c: StepContext): string | null {
   return `refers to a step "${id}" that does not exist${hint}`;
 }
 
-function checkTemplates(value: unknown, path: string, c: StepContext): void {
+/** Shell text (commands, scripts) is also checked for where each value stands; `local` runs on the worker. */
+type ShellText = { readonly local: boolean } | undefined;
+
+function checkTemplates(value: unknown, path: string, c: StepContext, shell: ShellText): void {
   if (typeof value === 'string') {
-    checkTemplate(value, path, c);
+    checkTemplate(value, path, c, shell && shellsFor(undefined, shell.local));
   } else if (isRecord(value)) {
-    for (const [key, v] of Object.entries(value))
-      if (typeof v === 'string') checkTemplate(v, `${path}.${key}`, c);
+    for (const [key, v] of Object.entries(value)) {
+      if (typeof v === 'string') checkTemplate(v, `${path}.${key}`, c, shell && shellsFor(key, shell.local));
+    }
   }
 }
 
-function checkTemplate(text: string, path: string, c: StepContext): void {
+function checkTemplate(
+  text: string,
+  path: string,
+  c: StepContext,
+  shells: readonly Shell[] | undefined,
+): void {
   const scan = scanReferences(text);
+  if (shells && scan.problems.length === 0) {
+    const placed = checkPlacements(text, scan.references, shells, path);
+    c.found.errors.push(...placed.errors);
+    c.found.warnings.push(...placed.warnings);
+  }
   for (const problem of scan.problems) c.found.errors.push({ path, message: problem });
   for (const ref of scan.references) {
     if (ref.kind === 'parameter') {

@@ -1,5 +1,7 @@
 import { type Case, exec, testCases, withSteps } from './definition-testing.ts';
 
+const withV = (step: unknown) => ({ ...withSteps(step), parameters: { v: { type: 'string' } } });
+
 /** Steps, their conditions and their \${{ … }} references. */
 const CASES: Case[] = [
   ['step without name', withSteps({ type: 'exec', command: 'x' }), 'steps[0].name', 'is required'],
@@ -218,6 +220,18 @@ const CASES: Case[] = [
     withSteps({ name: 'a', type: 'sftp.download', config: { remote_path: '/logs/${{ parameters.day }}' } }),
     'steps[0].config.remote_path',
     '${{ parameters.day }} names a parameter "day" that is not declared; the job declares none',
+  ],
+  [
+    "a value inside the user's double quotes",
+    withV({ name: 'a', type: 'exec', command: 'echo "${{ parameters.v }}"' }),
+    'steps[0].command',
+    '${{ parameters.v }} is inside double quotes, where its quoting would not hold; write it as a word of its own: orca quotes the value itself',
+  ],
+  [
+    'a value inside single quotes of the linux variant',
+    withV({ name: 'a', type: 'exec', command: { linux: "grep '${{ parameters.v }}' f", windows: 'x' } }),
+    'steps[0].command.linux',
+    '${{ parameters.v }} is inside single quotes, where its quoting would not hold; write it as a word of its own: orca quotes the value itself',
   ],
 ];
 

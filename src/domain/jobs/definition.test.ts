@@ -343,3 +343,18 @@ test('the complete example in docs/jobs.md is a valid job', () => {
     allowConcurrentOnHost: false,
   });
 });
+
+test('a value placed where only some shells would refuse it is a warning naming them', () => {
+  const { warnings } = validateJobDefinition(
+    job([{ name: 'A', type: 'exec', command: 'echo ${{ parameters.v }} # ${{ parameters.v }}' }], {
+      parameters: { v: { type: 'string' } },
+    }),
+  );
+  assert.deepEqual(warnings, [
+    {
+      path: 'steps[0].command',
+      message:
+        '${{ parameters.v }} is inside a comment in sh and powershell, which would refuse it at run time; write it as a word of its own: orca quotes the value itself',
+    },
+  ]);
+});
