@@ -93,7 +93,9 @@ function describe(e: ErrorObject): ErrorDetail | null {
       const missing = String(params.missingProperty);
       return {
         path: join(at, missing),
-        message: title && at ? `is required for ${article(title)}` : 'is required',
+        // Only a per-type branch says whose rule it is ("is required for an enum parameter").
+        message:
+          title && / (step|parameter)$/.test(title) ? `is required for ${article(title)}` : 'is required',
       };
     }
     case 'additionalProperties':
@@ -164,7 +166,7 @@ function unknownProperty(at: string, key: string, parent: Schema, title: string 
 }
 
 function propertyCount(keyword: string, title: string | undefined): string {
-  if (title === 'targets') {
+  if (title === 'target selection') {
     return keyword === 'minProperties'
       ? 'must give hosts or a selector'
       : 'give either hosts or a selector, not both';
@@ -214,9 +216,15 @@ function kind(s: Schema, withLimits: boolean): string {
     case 'array':
       return 'a list';
     case 'object': {
-      const keys = isSchema(s.properties) ? Object.keys(s.properties) : [];
       const name = typeof s.title === 'string' ? s.title : 'mapping';
-      return keys.length > 0 ? `${article(name)} (${keys.join(', ')})` : `a ${name}`;
+      const required = Array.isArray(s.required) ? s.required.map(String) : [];
+      const all = isSchema(s.properties) ? Object.keys(s.properties) : [];
+      const keys = required.length > 0 ? required : all.slice(0, 3);
+      if (keys.length === 0) return article(name);
+      const more = all.length > keys.length ? ', …' : '';
+      return name === 'mapping'
+        ? `a mapping with ${keys.join(', ')}${more}`
+        : `${article(name)} (a mapping with ${keys.join(', ')}${more})`;
     }
     default:
       return 'a valid value';

@@ -51,6 +51,7 @@ const Command = Type.Union([Text(), Variants], {
 
 const Env = Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()]), {
   propertyNames: { pattern: PATTERNS.parameterName },
+  title: 'map of environment variables',
   description: 'Environment variables for the command.',
 });
 
@@ -188,7 +189,7 @@ export const Step = Type.Object(
     continueOnError: Type.Optional(Type.Boolean({ description: 'A failure does not stop later steps.' })),
     when: Type.Optional(When),
   },
-  { allOf: STEP_TYPES.map(stepBranch) },
+  { title: 'step', allOf: STEP_TYPES.map(stepBranch) },
 );
 export type DocStep = Static<typeof Step>;
 
@@ -257,7 +258,7 @@ export const Parameter = Type.Object(
     minItems: Type.Optional(Count()),
     maxItems: Type.Optional(Count()),
   },
-  { allOf: PARAMETER_TYPES.map(parameterBranch) },
+  { title: 'parameter', allOf: PARAMETER_TYPES.map(parameterBranch) },
 );
 export type DocParameter = Static<typeof Parameter>;
 
@@ -271,7 +272,10 @@ export const JobDocument = Type.Object(
     category: Type.Optional(Text({ maxLength: 100 })),
     tags: Type.Optional(Type.Array(Text({ maxLength: 100 }), { uniqueItems: true })),
     parameters: Type.Optional(
-      Type.Record(Type.String(), Parameter, { propertyNames: { pattern: PATTERNS.parameterName } }),
+      Type.Record(Type.String(), Parameter, {
+        title: 'map of parameters',
+        propertyNames: { pattern: PATTERNS.parameterName },
+      }),
     ),
     targets: Type.Optional(
       Type.Object(
@@ -283,7 +287,7 @@ export const JobDocument = Type.Object(
             Text({ description: 'A selector expression over tags, labels and groups.' }),
           ),
         },
-        { additionalProperties: false, minProperties: 1, maxProperties: 1, title: 'targets' },
+        { additionalProperties: false, minProperties: 1, maxProperties: 1, title: 'target selection' },
       ),
     ),
     strategy: Type.Optional(

@@ -86,7 +86,7 @@ const CASES: Case[] = [
     'command a number',
     withSteps(exec({ command: 42 })),
     'steps[0].command',
-    'must be a string or a per-OS command (default, linux, windows) (got 42)',
+    'must be a string or a per-OS command (a mapping with default, linux, windows) (got 42)',
   ],
   [
     'local command with variants',
@@ -134,7 +134,7 @@ const CASES: Case[] = [
     'retries without attempts',
     withSteps(exec({ retries: { backoff: 2 } })),
     'steps[0].retries.attempts',
-    'is required for a retry policy',
+    'is required',
   ],
   [
     'retry backoff zero',
@@ -158,7 +158,7 @@ const CASES: Case[] = [
     'when misspelt',
     withSteps(exec({ when: 'allways' })),
     'steps[0].when',
-    'must be one of success, failure, always or a step condition (step, is) (got "allways"); did you mean "always"?',
+    'must be one of success, failure, always or a step condition (a mapping with step, is) (got "allways"); did you mean "always"?',
   ],
   [
     'when on a later step',
