@@ -3,11 +3,9 @@
  * the command that kills it. Pure.
  */
 
-/** Quotes a string so a POSIX shell reads it back literally: `it's` → `'it'\''s'`. */
-export function shQuote(value: string): string {
-  assertNoNul(value, 'a quoted value');
-  return `'${value.replaceAll("'", "'\\''")}'`;
-}
+import { shQuote } from '../../domain/shell-quote.ts';
+
+export { shQuote };
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

@@ -4,6 +4,8 @@
  * what is sent is a cmd command line: `powershell.exe … -EncodedCommand …` for PowerShell, the
  * user's command itself for cmd. Pure.
  */
+
+import { cmdUnsafeCharacter } from '../../domain/shell-quote.ts';
 import { planPowerShell, quote as psQuote } from '../windows/powershell.ts';
 import { assertEnvName } from './command.ts';
 
@@ -74,14 +76,6 @@ export function wrapPowerShellForSsh(script: string, options: WindowsWrapOptions
     printsPid: true,
     clixmlStderr: true,
   };
-}
-
-/** Characters cmd acts on even inside double quotes (`%` expansion, delayed `!` expansion), or that end them. */
-const CMD_UNSAFE = /["%!\r\n\0]/;
-
-/** The first character of `value` that cmd would act on inside double quotes, or undefined. */
-export function cmdUnsafeCharacter(value: string): string | undefined {
-  return CMD_UNSAFE.exec(value)?.[0];
 }
 
 function assertCmdSafe(value: string, what: string): void {

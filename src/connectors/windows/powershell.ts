@@ -16,10 +16,9 @@ export function decodePowerShell(encoded: string): string {
   return Buffer.from(encoded, 'base64').toString('utf16le');
 }
 
-/** A single-quoted PowerShell string literal. PowerShell also treats the typographic quotes ‘ ’ ‚ ‛ as quotes. */
-export function quote(text: string): string {
-  return `'${text.replace(/['\u2018\u2019\u201a\u201b]/g, (q) => q + q)}'`;
-}
+import { powershellQuote as quote } from '../../domain/shell-quote.ts';
+
+export { quote };
 
 /**
  * Wraps a script so that the process exit code follows the script:

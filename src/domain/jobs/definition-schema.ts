@@ -133,7 +133,6 @@ export const SEED_CONFIG_FIELDS: Readonly<Record<StepType, Readonly<Record<strin
 
 /** A JSON Schema `if`/`then` pair (not a promise, whatever a `then` key suggests). */
 function ifThen(condition: object, then: object): object {
-  // biome-ignore lint/suspicious/noThenProperty: `then` is the JSON Schema keyword.
   return { if: condition, then };
 }
 

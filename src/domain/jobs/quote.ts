@@ -3,10 +3,9 @@
  * string quoting itself is the connectors' (one copy each); this adds cmd arguments, numbers,
  * booleans and lists. Pure.
  */
-import { shQuote } from '../../connectors/ssh/command.ts';
-import { cmdUnsafeCharacter } from '../../connectors/ssh/windows-command.ts';
-import { quote as psQuote } from '../../connectors/windows/powershell.ts';
+
 import { ErrorCode, OrcaError } from '../errors.ts';
+import { cmdUnsafeCharacter, powershellQuote as psQuote, shQuote } from '../shell-quote.ts';
 import type { ParamValue } from './types.ts';
 
 export const SHELLS = ['sh', 'powershell', 'cmd'] as const;
