@@ -118,6 +118,17 @@ export async function launchBrowser(options: BrowserOptions = {}): Promise<Brows
   }
 }
 
+/** Opens the site root, is sent to the login page as a newcomer would be, and signs in. */
+export async function logIn(page: Page, username: string, password: string): Promise<void> {
+  await page.goto('/');
+  await page.waitForURL(/\/login/);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+  await waitForText(page.getByTestId('current-user'), username);
+}
+
 /** Waits until the element's text matches, then returns it; the error names what it last saw. */
 export async function waitForText(
   locator: Locator,

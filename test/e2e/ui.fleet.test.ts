@@ -14,7 +14,7 @@ import type { Locator } from 'playwright-core';
 import { ADMIN_PASSWORD, ADMIN_USER, startTestApp, type TestApp } from '../support/app.ts';
 import { type SshdHandle, startSshd } from '../support/sshd.ts';
 import { DEFAULT_USER, startWinrmServer, type WinrmTestServer } from '../support/winrm-server/index.ts';
-import { type BrowserSession, launchBrowser, waitForText } from './browser.ts';
+import { type BrowserSession, launchBrowser, logIn, waitForText } from './browser.ts';
 import { buildWeb } from './web-build.ts';
 
 const SHOTS = process.env.ORCA_E2E_SHOTS;
@@ -84,14 +84,7 @@ async function choose(scope: Locator, group: string, option: string): Promise<vo
 test('register a Linux and a Windows host in the UI and run whoami on both at once', async () => {
   const { page } = browser;
 
-  await step('login', async () => {
-    await page.goto('/');
-    await page.waitForURL(/\/login/);
-    await page.getByLabel('Username').fill(ADMIN_USER);
-    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await waitForText(page.getByTestId('current-user'), ADMIN_USER);
-  });
+  await step('login', () => logIn(page, ADMIN_USER, ADMIN_PASSWORD));
 
   await step('add-credentials', async () => {
     await page.getByRole('link', { name: 'Credentials' }).click();

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ADMIN_PASSWORD, ADMIN_USER, startTestApp, type TestApp } from '../support/app.ts';
 import { type SshdHandle, startSshd } from '../support/sshd.ts';
-import { type BrowserSession, launchBrowser, waitForText } from './browser.ts';
+import { type BrowserSession, launchBrowser, logIn, waitForText } from './browser.ts';
 import { buildWeb } from './web-build.ts';
 
 let webDir: string;
@@ -66,16 +66,7 @@ test('a wrong password shows an error and keeps the user on the login page', asy
 test('log in, add a credential and a host, test it, run whoami and see the remote user', async () => {
   const { page } = browser;
 
-  await step('login', async () => {
-    // A newcomer opens the root of the site and is sent to the login page.
-    await page.goto('/');
-    await page.waitForURL(/\/login/);
-    await page.getByLabel('Username').fill(ADMIN_USER);
-    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((url) => !url.pathname.startsWith('/login'));
-    await waitForText(page.getByTestId('current-user'), ADMIN_USER);
-  });
+  await step('login', () => logIn(page, ADMIN_USER, ADMIN_PASSWORD));
 
   await step('add-credential', async () => {
     await page.getByRole('link', { name: 'Credentials' }).click();
