@@ -4,6 +4,7 @@
  */
 import type { Static } from '@sinclair/typebox';
 import type { FailureKind as ServerFailureKind } from '../../../src/connectors/connector.ts';
+import type * as D from '../../../src/domain/jobs/types.ts';
 import type {
   ExecutionStatus as ServerExecutionStatus,
   RunStatus as ServerRunStatus,
@@ -11,11 +12,15 @@ import type {
 import type * as J from '../../../src/http/job-schemas.ts';
 import type * as S from '../../../src/http/schemas.ts';
 import type * as P from '../../../src/http/stream-protocol.ts';
+import type * as WJ from './job-types.ts';
 import type * as W from './types.ts';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type SameKeys<A, B> = Equal<keyof A, keyof B>;
 type Expect<T extends true> = T;
+/** The keys of one member of a union, picked by its `type`. */
+type KeysOf<U, K> = keyof Extract<U, { type: K }>;
+type SameVariant<A, B, K> = Equal<KeysOf<A, K>, KeysOf<B, K>>;
 
 export type ContractChecks = [
   Expect<Equal<W.FailureKind, ServerFailureKind>>,
@@ -36,31 +41,62 @@ export type ContractChecks = [
   Expect<SameKeys<W.Host, S.Host>>,
   Expect<SameKeys<W.CreateHost, S.CreateHost>>,
   Expect<SameKeys<W.UpdateHost, S.UpdateHost>>,
+  Expect<Equal<W.StepResultStatus, Static<typeof S.StepResultStatus>>>,
+  Expect<SameKeys<W.StepResult, S.StepResult>>,
   Expect<SameKeys<W.Execution, S.Execution>>,
   Expect<SameKeys<W.RunCounts, Static<typeof S.RunCounts>>>,
   Expect<SameKeys<W.Run, S.Run>>,
+  Expect<Equal<W.RunKind, S.Run['kind']>>,
+  Expect<Equal<W.RetryMode, NonNullable<S.Run['retryMode']>>>,
+  Expect<SameKeys<W.RunJob, Static<typeof S.RunJob>>>,
+  Expect<SameKeys<W.RunStep, Static<typeof S.RunStep>>>,
+  Expect<SameKeys<W.Artifact, S.Artifact>>,
   Expect<SameKeys<W.RunDetail, S.RunDetail>>,
+  Expect<SameKeys<W.TargetSelection, S.TargetSelection>>,
+  Expect<SameKeys<NonNullable<W.RunDetail['targets']>, NonNullable<S.RunDetail['targets']>>>,
+  Expect<SameKeys<W.LaunchJob, S.LaunchJob>>,
+  Expect<SameKeys<W.RetryRun, Static<typeof S.RetryRun>>>,
+  Expect<SameKeys<W.HostRef, Static<typeof S.HostRef>>>,
+  Expect<SameKeys<W.ResolvedTargets, S.ResolvedTargets>>,
+  Expect<SameKeys<W.JobStats, S.JobStats>>,
   Expect<SameKeys<W.CreateRun, S.CreateRun>>,
   Expect<SameKeys<W.RunListQuery, Static<typeof S.RunListQuery>>>,
   Expect<SameKeys<W.LogEvent, S.LogEvent>>,
   Expect<SameKeys<W.LogPage, Static<typeof S.LogPage>>>,
   Expect<SameKeys<W.Health, Static<typeof S.Health>>>,
-  Expect<Equal<W.JobFormat, J.JobFormat>>,
-  Expect<SameKeys<W.JobWarning, Static<typeof J.JobWarning>>>,
-  Expect<SameKeys<W.Job, J.Job>>,
-  Expect<SameKeys<W.JobDetail, J.JobDetail>>,
-  Expect<SameKeys<Extract<W.SaveJob, { document: string }>, Extract<J.SaveJob, { document: string }>>>,
-  Expect<SameKeys<Extract<W.SaveJob, { definition: object }>, Extract<J.SaveJob, { definition: object }>>>,
-  Expect<SameKeys<W.JobSaved, J.JobSaved>>,
-  Expect<SameKeys<W.JobListQuery, J.JobListQuery>>,
-  Expect<SameKeys<W.JobVersionSummary, J.JobVersionSummary>>,
-  Expect<SameKeys<W.JobVersion, J.JobVersion>>,
-  Expect<SameKeys<W.ApplyJobs['documents'][number], J.ApplyJobs['documents'][number]>>,
-  Expect<SameKeys<W.JobApplied, J.JobApplied>>,
-  Expect<Equal<W.JobApplied['action'], J.JobApplied['action']>>,
-  Expect<SameKeys<W.ApplyResult, Static<typeof J.ApplyResult>>>,
-  Expect<SameKeys<W.JobExportItem, J.JobExportItem>>,
-  Expect<SameKeys<W.JobExport, Static<typeof J.JobExport>>>,
+  Expect<Equal<WJ.JobFormat, J.JobFormat>>,
+  Expect<SameKeys<WJ.JobWarning, Static<typeof J.JobWarning>>>,
+  Expect<SameKeys<WJ.Job, J.Job>>,
+  Expect<SameKeys<WJ.JobDetail, J.JobDetail>>,
+  Expect<SameKeys<Extract<WJ.SaveJob, { document: string }>, Extract<J.SaveJob, { document: string }>>>,
+  Expect<SameKeys<Extract<WJ.SaveJob, { definition: object }>, Extract<J.SaveJob, { definition: object }>>>,
+  Expect<SameKeys<WJ.JobSaved, J.JobSaved>>,
+  Expect<SameKeys<WJ.JobListQuery, J.JobListQuery>>,
+  Expect<SameKeys<WJ.JobVersionSummary, J.JobVersionSummary>>,
+  Expect<SameKeys<WJ.JobVersion, J.JobVersion>>,
+  Expect<SameKeys<WJ.ApplyJobs['documents'][number], J.ApplyJobs['documents'][number]>>,
+  Expect<SameKeys<WJ.JobApplied, J.JobApplied>>,
+  Expect<Equal<WJ.JobApplied['action'], J.JobApplied['action']>>,
+  Expect<SameKeys<WJ.ApplyResult, Static<typeof J.ApplyResult>>>,
+  Expect<SameKeys<WJ.JobExportItem, J.JobExportItem>>,
+  Expect<SameKeys<WJ.JobExport, Static<typeof J.JobExport>>>,
+  Expect<SameKeys<WJ.JobDefinition, D.JobDefinition>>,
+  Expect<SameKeys<WJ.JobStrategy, D.Strategy>>,
+  Expect<SameKeys<WJ.RetryPolicy, D.RetryPolicy>>,
+  Expect<Equal<WJ.ParameterType, D.ParameterType>>,
+  Expect<SameVariant<WJ.ParameterSpec, D.ParameterSpec, 'string'>>,
+  Expect<SameVariant<WJ.ParameterSpec, D.ParameterSpec, 'integer'>>,
+  Expect<SameVariant<WJ.ParameterSpec, D.ParameterSpec, 'boolean'>>,
+  Expect<SameVariant<WJ.ParameterSpec, D.ParameterSpec, 'enum'>>,
+  Expect<SameVariant<WJ.ParameterSpec, D.ParameterSpec, 'array'>>,
+  Expect<Equal<WJ.StepSpec['type'], D.StepType>>,
+  Expect<SameVariant<WJ.StepSpec, D.StepSpec, 'exec'>>,
+  Expect<SameVariant<WJ.StepSpec, D.StepSpec, 'script'>>,
+  Expect<SameVariant<WJ.StepSpec, D.StepSpec, 'upload'>>,
+  Expect<SameVariant<WJ.StepSpec, D.StepSpec, 'download'>>,
+  Expect<SameVariant<WJ.StepSpec, D.StepSpec, 'sync'>>,
+  Expect<SameVariant<WJ.StepSpec, D.StepSpec, 'local'>>,
+  Expect<Equal<WJ.StepCondition['kind'], D.StepCondition['kind']>>,
   Expect<Equal<W.StreamClientMessage['type'], P.ClientMessage['type']>>,
   Expect<Equal<W.StreamServerMessage['type'], P.ServerMessage['type']>>,
 ];

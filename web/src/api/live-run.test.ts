@@ -31,7 +31,14 @@ class FakeSocket implements SocketLike {
 const RUN = '00000000-0000-4000-8000-000000000001';
 const EX = '00000000-0000-4000-8000-000000000002';
 const run = (status: RunDetail['status']) => ({ id: RUN, status, executions: [] }) as unknown as RunDetail;
-const ev = (seq: number, data: string): LogEvent => ({ executionId: EX, seq, kind: 'stdout', data, at: '' });
+const ev = (seq: number, data: string): LogEvent => ({
+  executionId: EX,
+  seq,
+  kind: 'stdout',
+  data,
+  at: '',
+  step: null,
+});
 const tick = (ms = 5) => new Promise((r) => setTimeout(r, ms));
 
 function harness() {

@@ -1,11 +1,12 @@
 /**
  * The API's JSON shapes as the UI sees them. They mirror src/http/schemas.ts and
- * src/http/stream-protocol.ts; contract.check.ts makes the compiler compare the two.
+ * src/http/stream-protocol.ts (jobs: job-types.ts); contract.check.ts makes the compiler compare them.
  */
 
 export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'canceled'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
-export type ExecutionStatus = RunStatus | 'lost';
+/** `skipped`: never started, because a rolling batch's failure threshold stopped the rest. */
+export type ExecutionStatus = RunStatus | 'lost' | 'skipped';
 
 /** Why a contact with a host failed (src/connectors/connector.ts FailureKind). */
 export type FailureKind =
@@ -153,6 +154,28 @@ export interface CreateHost {
 
 export type UpdateHost = Partial<CreateHost>;
 
+export type StepResultStatus = 'running' | 'succeeded' | 'failed' | 'skipped' | 'canceled';
+
+/** What one step did on one host. Steps not reached yet have no result. */
+export interface StepResult {
+  /** The step's place in the job (0-based). */
+  readonly index: number;
+  readonly id: string;
+  readonly name: string;
+  readonly type: string;
+  readonly status: StepResultStatus;
+  /** Attempts made, retries included (0 for a skipped step). */
+  readonly attempts: number;
+  readonly exitCode: number | null;
+  readonly failureKind: FailureKind | null;
+  readonly failureMessage: string | null;
+  /** Failed, but the step has continueOnError: the host went on. */
+  readonly tolerated: boolean;
+  readonly startedAt: string | null;
+  readonly finishedAt: string | null;
+  readonly durationMs: number | null;
+}
+
 export interface Execution {
   readonly id: string;
   readonly hostId: string | null;
@@ -166,6 +189,10 @@ export interface Execution {
   readonly createdAt: string;
   readonly startedAt: string | null;
   readonly finishedAt: string | null;
+  /** The rolling batch this host belongs to (0-based; 0 when the run has one batch). */
+  readonly batch: number;
+  /** Job runs: a result per step reached so far, in step order. Ad-hoc runs: empty. */
+  readonly steps: StepResult[];
 }
 
 export interface RunCounts {
@@ -176,12 +203,29 @@ export interface RunCounts {
   readonly failed: number;
   readonly canceled: number;
   readonly lost: number;
+  readonly skipped: number;
+}
+
+export type RunKind = 'adhoc' | 'job';
+export type RetryMode = 'failed' | 'all';
+
+/** The job and the exact version a job run ran. */
+export interface RunJob {
+  readonly id: string;
+  readonly name: string;
+  readonly version: number;
 }
 
 export interface Run {
   readonly id: string;
-  readonly kind: 'adhoc';
-  readonly command: string;
+  readonly kind: RunKind;
+  /** The ad-hoc command; null for a job run. */
+  readonly command: string | null;
+  /** Null for an ad-hoc run. */
+  readonly job: RunJob | null;
+  /** The run this one retried (`retryMode` failed) or re-ran (`all`). */
+  readonly retryOf: string | null;
+  readonly retryMode: RetryMode | null;
   readonly status: RunStatus;
   readonly timeoutMs: number;
   /** User name of whoever started the run. */
@@ -192,8 +236,41 @@ export interface Run {
   readonly counts: RunCounts;
 }
 
+/** A step of the job version a run ran. */
+export interface RunStep {
+  readonly index: number;
+  readonly id: string;
+  readonly name: string;
+  readonly type: string;
+}
+
+/** A file a `download` step fetched from a host. */
+export interface Artifact {
+  readonly id: string;
+  readonly executionId: string;
+  readonly hostName: string;
+  readonly stepIndex: number;
+  readonly name: string;
+  readonly size: number;
+  readonly sha256: string | null;
+  readonly createdAt: string;
+}
+
+/** Host names (globs allowed) or ids, or a selector expression. */
+export interface TargetSelection {
+  readonly hosts?: string[];
+  readonly selector?: string;
+}
+
 export interface RunDetail extends Run {
   readonly executions: Execution[];
+  /** Job runs: the version's steps, in order. Ad-hoc runs: empty. */
+  readonly steps: RunStep[];
+  /** The values the run used; secret parameters show as `***`. Ad-hoc runs: {}. */
+  readonly parameters: Record<string, unknown>;
+  /** The target selection as given at launch (or taken from the job). */
+  readonly targets: TargetSelection | null;
+  readonly artifacts: Artifact[];
 }
 
 export interface CreateRun {
@@ -208,6 +285,49 @@ export interface RunListQuery {
   /** Only runs created before this timestamp (the last row's createdAt, for paging). */
   readonly before?: string;
   readonly status?: RunStatus;
+  /** Only runs of this job. */
+  readonly job?: string;
+}
+
+export interface LaunchJob {
+  /** Values by parameter name; defaults fill the rest. */
+  readonly parameters?: Record<string, unknown>;
+  /** Overrides the job's default targets. */
+  readonly targets?: TargetSelection;
+  /** A version other than the current one. */
+  readonly version?: number;
+}
+
+export interface RetryRun {
+  /** `failed`: only the hosts that did not succeed; `all`: every host of the run again. */
+  readonly mode?: RetryMode;
+}
+
+export interface HostRef {
+  readonly id: string;
+  readonly name: string;
+  readonly os: Os;
+  readonly transport: Transport;
+}
+
+export interface ResolvedTargets {
+  readonly hosts: HostRef[];
+  /** Names and patterns that matched no host. */
+  readonly unmatched: string[];
+}
+
+export interface JobStats {
+  readonly runs: number;
+  /** Runs that ended (succeeded, failed or canceled). */
+  readonly finished: number;
+  readonly succeeded: number;
+  readonly failed: number;
+  readonly canceled: number;
+  /** succeeded / (succeeded + failed); null before the first such run. */
+  readonly successRate: number | null;
+  readonly medianDurationMs: number | null;
+  readonly p95DurationMs: number | null;
+  readonly lastRunAt: string | null;
 }
 
 export type LogEventKind = 'stdout' | 'stderr' | 'status' | 'system';
@@ -219,6 +339,8 @@ export interface LogEvent {
   readonly kind: LogEventKind;
   readonly data: string;
   readonly at: string;
+  /** The step (index) this event belongs to; null in ad-hoc runs and outside steps. */
+  readonly step: number | null;
 }
 
 export interface LogPage {
@@ -230,105 +352,6 @@ export interface Health {
   readonly status: 'ok';
   readonly database: boolean;
   readonly version: string;
-}
-
-export type JobFormat = 'yaml' | 'json';
-
-/** A remark about a valid definition that is probably not what was meant. */
-export interface JobWarning {
-  readonly path: string;
-  readonly message: string;
-}
-
-/**
- * The normalised definition (src/domain/jobs/types.ts JobDefinition); loosely typed here until
- * the UI's job editor needs its fields.
- */
-export interface JobDefinition {
-  readonly name: string;
-  readonly [field: string]: unknown;
-}
-
-export interface Job {
-  readonly id: string;
-  readonly name: string;
-  readonly description: string | null;
-  readonly category: string | null;
-  readonly tags: string[];
-  readonly active: boolean;
-  /** The current version's number. */
-  readonly version: number;
-  readonly createdBy: string | null;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-}
-
-export interface JobDetail extends Job {
-  readonly definition: JobDefinition;
-  /** How many versions the job has. */
-  readonly versions: number;
-}
-
-export type SaveJob =
-  | { readonly document: string; readonly format?: JobFormat }
-  | { readonly definition: Record<string, unknown> };
-
-export interface JobSaved {
-  readonly job: JobDetail;
-  readonly version: number;
-  /** False when the definition equalled the current version, so no version was made. */
-  readonly changed: boolean;
-  readonly warnings: JobWarning[];
-}
-
-export interface JobListQuery {
-  readonly q?: string;
-  readonly category?: string;
-  readonly tag?: string;
-  readonly active?: boolean;
-}
-
-export interface JobVersionSummary {
-  readonly version: number;
-  readonly author: string | null;
-  readonly createdAt: string;
-  readonly hash: string;
-}
-
-export interface JobVersion extends JobVersionSummary {
-  readonly definition: JobDefinition;
-  /** The document as it was submitted. */
-  readonly source: string;
-  readonly format: JobFormat;
-}
-
-export interface ApplyJobs {
-  readonly documents: { readonly name?: string; readonly document: string; readonly format?: JobFormat }[];
-}
-
-export interface JobApplied {
-  readonly document: string | null;
-  readonly id: string;
-  readonly name: string;
-  readonly action: 'created' | 'updated' | 'unchanged';
-  readonly version: number;
-  readonly warnings: JobWarning[];
-}
-
-export interface ApplyResult {
-  readonly results: JobApplied[];
-}
-
-export interface JobExportItem {
-  readonly id: string;
-  readonly name: string;
-  readonly version: number;
-  readonly format: JobFormat;
-  readonly source: string;
-}
-
-export interface JobExport {
-  readonly jobs: JobExportItem[];
 }
 
 /** Messages of the live stream at /api/v1/stream. */

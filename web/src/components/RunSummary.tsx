@@ -48,7 +48,7 @@ export function RunSummary({
   const ms = elapsed(run.startedAt, run.finishedAt, now);
   const failedHosts = run.executions.filter((e) => e.status !== 'succeeded').map((e) => e.hostName);
   const again = (hosts: readonly string[]) =>
-    navigate('/run', { state: { command: run.command, hosts } satisfies RunPrefill });
+    navigate('/run', { state: { command: run.command ?? undefined, hosts } satisfies RunPrefill });
   const conn = active ? CONNECTION[connection] : undefined;
 
   return (

@@ -3,12 +3,12 @@ import { useMediaQuery } from '@mantine/hooks';
 import { Link, useNavigate } from 'react-router';
 import type { Run } from '../api/types.ts';
 import {
-  commandPreview,
   countsSummary,
   elapsed,
   formatDateTime,
   formatDuration,
   relativeTime,
+  runTitle,
 } from '../lib/format.ts';
 import { StatusBadge } from './StatusBadge.tsx';
 
@@ -23,7 +23,7 @@ export function RunsTable({ runs, compact = false }: { runs: readonly Run[]; com
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Started</Table.Th>
-            <Table.Th>Command</Table.Th>
+            <Table.Th>Job or command</Table.Th>
             <Table.Th>Status</Table.Th>
             <Table.Th>Hosts</Table.Th>
             {!compact && <Table.Th>By</Table.Th>}
@@ -52,13 +52,13 @@ export function RunsTable({ runs, compact = false }: { runs: readonly Run[]; com
                   <Anchor
                     component={Link}
                     to={`/runs/${r.id}`}
-                    ff="monospace"
+                    ff={r.job ? undefined : 'monospace'}
                     size="sm"
                     c="inherit"
                     truncate="end"
                     display="block"
                   >
-                    {commandPreview(r.command)}
+                    {runTitle(r)}
                   </Anchor>
                 </Table.Td>
                 <Table.Td>
@@ -89,8 +89,8 @@ function RunCards({ runs }: { runs: readonly Run[] }) {
         return (
           <Paper key={r.id} withBorder p="sm" component={Link} to={`/runs/${r.id}`} c="inherit" td="none">
             <Group justify="space-between" wrap="nowrap" gap="xs">
-              <Text ff="monospace" size="sm" truncate="end">
-                {commandPreview(r.command)}
+              <Text ff={r.job ? undefined : 'monospace'} size="sm" truncate="end">
+                {runTitle(r)}
               </Text>
               <StatusBadge status={r.status} style={{ flexShrink: 0 }} />
             </Group>

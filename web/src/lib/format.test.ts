@@ -36,9 +36,19 @@ test('sizes and counts', () => {
   assert.equal(formatBytes(512), '512 B');
   assert.equal(formatBytes(200 * 1024), '200 KB');
   assert.equal(formatBytes(3 * 1024 * 1024), '3.0 MB');
-  const counts = { total: 3, queued: 0, running: 0, succeeded: 1, failed: 2, canceled: 0, lost: 0 };
+  const counts = {
+    total: 3,
+    queued: 0,
+    running: 0,
+    succeeded: 1,
+    failed: 2,
+    canceled: 0,
+    lost: 0,
+    skipped: 0,
+  };
   assert.equal(countsSummary(counts), '1/3 ok · 2 failed');
   assert.equal(countsSummary({ ...counts, succeeded: 3, failed: 0 }), '3/3 ok');
+  assert.equal(countsSummary({ ...counts, failed: 1, skipped: 1 }), '1/3 ok · 1 failed · 1 skipped');
 });
 
 test('command preview shows the first line, shortened', () => {

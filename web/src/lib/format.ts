@@ -1,5 +1,5 @@
 /** Text for times, durations, sizes and run counts. Pure, so it is tested without a browser. */
-import type { RunCounts } from '../api/types.ts';
+import type { Run, RunCounts } from '../api/types.ts';
 
 /** 850 ms, 12.3 s, 4m 05s, 2h 03m */
 export function formatDuration(ms: number): string {
@@ -54,11 +54,18 @@ export function countsSummary(c: RunCounts): string {
     [c.failed, 'failed'],
     [c.lost, 'lost'],
     [c.canceled, 'canceled'],
+    [c.skipped, 'skipped'],
     [c.running, 'running'],
     [c.queued, 'queued'],
   ];
   for (const [n, label] of rest) if (n > 0) parts.push(`${n} ${label}`);
   return parts.join(' · ');
+}
+
+/** What a run is, in one line: the job and version, or the ad-hoc command's first line. */
+export function runTitle(run: Pick<Run, 'command' | 'job'>, max = 80): string {
+  if (run.job) return `${run.job.name} v${run.job.version}`;
+  return commandPreview(run.command ?? '', max);
 }
 
 /** Long commands in tables: the first line, shortened. */

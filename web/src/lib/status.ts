@@ -8,6 +8,7 @@ export const STATUS_COLOR: Record<ExecutionStatus, string> = {
   failed: 'red',
   canceled: 'orange',
   lost: 'grape',
+  skipped: 'yellow',
 };
 
 /** A title for each failure kind and what to do about it. */
