@@ -1,5 +1,14 @@
 /** Typed calls for every route the UI uses, one method per route. */
-import { ApiError, Http, type HttpOptions, query } from './http.ts';
+import { API_BASE, ApiError, Http, type HttpOptions, query } from './http.ts';
+import type {
+  Job,
+  JobDetail,
+  JobListQuery,
+  JobSaved,
+  JobVersion,
+  JobVersionSummary,
+  SaveJob,
+} from './job-types.ts';
 import type {
   CreateCredential,
   CreatedToken,
@@ -10,11 +19,16 @@ import type {
   Health,
   Host,
   HostCheck,
+  JobStats,
+  LaunchJob,
   LogPage,
   Me,
+  ResolvedTargets,
+  RetryMode,
   Run,
   RunDetail,
   RunListQuery,
+  TargetSelection,
   Token,
   UpdateCredential,
   UpdateHost,
@@ -68,13 +82,49 @@ export class OrcaClient {
   /** Takes up to ~20 s: a worker connects, authenticates, checks the host key and runs `true`. */
   testHost = (id: string) => this.http.request<HostCheck>('POST', `/hosts/${seg(id)}/test`);
   acceptHostKey = (id: string) => this.http.request<Host>('POST', `/hosts/${seg(id)}/accept-host-key`);
+  /** Which hosts a selection stands for, without running anything. */
+  resolveTargets = (body: TargetSelection, signal?: AbortSignal) =>
+    this.http.request<ResolvedTargets>('POST', '/hosts/resolve', body, { signal });
+
+  // jobs
+  listJobs = (q: JobListQuery = {}) =>
+    this.http.request<Job[]>(
+      'GET',
+      `/jobs${query({ q: q.q, category: q.category, tag: q.tag, active: q.active === undefined ? undefined : String(q.active) })}`,
+    );
+  getJob = (id: string) => this.http.request<JobDetail>('GET', `/jobs/${seg(id)}`);
+  createJob = (body: SaveJob) => this.http.request<JobSaved>('POST', '/jobs', body);
+  /** A new version when the definition changed. */
+  saveJob = (id: string, body: SaveJob) => this.http.request<JobSaved>('PUT', `/jobs/${seg(id)}`, body);
+  setJobActive = (id: string, active: boolean) =>
+    this.http.request<JobDetail>('PATCH', `/jobs/${seg(id)}`, { active });
+  deleteJob = (id: string) => this.http.request<void>('DELETE', `/jobs/${seg(id)}`);
+  listJobVersions = (id: string) =>
+    this.http.request<JobVersionSummary[]>('GET', `/jobs/${seg(id)}/versions`);
+  getJobVersion = (id: string, version: number) =>
+    this.http.request<JobVersion>('GET', `/jobs/${seg(id)}/versions/${version}`);
+  /** Makes `version` current again, as a new version equal to it. */
+  rollbackJob = (id: string, version: number) =>
+    this.http.request<JobSaved>('POST', `/jobs/${seg(id)}/rollback`, { version });
+  jobStats = (id: string) => this.http.request<JobStats>('GET', `/jobs/${seg(id)}/stats`);
+  launchJob = (id: string, body: LaunchJob) =>
+    this.http.request<RunDetail>('POST', `/jobs/${seg(id)}/runs`, body);
 
   // runs
   createRun = (body: CreateRun) => this.http.request<RunDetail>('POST', '/runs', body);
   listRuns = (q: RunListQuery = {}) =>
-    this.http.request<Run[]>('GET', `/runs${query({ limit: q.limit, before: q.before, status: q.status })}`);
+    this.http.request<Run[]>(
+      'GET',
+      `/runs${query({ limit: q.limit, before: q.before, status: q.status, job: q.job })}`,
+    );
   getRun = (id: string) => this.http.request<RunDetail>('GET', `/runs/${seg(id)}`);
   cancelRun = (id: string) => this.http.request<RunDetail>('POST', `/runs/${seg(id)}/cancel`);
+  /** A new run of the same job version and parameters: only the hosts that did not succeed, or all. */
+  retryRun = (id: string, mode: RetryMode) =>
+    this.http.request<RunDetail>('POST', `/runs/${seg(id)}/retry`, { mode });
+  /** Where the browser downloads an artifact (the session cookie authorises a plain link). */
+  artifactUrl = (runId: string, artifactId: string) =>
+    `${API_BASE}/runs/${seg(runId)}/artifacts/${seg(artifactId)}`;
   runLog = (id: string, q: { execution?: string; after?: number; limit?: number } = {}) =>
     this.http.request<LogPage>('GET', `/runs/${seg(id)}/log${query(q)}`);
 

@@ -51,7 +51,7 @@ function isErrorBody(value: unknown): value is ErrorBody {
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface HttpOptions {
   /** Called on a 401 from any route but login and the session probe: the session ended. */
