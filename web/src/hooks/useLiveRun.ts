@@ -5,31 +5,21 @@
 import { useEffect, useState } from 'react';
 import type { OrcaClient } from '../api/client.ts';
 import { LiveRun, type LiveState } from '../api/live-run.ts';
-import type { LogEvent, RunDetail } from '../api/types.ts';
-import { OutputBuffer, type OutputView } from '../lib/output-buffer.ts';
+import type { RunDetail } from '../api/types.ts';
+import type { OutputView } from '../lib/output-buffer.ts';
+import { RunOutputs } from '../lib/run-outputs.ts';
 
 export interface LiveRunView {
   readonly run: RunDetail | null;
   readonly error: unknown;
   readonly connection: LiveState;
-  /** By execution id. */
+  /** By `outputKey(executionId)` for a host's whole output, `outputKey(executionId, step)` for one step. */
   readonly outputs: ReadonlyMap<string, OutputView>;
   /** Apply a snapshot the page got by other means (e.g. the cancel response). */
   readonly setRun: (run: RunDetail) => void;
 }
 
 const EMPTY: ReadonlyMap<string, OutputView> = new Map();
-
-function appendEvent(buffers: Map<string, OutputBuffer>, e: LogEvent): boolean {
-  if (e.kind === 'status') return false; // statuses arrive as run snapshots
-  let buffer = buffers.get(e.executionId);
-  if (!buffer) {
-    buffer = new OutputBuffer();
-    buffers.set(e.executionId, buffer);
-  }
-  buffer.append(e.kind, e.data);
-  return true;
-}
 
 export function useLiveRun(api: OrcaClient, runId: string): LiveRunView {
   const [run, setRun] = useState<RunDetail | null>(null);
@@ -41,7 +31,7 @@ export function useLiveRun(api: OrcaClient, runId: string): LiveRunView {
     let alive = true;
     let live: LiveRun | null = null;
     let frame = 0;
-    const buffers = new Map<string, OutputBuffer>();
+    let buffers = new RunOutputs();
     const dirty = new Set<string>();
     setRun(null);
     setError(null);
@@ -50,7 +40,7 @@ export function useLiveRun(api: OrcaClient, runId: string): LiveRunView {
 
     const publish = () => {
       frame = 0;
-      const updates = [...dirty].map((id) => [id, buffers.get(id)?.snapshot()] as const);
+      const updates = [...dirty].map((key) => [key, buffers.snapshot(key)] as const);
       dirty.clear();
       setOutputs((prev) => {
         const next = new Map(prev);
@@ -63,12 +53,16 @@ export function useLiveRun(api: OrcaClient, runId: string): LiveRunView {
       (initial) => {
         if (!alive) return;
         setRun(initial);
+        const names = initial.steps.map((st) => `${st.index + 1}. ${st.name}`);
+        buffers = new RunOutputs((i) => names[i]);
         live = new LiveRun({
           runId,
           onRun: (r) => alive && setRun(r),
           onEvent: (e) => {
-            if (!alive || !appendEvent(buffers, e)) return;
-            dirty.add(e.executionId);
+            if (!alive) return;
+            const changed = buffers.append(e);
+            if (changed.length === 0) return;
+            for (const key of changed) dirty.add(key);
             frame ||= requestAnimationFrame(publish);
           },
           onState: (s) => alive && setConnection(s),
