@@ -1,21 +1,16 @@
 /** `orca exec --hosts a,b -- command`: an ad-hoc run, followed live, with a per-host summary. */
 import type { Command } from 'commander';
 import type { RunDetail } from '../http/schemas.ts';
-import type { ApiClient } from './client.ts';
 import {
   action,
   apiClient,
   type ConnectionFlags,
-  colors,
   positiveInt,
-  printJson,
   subcommand,
   withConnection,
 } from './common.ts';
-import { HostOutput } from './host-output.ts';
-import { CliError, type CliIo, ExitCode, usageError } from './io.ts';
-import { executionsTable, runSummaryLine } from './run-view.ts';
-import { followRun } from './stream.ts';
+import { followToEnd, printStarted } from './follow.ts';
+import { type CliIo, usageError } from './io.ts';
 
 interface ExecFlags extends ConnectionFlags {
   readonly hosts: string;
@@ -54,60 +49,8 @@ export function registerExec(program: Command, io: CliIo): void {
         targets: { hosts },
         ...(flags.timeout ? { timeoutSeconds: flags.timeout } : {}),
       });
-      if (!flags.follow) {
-        if (flags.json) printJson(io, run);
-        else io.stdout(`${run.id}\n`);
-        return ExitCode.ok;
-      }
-      return follow(io, client, run, flags.json === true);
+      if (!flags.follow) return printStarted(io, run, flags.json === true);
+      return followToEnd(io, client, run, flags.json === true);
     }),
   );
-}
-
-/** Follows until the run is final. Ctrl-C once cancels the run and waits; twice stops waiting. */
-async function follow(io: CliIo, client: ApiClient, run: RunDetail, json: boolean): Promise<number> {
-  const p = colors(io);
-  const out = new HostOutput(json ? () => {} : io.stdout, p);
-  out.setExecutions(run.executions);
-  const stop = new AbortController();
-  let interrupts = 0;
-  const off = io.onInterrupt?.(() => {
-    interrupts++;
-    if (interrupts === 1) {
-      io.stderr(`\ncanceling run ${run.id} (Ctrl-C again to stop waiting)\n`);
-      client.post(`/runs/${run.id}/cancel`).catch((e: unknown) => {
-        io.stderr(`warning: could not cancel: ${e instanceof Error ? e.message : String(e)}\n`);
-      });
-    } else {
-      stop.abort();
-    }
-  });
-  let final: RunDetail;
-  try {
-    final = await followRun({
-      client,
-      runId: run.id,
-      onEvent: (e) => out.event(e),
-      onRun: (r) => out.setExecutions(r.executions),
-      onNotice: (m) => io.stderr(`${m}\n`),
-      signal: stop.signal,
-    });
-  } catch (error) {
-    out.flush();
-    if (error instanceof CliError && error.exitCode === ExitCode.interrupted) {
-      io.stderr(`stopped waiting; run ${run.id} was asked to cancel (see \`orca runs show ${run.id}\`)\n`);
-      return ExitCode.interrupted;
-    }
-    throw error;
-  } finally {
-    off?.();
-  }
-  out.flush();
-  if (json) {
-    printJson(io, final);
-  } else {
-    io.stdout(`\n${executionsTable(final.executions, p)}${runSummaryLine(final, p)}`);
-  }
-  if (interrupts > 0) return ExitCode.interrupted;
-  return final.status === 'succeeded' ? ExitCode.ok : ExitCode.failure;
 }

@@ -9,6 +9,7 @@ let seq = 0;
 const ev = (executionId: string, kind: LogEvent['kind'], data: string): LogEvent => ({
   executionId,
   seq: ++seq,
+  step: null,
   kind,
   data,
   at: '2024-01-01T00:00:00.000Z',
@@ -86,4 +87,31 @@ test('system notes are shown with their own mark', () => {
 
 test('status data that is not JSON is tolerated', () => {
   assert.deepEqual(parseStatus('nope'), { status: '', failureKind: '', message: '' });
+});
+
+test("a job step's heading is printed when a host's events enter it, after the last step's partial line", () => {
+  const { out, lines } = printer();
+  out.setSteps([
+    { index: 0, name: 'Who' },
+    { index: 1, name: 'Upload release' },
+  ]);
+  const at = (executionId: string, step: number | null, kind: LogEvent['kind'], data: string) => ({
+    ...ev(executionId, kind, data),
+    step,
+  });
+  out.event(at(A, 0, 'stdout', 'root\npart'));
+  out.event(at(B, 0, 'stdout', 'postgres\n'));
+  out.event(at(A, 1, 'stdout', 'copied\n'));
+  out.event(at(A, 1, 'stdout', 'again\n'));
+  out.event(at(A, null, 'status', JSON.stringify({ status: 'succeeded' })));
+  assert.deepEqual(lines, [
+    'web-1      # step 1/2: Who\n',
+    'web-1      | root\n',
+    'db-primary # step 1/2: Who\n',
+    'db-primary | postgres\n',
+    'web-1      | part\n',
+    'web-1      # step 2/2: Upload release\n',
+    'web-1      | copied\n',
+    'web-1      | again\n',
+  ]);
 });

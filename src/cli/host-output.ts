@@ -1,16 +1,25 @@
 /** Prints a run's output events as host-prefixed lines, buffering partial lines per host+stream. */
 import { isFinalExecution } from '../domain/status.ts';
 import type { LogEvent } from '../http/schemas.ts';
-import { LineSplitter, type Palette, palette, prefixLine } from './output.ts';
+import { LineSplitter, type MarkKind, type Palette, palette, prefixLine } from './output.ts';
 
 export interface ExecutionName {
   readonly id: string;
   readonly hostName: string;
 }
 
+/** A job's step as the run lists it, for the headings. */
+export interface StepName {
+  readonly index: number;
+  readonly name: string;
+}
+
 export class HostOutput {
   private readonly names = new Map<string, string>();
   private readonly splitters = new Map<string, LineSplitter>();
+  /** The step each execution's last event belonged to. */
+  private readonly currentStep = new Map<string, number>();
+  private steps: readonly StepName[] = [];
   private width = 0;
 
   constructor(
@@ -24,7 +33,18 @@ export class HostOutput {
     this.width = Math.max(this.width, ...executions.map((e) => e.hostName.length));
   }
 
+  /** A job run's steps: a heading is printed whenever a host's events move to another step. */
+  setSteps(steps: readonly StepName[]): void {
+    this.steps = steps;
+  }
+
   event(e: LogEvent): void {
+    if (e.step !== null && this.currentStep.get(e.executionId) !== e.step) {
+      // What is pending belongs to the step before.
+      this.flush(e.executionId);
+      this.currentStep.set(e.executionId, e.step);
+      this.line(e.executionId, 'step', this.heading(e.step));
+    }
     switch (e.kind) {
       case 'stdout':
       case 'stderr': {
@@ -66,7 +86,14 @@ export class HostOutput {
     }
   }
 
-  private line(executionId: string, kind: 'stdout' | 'stderr' | 'system', text: string): void {
+  /** `step 2/4: Upload release` */
+  private heading(index: number): string {
+    const step = this.steps.find((s) => s.index === index);
+    const of = this.steps.length > 0 ? `/${this.steps.length}` : '';
+    return `step ${index + 1}${of}${step ? `: ${step.name}` : ''}`;
+  }
+
+  private line(executionId: string, kind: MarkKind, text: string): void {
     const name = this.names.get(executionId) ?? executionId.slice(0, 8);
     this.write(prefixLine(name, Math.max(this.width, name.length), kind, text, this.colors));
   }

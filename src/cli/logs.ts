@@ -23,6 +23,7 @@ export function registerLogs(program: Command, io: CliIo): void {
       const run = await client.get<RunDetail>(`/runs/${encodeURIComponent(runId)}`);
       const out = new HostOutput(io.stdout, colors(io));
       out.setExecutions(run.executions);
+      out.setSteps(run.steps);
       const cursor = new Cursor();
       await drainLog(client, run, cursor, (e) => out.event(e));
       if (!flags.follow || isFinalRun(run.status)) {

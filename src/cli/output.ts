@@ -75,6 +75,8 @@ export function statusText(status: string, p: Palette): string {
       return p.yellow(status);
     case 'running':
       return p.cyan(status);
+    case 'skipped':
+      return p.dim(status);
     default:
       return status;
   }
@@ -134,8 +136,8 @@ export class LineSplitter {
 
 const stripCr = (line: string): string => (line.endsWith('\r') ? line.slice(0, -1) : line);
 
-/** Marks between host and text: stdout, stderr, and orca's own notes. */
-export const Mark = { stdout: '|', stderr: '!', system: '*' } as const;
+/** Marks between host and text: stdout, stderr, orca's own notes, and the heading of a job step. */
+export const Mark = { stdout: '|', stderr: '!', system: '*', step: '#' } as const;
 export type MarkKind = keyof typeof Mark;
 
 /** `web-1  | text`: the host padded to `width`, the mark, the text. */
@@ -147,6 +149,12 @@ export function prefixLine(
   p: Palette = palette(false),
 ): string {
   const mark =
-    kind === 'stderr' ? p.red(Mark.stderr) : kind === 'system' ? p.yellow(Mark.system) : p.dim(Mark.stdout);
+    kind === 'stderr'
+      ? p.red(Mark.stderr)
+      : kind === 'system'
+        ? p.yellow(Mark.system)
+        : kind === 'step'
+          ? p.cyan(Mark.step)
+          : p.dim(Mark.stdout);
   return `${p.bold(host.padEnd(width))} ${mark}${text ? ` ${text}` : ''}\n`;
 }

@@ -20,6 +20,7 @@ const ev = (executionId: string, seq: number): LogEvent => ({
   kind: 'stdout',
   data: `${executionId === A ? 'a' : 'b'}${seq}\n`,
   at: '2024-01-01T00:00:00.000Z',
+  step: null,
 });
 const send = (socket: { send(s: string): void }, m: ServerMessage) => socket.send(JSON.stringify(m));
 const label = (e: LogEvent) => `${e.executionId === A ? 'a' : 'b'}${e.seq}`;

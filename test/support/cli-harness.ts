@@ -75,10 +75,12 @@ export const out = (
   seq: number,
   kind: LogEvent['kind'],
   data: string,
+  /** The job step the event belongs to (null: an ad-hoc run). */
+  step: number | null = null,
 ): ServerMessage => ({
   type: 'event',
   runId: RUN,
-  event: { executionId, seq, kind, data, at: '2024-01-01T00:00:00.000Z' },
+  event: { executionId, seq, kind, data, at: '2024-01-01T00:00:00.000Z', step },
 });
 
 export const HOSTS = [
