@@ -13,6 +13,8 @@ export class ApiError extends CliError {
     readonly code: string,
     message: string,
     details: readonly ErrorDetail[] = [],
+    /** Every detail the server sent, including one the message already says. */
+    readonly allDetails: readonly ErrorDetail[] = details,
   ) {
     super(message, status === 400 || code === 'validation' ? ExitCode.usage : ExitCode.failure, details);
   }
@@ -75,29 +77,31 @@ export class ApiClient {
   ): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { accept: 'application/json', ...this.authHeaders(method) };
     if (options.body !== undefined) headers['content-type'] = 'application/json';
-    let res: Response;
+    const res = await this.fetch(this.apiUrl(path, options.query), {
+      method,
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    });
+    const body = await jsonOf(res);
+    if (!res.ok) throw this.toError(res, body, path);
+    return { status: res.status, headers: res.headers, body: body as T };
+  }
+
+  /** A GET of something other than JSON (an artifact's bytes): the response, its body unread. */
+  async download(path: string): Promise<Response> {
+    const res = await this.fetch(this.apiUrl(path), { headers: this.authHeaders() });
+    if (!res.ok) throw this.toError(res, await jsonOf(res), path);
+    return res;
+  }
+
+  private async fetch(url: string, init: RequestInit): Promise<Response> {
     try {
-      res = await fetch(this.apiUrl(path, options.query), {
-        method,
-        headers,
-        body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      });
+      return await fetch(url, init);
     } catch (error) {
       throw new CliError(
         `cannot reach the orca server at ${this.url}: ${networkReason(error)}; check --url or ORCA_URL`,
       );
     }
-    const text = await res.text();
-    let body: unknown = null;
-    if (text) {
-      try {
-        body = JSON.parse(text);
-      } catch {
-        body = null;
-      }
-    }
-    if (!res.ok) throw this.toError(res, body, path);
-    return { status: res.status, headers: res.headers, body: body as T };
   }
 
   async get<T>(path: string, query?: Query): Promise<T> {
@@ -117,14 +121,24 @@ export class ApiClient {
     if (!e || typeof e.message !== 'string') {
       return new ApiError(res.status, 'http', `the server answered ${res.status} ${res.statusText}`.trim());
     }
-    const details = Array.isArray(e.details)
-      ? (e.details as unknown[]).filter(isDetail).filter((d) => !sameAsMessage(d, e.message as string))
-      : [];
+    const all = Array.isArray(e.details) ? (e.details as unknown[]).filter(isDetail) : [];
+    const details = all.filter((d) => !sameAsMessage(d, e.message as string));
     let message = e.message;
     if (res.status === 401 && !this.token && !this.session && path !== '/auth/login') {
       message += ' (run `orca login`, or pass --token or set ORCA_TOKEN)';
     }
-    return new ApiError(res.status, typeof e.code === 'string' ? e.code : 'http', message, details);
+    return new ApiError(res.status, typeof e.code === 'string' ? e.code : 'http', message, details, all);
+  }
+}
+
+/** The body as JSON; null when empty or not JSON. */
+async function jsonOf(res: Response): Promise<unknown> {
+  const text = await res.text();
+  if (!text) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
   }
 }
 

@@ -14,7 +14,7 @@ import {
   type JobVersionSummary,
   yamlStream,
 } from '../http/job-schemas.ts';
-import { type ApiClient, ApiError } from './client.ts';
+import { ApiError } from './client.ts';
 import {
   action,
   apiClient,
@@ -25,8 +25,9 @@ import {
   subcommand,
   withConnection,
 } from './common.ts';
-import { findByNameOrId } from './hosts.ts';
 import { CliError, type CliIo, ExitCode, usageError } from './io.ts';
+import { resolveJob } from './job-ref.ts';
+import { registerJobRunCommands } from './job-runs.ts';
 import { fields, formatTime, type Palette, table, truncate } from './output.ts';
 
 type Document = ApplyJobs['documents'][number];
@@ -77,12 +78,6 @@ export function documentPath(path: string, docs: readonly Document[]): string {
   return m[2] ? `${name}: ${m[2]}` : name;
 }
 
-async function resolveJob(client: ApiClient, key: string): Promise<Job> {
-  const job = findByNameOrId(await client.get<Job[]>('/jobs'), key);
-  if (!job) throw usageError(`no job named ${key}; see \`orca jobs list\``);
-  return job;
-}
-
 function jobsTable(jobs: readonly Job[], p: Palette): string {
   return table(
     ['NAME', 'VERSION', 'STATE', 'CATEGORY', 'TAGS', 'DESCRIPTION'],
@@ -121,7 +116,7 @@ const fileName = (j: JobExportItem): string =>
 
 export function registerJobs(program: Command, io: CliIo): void {
   const jobs = subcommand(program, 'jobs', io).description(
-    'job definitions: list, show, apply, export, versions, rollback',
+    'job definitions: list, show, apply, export, versions, rollback; run one, see its stats',
   );
 
   withConnection(
@@ -299,4 +294,6 @@ export function registerJobs(program: Command, io: CliIo): void {
       return ExitCode.ok;
     }),
   );
+
+  registerJobRunCommands(jobs, io);
 }

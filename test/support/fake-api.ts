@@ -5,7 +5,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
-import type { Execution, RunDetail } from '../../src/http/schemas.ts';
+import type { Execution, RunDetail, StepResult } from '../../src/http/schemas.ts';
 
 export interface FakeRequest {
   readonly method: string;
@@ -17,7 +17,10 @@ export interface FakeRequest {
 
 export interface FakeReply {
   readonly status?: number;
+  /** Sent as JSON. */
   readonly body?: unknown;
+  /** Sent as they are, instead of `body` (an artifact's bytes). */
+  readonly bytes?: Buffer;
   readonly headers?: Record<string, string | string[]>;
 }
 
@@ -59,6 +62,11 @@ export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
       status: 404,
       body: { error: { code: 'not-found', message: 'no such route', details: [] } },
     };
+    if (reply.bytes) {
+      res.writeHead(reply.status ?? 200, { 'content-type': 'application/octet-stream', ...reply.headers });
+      res.end(reply.bytes);
+      return;
+    }
     res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers });
     res.end(reply.body === undefined ? '' : JSON.stringify(reply.body));
   });
@@ -119,12 +127,17 @@ export function fakeRun(
     createdAt: at,
     startedAt: at,
     finishedAt: done ? '2024-01-01T00:00:01.000Z' : null,
+    batch: 0,
+    steps: [],
   }));
   const count = (s: string) => executions.filter((e) => e.status === s).length;
   return {
     id,
     kind: 'adhoc',
     command: 'whoami',
+    job: null,
+    retryOf: null,
+    retryMode: null,
     status,
     timeoutMs: 60_000,
     createdBy: null,
@@ -138,8 +151,67 @@ export function fakeRun(
       succeeded: count('succeeded'),
       failed: count('failed'),
       canceled: count('canceled'),
+      skipped: count('skipped'),
       lost: count('lost'),
     },
     executions,
+    steps: [],
+    parameters: {},
+    targets: null,
+    artifacts: [],
+  };
+}
+
+/** A job run of `fakeRun`'s shape: the job, its steps, and per host the results given. */
+export function fakeJobRun(
+  id: string,
+  status: RunDetail['status'],
+  hosts: Parameters<typeof fakeRun>[2],
+  o: {
+    job?: { id: string; name: string; version: number };
+    steps?: readonly string[];
+    results?: Readonly<Record<string, readonly Partial<StepResult>[]>>;
+    parameters?: Record<string, unknown>;
+    artifacts?: RunDetail['artifacts'];
+    retryOf?: string;
+  } = {},
+): RunDetail {
+  const base = fakeRun(id, status, hosts);
+  const steps = (o.steps ?? ['who', 'deploy']).map((s, index) => ({
+    index,
+    id: s,
+    name: `Step ${s}`,
+    type: 'exec',
+  }));
+  return {
+    ...base,
+    kind: 'job',
+    command: null,
+    job: o.job ?? { id: '99999999-9999-4999-8999-999999999999', name: 'deploy', version: 3 },
+    retryOf: o.retryOf ?? null,
+    retryMode: o.retryOf ? 'failed' : null,
+    steps,
+    parameters: o.parameters ?? {},
+    targets: { hosts: hosts.map((h) => h.name) },
+    artifacts: o.artifacts ?? [],
+    executions: base.executions.map((e) => ({
+      ...e,
+      steps: (o.results?.[e.hostName] ?? []).map((r, i) => ({
+        index: i,
+        id: steps[i]?.id ?? `s${i}`,
+        name: steps[i]?.name ?? `s${i}`,
+        type: 'exec',
+        status: 'succeeded',
+        attempts: 1,
+        exitCode: 0,
+        failureKind: null,
+        failureMessage: null,
+        tolerated: false,
+        startedAt: '2024-01-01T00:00:00.000Z',
+        finishedAt: '2024-01-01T00:00:00.250Z',
+        durationMs: 250,
+        ...r,
+      })),
+    })),
   };
 }
