@@ -13,6 +13,9 @@ export type { CliIo } from './io.ts';
 
 /** Adds login, logout, exec, logs, runs, hosts, credentials and jobs to the `orca` program. */
 export function registerClientCommands(program: Command, io: CliIo = processIo()): void {
+  // Program options only before a sub-command, so `orca jobs run x --version 2` means the job's
+  // version 2, not `orca --version`.
+  program.enablePositionalOptions();
   registerAuth(program, io);
   registerExec(program, io);
   registerLogs(program, io);

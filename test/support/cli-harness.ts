@@ -31,7 +31,8 @@ export async function orca(
   } = {},
 ): Promise<Result> {
   const result: Result = { code: null, stdout: '', stderr: '' };
-  const program = new Command('orca').exitOverride();
+  // With a version, as src/main.ts: sub-commands' own --version options must win over it.
+  const program = new Command('orca').version('0.0.0-test').exitOverride();
   const stdin = Readable.from(o.stdin === undefined ? [] : [Buffer.from(o.stdin)]) as unknown as CliInput;
   registerClientCommands(program, {
     stdout: (s) => {
