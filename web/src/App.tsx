@@ -4,6 +4,10 @@ import { Layout } from './components/Layout.tsx';
 import { CredentialsPage } from './routes/Credentials.tsx';
 import { DashboardPage } from './routes/Dashboard.tsx';
 import { HostsPage } from './routes/Hosts.tsx';
+import { JobDetailPage } from './routes/JobDetail.tsx';
+import { JobEditorPage } from './routes/JobEditor.tsx';
+import { JobLaunchPage } from './routes/JobLaunch.tsx';
+import { JobsPage } from './routes/Jobs.tsx';
 import { LoginPage } from './routes/Login.tsx';
 import { NotFoundPage } from './routes/NotFound.tsx';
 import { RunCommandPage } from './routes/RunCommand.tsx';
@@ -24,6 +28,11 @@ export function App() {
       >
         <Route index element={<DashboardPage />} />
         <Route path="run" element={<RunCommandPage />} />
+        <Route path="jobs" element={<JobsPage />} />
+        <Route path="jobs/new" element={<JobEditorPage />} />
+        <Route path="jobs/:id" element={<JobDetailPage />} />
+        <Route path="jobs/:id/edit" element={<JobEditorPage />} />
+        <Route path="jobs/:id/run" element={<JobLaunchPage />} />
         <Route path="runs" element={<RunsPage />} />
         <Route path="runs/:id" element={<RunDetailPage />} />
         <Route path="hosts" element={<HostsPage />} />

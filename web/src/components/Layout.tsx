@@ -10,6 +10,7 @@ import { Icon, type IconName } from './icons.tsx';
 const NAV: { to: string; label: string; icon: IconName; exact?: boolean }[] = [
   { to: '/', label: 'Dashboard', icon: 'dashboard', exact: true },
   { to: '/run', label: 'Run a command', icon: 'terminal', exact: true },
+  { to: '/jobs', label: 'Jobs', icon: 'jobs' },
   { to: '/runs', label: 'Runs', icon: 'history' },
   { to: '/hosts', label: 'Hosts', icon: 'server' },
   { to: '/credentials', label: 'Credentials', icon: 'key' },
