@@ -1,36 +1,49 @@
-/** One host of a run: its status, exit code, failure and live output. */
-import { Alert, Badge, Button, Group, Paper, Stack, Text } from '@mantine/core';
+/** One host of a run: its status, exit code, failure, the steps of a job run and live output. */
+import { Alert, Badge, Button, Group, NativeSelect, Paper, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import { errorMessage } from '../api/http.ts';
-import type { Execution } from '../api/types.ts';
+import type { Execution, RunStep } from '../api/types.ts';
 import { useApi } from '../auth/session.tsx';
 import { useNow } from '../hooks/useNow.ts';
 import { downloadOutput } from '../lib/download.ts';
 import { elapsed, formatBytes, formatDuration } from '../lib/format.ts';
 import { DEFAULT_CAP, type OutputView } from '../lib/output-buffer.ts';
+import { outputKey } from '../lib/run-outputs.ts';
 import { FAILURE_HELP } from '../lib/status.ts';
 import { OutputPane } from './OutputPane.tsx';
 import { StatusBadge } from './StatusBadge.tsx';
+import { StepTimeline } from './StepTimeline.tsx';
 
 function placeholderFor(status: Execution['status']): string {
   if (status === 'queued') return 'Waiting for a worker…';
   if (status === 'running') return 'No output yet…';
+  if (status === 'skipped') return "Skipped: the run's failure threshold stopped this host before it began.";
   return 'No output.';
 }
 
 export function ExecutionPanel({
   runId,
   execution: ex,
-  output,
+  outputs,
+  steps = [],
+  showBatch = false,
 }: {
   runId: string;
   execution: Execution;
-  output: OutputView | undefined;
+  /** The run's outputs by `outputKey`. */
+  outputs: ReadonlyMap<string, OutputView>;
+  /** The job version's steps; empty for an ad-hoc run. */
+  steps?: readonly RunStep[];
+  /** The run has several batches: say which one this host is in. */
+  showBatch?: boolean;
 }) {
   const api = useApi();
   const now = useNow(ex.status === 'running');
   const [downloading, setDownloading] = useState(false);
   const [downloadError, setDownloadError] = useState<string | null>(null);
+  /** The step whose output is shown, or '' for the whole output. */
+  const [step, setStep] = useState('');
+  const output = outputs.get(outputKey(ex.id, step === '' ? null : Number(step)));
   const ms = elapsed(ex.startedAt, ex.finishedAt, now);
   const help = ex.failureKind ? FAILURE_HELP[ex.failureKind] : null;
 
@@ -53,6 +66,11 @@ export function ExecutionPanel({
           <Group gap="xs">
             <Text fw={600}>{ex.hostName}</Text>
             <StatusBadge status={ex.status} testId={`status-${ex.hostName}`} />
+            {showBatch && (
+              <Badge variant="outline" color="gray" data-testid={`batch-${ex.hostName}`}>
+                batch {ex.batch + 1}
+              </Badge>
+            )}
             {ex.exitCode !== null && (
               <Badge
                 variant="outline"
@@ -96,6 +114,7 @@ export function ExecutionPanel({
             {ex.failureMessage}
           </Text>
         )}
+        {steps.length > 0 && <StepTimeline host={ex.hostName} steps={steps} results={ex.steps} />}
         {downloadError && (
           <Text size="xs" c="red">
             Download failed: {downloadError}
@@ -107,7 +126,25 @@ export function ExecutionPanel({
             are not shown here. Use Download for everything.
           </Text>
         )}
-        <OutputPane view={output} testId={`output-${ex.hostName}`} placeholder={placeholderFor(ex.status)} />
+        {steps.length > 0 && (
+          <NativeSelect
+            label="Output"
+            size="xs"
+            maw={320}
+            data-testid={`output-step-${ex.hostName}`}
+            value={step}
+            onChange={(e) => setStep(e.currentTarget.value)}
+            data={[
+              { value: '', label: 'All steps' },
+              ...steps.map((s) => ({ value: String(s.index), label: `${s.index + 1}. ${s.name}` })),
+            ]}
+          />
+        )}
+        <OutputPane
+          view={output}
+          testId={`output-${ex.hostName}`}
+          placeholder={step === '' ? placeholderFor(ex.status) : 'No output from this step.'}
+        />
         {ex.truncatedBytes > 0 && (
           <Text size="xs" c="orange">
             {formatBytes(ex.truncatedBytes)} over the server's output limit were not kept.

@@ -1,14 +1,15 @@
-/** The head of a run page: command, status, counts, timings and what can be done with it. */
-import { Badge, Button, Code, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+/** The head of a run page: job or command, status, counts, timings and what can be done with it. */
+import { Anchor, Badge, Button, Code, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { type ReactNode, useState } from 'react';
-import { useNavigate } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import type { LiveState } from '../api/live-run.ts';
-import type { RunDetail } from '../api/types.ts';
+import type { RetryMode, RunDetail } from '../api/types.ts';
 import { useApi, useSession } from '../auth/session.tsx';
 import { useNow } from '../hooks/useNow.ts';
 import { countsSummary, elapsed, formatDateTime, formatDuration } from '../lib/format.ts';
 import type { RunPrefill } from '../lib/run-prefill.ts';
 import { ConfirmDialog } from './ConfirmDialog.tsx';
+import { ErrorAlert } from './ErrorAlert.tsx';
 import { StatusBadge } from './StatusBadge.tsx';
 
 function Fact({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
@@ -49,6 +50,21 @@ export function RunSummary({
   const failedHosts = run.executions.filter((e) => e.status !== 'succeeded').map((e) => e.hostName);
   const again = (hosts: readonly string[]) =>
     navigate('/run', { state: { command: run.command ?? undefined, hosts } satisfies RunPrefill });
+  const [retrying, setRetrying] = useState<RetryMode | null>(null);
+  const [retryError, setRetryError] = useState<unknown>(null);
+  /** A job run again on the server, with the same version and parameters; then its page. */
+  const retry = async (mode: RetryMode) => {
+    setRetrying(mode);
+    setRetryError(null);
+    try {
+      const next = await api.retryRun(run.id, mode);
+      navigate(`/runs/${next.id}`);
+    } catch (e) {
+      setRetryError(e);
+    } finally {
+      setRetrying(null);
+    }
+  };
   const conn = active ? CONNECTION[connection] : undefined;
 
   return (
@@ -56,7 +72,20 @@ export function RunSummary({
       <Stack gap="sm">
         <Group justify="space-between" align="flex-start" gap="sm">
           <Group gap="sm">
-            <Title order={3}>Run</Title>
+            <Title order={3}>
+              {run.job ? (
+                <>
+                  <Anchor component={Link} to={`/jobs/${run.job.id}`} inherit data-testid="run-job">
+                    {run.job.name}
+                  </Anchor>{' '}
+                  <Text span inherit c="dimmed" data-testid="run-job-version">
+                    v{run.job.version}
+                  </Text>
+                </>
+              ) : (
+                'Run'
+              )}
+            </Title>
             <StatusBadge status={run.status} size="lg" testId="run-status" />
             {conn && (
               <Badge variant="dot" color={conn.color} data-testid="stream-state">
@@ -71,12 +100,35 @@ export function RunSummary({
                   Cancel run
                 </Button>
               )}
-              {!active && failedHosts.length > 0 && failedHosts.length < run.executions.length && (
-                <Button variant="light" onClick={() => again(failedHosts)}>
-                  Rerun failed
-                </Button>
+              {!active && run.kind === 'job' && (
+                <>
+                  <Button
+                    variant="light"
+                    disabled={failedHosts.length === 0 || retrying !== null}
+                    loading={retrying === 'failed'}
+                    onClick={() => void retry('failed')}
+                  >
+                    Retry failed hosts
+                  </Button>
+                  <Button
+                    variant="default"
+                    disabled={retrying !== null}
+                    loading={retrying === 'all'}
+                    onClick={() => void retry('all')}
+                  >
+                    Re-run
+                  </Button>
+                </>
               )}
-              {!active && (
+              {!active &&
+                run.kind === 'adhoc' &&
+                failedHosts.length > 0 &&
+                failedHosts.length < run.executions.length && (
+                  <Button variant="light" onClick={() => again(failedHosts)}>
+                    Rerun failed
+                  </Button>
+                )}
+              {!active && run.kind === 'adhoc' && (
                 <Button variant="default" onClick={() => again(run.executions.map((e) => e.hostName))}>
                   Run again
                 </Button>
@@ -84,9 +136,20 @@ export function RunSummary({
             </Group>
           )}
         </Group>
-        <Code block data-testid="run-command" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>
-          {run.command}
-        </Code>
+        <ErrorAlert error={retryError} title="Not started" onClose={() => setRetryError(null)} />
+        {run.retryOf && (
+          <Text size="sm" c="dimmed" data-testid="run-retry-of">
+            {run.retryMode === 'failed' ? 'Retry of the failed hosts of ' : 'Re-run of '}
+            <Anchor component={Link} to={`/runs/${run.retryOf}`} size="sm">
+              run {run.retryOf.slice(0, 8)}
+            </Anchor>
+          </Text>
+        )}
+        {run.command !== null && (
+          <Code block data-testid="run-command" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>
+            {run.command}
+          </Code>
+        )}
         <SimpleGrid cols={{ base: 2, sm: 5 }} spacing="sm">
           <Fact label="Hosts" testId="run-counts">
             {countsSummary(run.counts)}
