@@ -29,9 +29,9 @@ export function App() {
         <Route index element={<DashboardPage />} />
         <Route path="run" element={<RunCommandPage />} />
         <Route path="jobs" element={<JobsPage />} />
-        <Route path="jobs/new" element={<JobEditorPage />} />
+        <Route path="jobs/new" element={<JobEditorPage key="new" />} />
         <Route path="jobs/:id" element={<JobDetailPage />} />
-        <Route path="jobs/:id/edit" element={<JobEditorPage />} />
+        <Route path="jobs/:id/edit" element={<JobEditorPage key="edit" />} />
         <Route path="jobs/:id/run" element={<JobLaunchPage />} />
         <Route path="runs" element={<RunsPage />} />
         <Route path="runs/:id" element={<RunDetailPage />} />

@@ -97,11 +97,11 @@ export function TargetPicker({
   return (
     <Stack gap="xs">
       <Stack gap={4}>
-        <Text size="sm" fw={500} id="targets-label">
+        <Text size="sm" fw={500}>
           Targets
         </Text>
         <SegmentedControl
-          aria-labelledby="targets-label"
+          aria-label="Targets"
           value={choice.mode}
           onChange={(v) => onChange({ ...choice, mode: v as TargetMode })}
           data={[

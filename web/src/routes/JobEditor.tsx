@@ -28,7 +28,10 @@ const STARTER = [
   '',
 ].join('\n');
 
-/** Router state after creating a job: the save's result, shown once on the job's editor. */
+/**
+ * Router state after creating a job: the save's result, shown on the job's editor. (The routes
+ * give new and edit different keys, so that page mounts afresh and reads it.)
+ */
 interface EditorState {
   readonly saved?: JobSaved;
 }

@@ -108,11 +108,11 @@ export function JobsPage() {
           w={180}
         />
         <Stack gap={4}>
-          <Text size="sm" fw={500} id="jobs-active-label">
+          <Text size="sm" fw={500}>
             State
           </Text>
           <SegmentedControl
-            aria-labelledby="jobs-active-label"
+            aria-label="State"
             value={active}
             onChange={(v) => set('active', v)}
             data={[
