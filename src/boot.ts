@@ -2,12 +2,16 @@
  * Composition root: configuration → database → services → the processes asked for.
  * Every dependency is wired here and passed down; there are no module-level singletons.
  */
+
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from './config/index.ts';
+import { createLocalConnector } from './connectors/local/index.ts';
 import { SessionPool } from './connectors/pool.ts';
 import { sshConnector } from './connectors/ssh/index.ts';
 import { winrmConnector } from './connectors/winrm/index.ts';
+import { advanceRun } from './db/dispatch.ts';
 import { type EmbeddedPg, startEmbeddedPg } from './db/embedded.ts';
 import { Channel, notify } from './db/events.ts';
 import { migrate } from './db/migrate.ts';
@@ -109,6 +113,8 @@ function startMaintenance(handle: DbHandle, config: Config, log: Logger): { stop
   const tick = async () => {
     const lost = await reapLostExecutions(handle.db, config.leaseTimeoutMs);
     for (const runId of lost.runIds) {
+      // A lost host frees its place: the run's next hosts (batch, maxParallel, stepFirst) may start.
+      await advanceRun(handle.db, runId);
       await refreshRunStatus(handle.db, runId);
       await notify(handle.db, Channel.run, { run: runId, status: true });
     }
@@ -134,6 +140,8 @@ export async function startWorkerProcess(
   // Its own pool: the queue and every running execution's output writer need connections.
   const handle = openDb(connectionString, Math.min(concurrency + 4, 50));
   const workerId = newWorkerId();
+  // Sources of upload and sync steps, and where local steps start.
+  await mkdir(config.filesDir, { recursive: true });
   const worker = await startWorker(
     {
       db: handle.db,
@@ -145,6 +153,9 @@ export async function startWorkerProcess(
       log: log.child({ worker: workerId }),
       connectTimeoutMs: config.connectTimeoutMs,
       outputLimitBytes: config.outputLimitBytes,
+      local: createLocalConnector(),
+      filesDir: config.filesDir,
+      artifactLimitBytes: config.artifactLimitBytes,
     },
     handle.pool,
     { concurrency },

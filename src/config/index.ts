@@ -26,6 +26,8 @@ const Env = Type.Object({
   ORCA_SESSION_TTL_HOURS: Type.Number({ default: 12, exclusiveMinimum: 0 }),
   ORCA_WEB_DIR: Type.Optional(Type.String()),
   ORCA_LEASE_TIMEOUT_MS: Type.Integer({ default: 30000, minimum: 1000 }),
+  ORCA_FILES_DIR: Type.Optional(Type.String({ minLength: 1 })),
+  ORCA_ARTIFACT_LIMIT_BYTES: Type.Integer({ default: 256 * 1024 * 1024, minimum: 1024 }),
 });
 type Env = Static<typeof Env>;
 
@@ -48,6 +50,10 @@ export interface Config {
   readonly sessionTtlMs: number;
   readonly webDir: string;
   readonly leaseTimeoutMs: number;
+  /** Where upload and sync steps take their sources, and local steps run (default `home/files`). */
+  readonly filesDir: string;
+  /** The largest file a download step keeps as an artifact. */
+  readonly artifactLimitBytes: number;
 }
 
 const validate = compileSchema(Env, { coerceTypes: true, useDefaults: true });
@@ -85,6 +91,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     sessionTtlMs: e.ORCA_SESSION_TTL_HOURS * 3600_000,
     webDir: resolve(e.ORCA_WEB_DIR ?? new URL('../../web/dist', import.meta.url).pathname),
     leaseTimeoutMs: e.ORCA_LEASE_TIMEOUT_MS,
+    filesDir: resolve(e.ORCA_FILES_DIR ?? resolve(home, 'files')),
+    artifactLimitBytes: e.ORCA_ARTIFACT_LIMIT_BYTES,
   };
 }
 

@@ -8,6 +8,7 @@ export interface NewEvent {
   readonly seq: number;
   readonly kind: ExecutionEventsTable['kind'];
   readonly data: string;
+  readonly step?: number | null | undefined;
 }
 
 /** Appends a batch of events in one statement. */
@@ -15,7 +16,15 @@ export async function appendEvents(db: Db, events: readonly NewEvent[]): Promise
   if (events.length === 0) return;
   await db
     .insertInto('execution_events')
-    .values(events.map((e) => ({ execution_id: e.executionId, seq: e.seq, kind: e.kind, data: e.data })))
+    .values(
+      events.map((e) => ({
+        execution_id: e.executionId,
+        seq: e.seq,
+        kind: e.kind,
+        data: e.data,
+        step: e.step ?? null,
+      })),
+    )
     .execute();
 }
 
@@ -25,12 +34,14 @@ const toEvent = (r: {
   kind: LogEvent['kind'];
   data: string;
   at: Date;
+  step: number | null;
 }): LogEvent => ({
   executionId: r.execution_id,
   seq: r.seq,
   kind: r.kind,
   data: r.data,
   at: r.at.toISOString(),
+  step: r.step,
 });
 
 /** Events of one execution after a sequence number, in order. */
@@ -42,7 +53,7 @@ export async function listEvents(
 ): Promise<LogEvent[]> {
   const rows = await db
     .selectFrom('execution_events')
-    .select(['execution_id', 'seq', 'kind', 'data', 'at'])
+    .select(['execution_id', 'seq', 'kind', 'data', 'at', 'step'])
     .where('execution_id', '=', executionId)
     .where('seq', '>', after)
     .orderBy('seq')
@@ -65,7 +76,7 @@ export async function listRunEvents(
   const rows = await db
     .selectFrom('execution_events as ev')
     .innerJoin('executions as e', 'e.id', 'ev.execution_id')
-    .select(['ev.execution_id', 'ev.seq', 'ev.kind', 'ev.data', 'ev.at'])
+    .select(['ev.execution_id', 'ev.seq', 'ev.kind', 'ev.data', 'ev.at', 'ev.step'])
     .where('e.run_id', '=', runId)
     .where('ev.seq', '>', sql<number>`coalesce((${cursor}::jsonb ->> ev.execution_id::text)::int, 0)`)
     .orderBy('e.host_name')

@@ -8,9 +8,14 @@ export const Task = {
 } as const;
 export type Task = (typeof Task)[keyof typeof Task];
 
-export async function addTask(db: Db, task: Task, payload: Record<string, unknown>): Promise<void> {
+export async function addTask(
+  db: Db,
+  task: Task,
+  payload: Record<string, unknown>,
+  runAt?: Date,
+): Promise<void> {
   // max_attempts 1: orca decides about retries itself (per step policy), never the queue.
-  await sql`select graphile_worker.add_job(${task}, ${JSON.stringify(payload)}::json, max_attempts => 1)`.execute(
+  await sql`select graphile_worker.add_job(${task}, ${JSON.stringify(payload)}::json, max_attempts => 1, run_at => ${runAt ?? null}::timestamptz)`.execute(
     db,
   );
 }

@@ -82,8 +82,8 @@ export interface WorkersTable {
 
 export interface RunsTable {
   id: Generated<string>;
-  kind: 'adhoc';
-  command: string;
+  kind: 'adhoc' | 'job';
+  command: string | null;
   status: string;
   timeout_ms: number;
   created_by: string | null;
@@ -91,6 +91,15 @@ export interface RunsTable {
   started_at: NullableTimestamp;
   finished_at: NullableTimestamp;
   cancel_requested_at: NullableTimestamp;
+  job_id: string | null;
+  job_version: number | null;
+  /** Non-secret parameter values (JSON). */
+  parameters: ColumnType<unknown, string | undefined, string>;
+  secret_parameters: Buffer | null;
+  secret_key_id: string | null;
+  targets: ColumnType<unknown, string | null | undefined, string | null>;
+  retry_of: string | null;
+  retry_mode: 'failed' | 'all' | null;
 }
 
 export interface ExecutionsTable {
@@ -108,6 +117,11 @@ export interface ExecutionsTable {
   created_at: Generated<Date>;
   started_at: NullableTimestamp;
   finished_at: NullableTimestamp;
+  position: Generated<number>;
+  batch: Generated<number>;
+  next_step: Generated<number>;
+  dispatched_at: NullableTimestamp;
+  exclusive: Generated<boolean>;
 }
 
 export interface ExecutionEventsTable {
@@ -116,6 +130,43 @@ export interface ExecutionEventsTable {
   kind: 'stdout' | 'stderr' | 'status' | 'system';
   data: string;
   at: Generated<Date>;
+  step: number | null;
+}
+
+export interface StepResultsTable {
+  execution_id: string;
+  step_index: number;
+  step_id: string;
+  step_name: string;
+  step_type: string;
+  status: 'running' | 'succeeded' | 'failed' | 'skipped' | 'canceled';
+  attempts: Generated<number>;
+  exit_code: number | null;
+  failure_kind: string | null;
+  failure_message: string | null;
+  tolerated: Generated<boolean>;
+  /** StepOutputs (JSON) for `${{ steps.<id>.* }}`. */
+  outputs: ColumnType<unknown, string | null | undefined, string | null>;
+  started_at: NullableTimestamp;
+  finished_at: NullableTimestamp;
+}
+
+export interface ArtifactsTable {
+  id: Generated<string>;
+  run_id: string;
+  execution_id: string;
+  step_index: number;
+  name: string;
+  size: ColumnType<string, number | undefined, number>;
+  sha256: string | null;
+  complete: Generated<boolean>;
+  created_at: Generated<Date>;
+}
+
+export interface ArtifactChunksTable {
+  artifact_id: string;
+  seq: number;
+  data: Buffer;
 }
 
 export interface HostChecksTable {
@@ -168,4 +219,7 @@ export interface Database {
   host_checks: HostChecksTable;
   jobs: JobsTable;
   job_versions: JobVersionsTable;
+  step_results: StepResultsTable;
+  artifacts: ArtifactsTable;
+  artifact_chunks: ArtifactChunksTable;
 }

@@ -23,6 +23,8 @@ export const ExecutionStatus = {
   canceled: 'canceled',
   /** Its worker died; nobody is running it any more. */
   lost: 'lost',
+  /** Never started: the run's failure threshold (strategy `maxFailures`) stopped it. */
+  skipped: 'skipped',
 } as const;
 export type ExecutionStatus = (typeof ExecutionStatus)[keyof typeof ExecutionStatus];
 
@@ -31,6 +33,7 @@ const FINAL_EXECUTION: ReadonlySet<string> = new Set([
   ExecutionStatus.failed,
   ExecutionStatus.canceled,
   ExecutionStatus.lost,
+  ExecutionStatus.skipped,
 ]);
 
 export function isFinalExecution(status: string): boolean {
@@ -41,7 +44,12 @@ export function isFinalRun(status: string): boolean {
   return status === RunStatus.succeeded || status === RunStatus.failed || status === RunStatus.canceled;
 }
 
-/** A run's status follows from its executions' statuses and whether someone canceled it. */
+/**
+ * A run's status follows from its executions' statuses and whether someone canceled it: running
+ * while any execution is not final; then canceled if a person canceled it and some execution was
+ * canceled; succeeded if every execution succeeded; failed otherwise (a failed, lost or skipped
+ * host — a host is skipped only after others failed).
+ */
 export function deriveRunStatus(executions: readonly string[], cancelRequested: boolean): RunStatus {
   if (executions.length === 0) return cancelRequested ? RunStatus.canceled : RunStatus.succeeded;
   if (!executions.every(isFinalExecution)) {

@@ -18,4 +18,9 @@ export interface EngineDeps {
   readonly log: Logger;
   readonly connectTimeoutMs: number;
   readonly outputLimitBytes: number;
+  /** Runs `local` steps on this worker. */
+  readonly local: Connector;
+  /** Sources of upload and sync steps resolve inside it; local steps start in it. */
+  readonly filesDir: string;
+  readonly artifactLimitBytes: number;
 }

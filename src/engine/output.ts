@@ -11,6 +11,8 @@ export interface RecordedEvent {
   readonly seq: number;
   readonly kind: 'stdout' | 'stderr' | 'status' | 'system';
   readonly data: string;
+  /** The job step the event belongs to; null outside steps (and in ad-hoc runs). */
+  readonly step: number | null;
 }
 
 export interface OutputSink {
@@ -51,6 +53,7 @@ export class OutputRecorder {
   outputBytes = 0;
   /** Bytes dropped after the limit was reached. */
   truncatedBytes = 0;
+  private currentStep: number | null = null;
 
   constructor(
     private readonly sink: OutputSink,
@@ -81,10 +84,16 @@ export class OutputRecorder {
     return this.pressure();
   }
 
+  /** Events from now on belong to this step (null: to none). Output written before stays with the previous one. */
+  setStep(step: number | null): void {
+    this.flushStreams();
+    this.currentStep = step;
+  }
+
   /** A status change or a message from orca itself, in the same sequence as the output. */
   event(kind: 'status' | 'system', data: string): void {
     this.flushStreams();
-    this.pending.push({ seq: this.seq++, kind, data });
+    this.pending.push({ seq: this.seq++, kind, data, step: this.currentStep });
     this.pendingBytes += data.length;
     this.schedule();
   }
@@ -111,11 +120,21 @@ export class OutputRecorder {
   private append(kind: OutputStream, text: string): void {
     if (!text) return;
     const last = this.pending.at(-1);
-    if (last && last.kind === kind && last.data.length + text.length <= MAX_EVENT_CHARS) {
+    if (
+      last &&
+      last.kind === kind &&
+      last.step === this.currentStep &&
+      last.data.length + text.length <= MAX_EVENT_CHARS
+    ) {
       this.pending[this.pending.length - 1] = { ...last, data: last.data + text };
     } else {
       for (let i = 0; i < text.length; i += MAX_EVENT_CHARS) {
-        this.pending.push({ seq: this.seq++, kind, data: text.slice(i, i + MAX_EVENT_CHARS) });
+        this.pending.push({
+          seq: this.seq++,
+          kind,
+          data: text.slice(i, i + MAX_EVENT_CHARS),
+          step: this.currentStep,
+        });
       }
     }
     this.pendingBytes += text.length;

@@ -193,8 +193,30 @@ export const RunStatusSchema = Type.Union(
   ['queued', 'running', 'succeeded', 'failed', 'canceled'].map((s) => Type.Literal(s)),
 );
 export const ExecutionStatusSchema = Type.Union(
-  ['queued', 'running', 'succeeded', 'failed', 'canceled', 'lost'].map((s) => Type.Literal(s)),
+  ['queued', 'running', 'succeeded', 'failed', 'canceled', 'lost', 'skipped'].map((s) => Type.Literal(s)),
 );
+
+export const StepResultStatus = Literals(['running', 'succeeded', 'failed', 'skipped', 'canceled'] as const);
+/** What one step did on one host. Steps not reached yet have no result. */
+export const StepResult = Type.Object({
+  /** The step's place in the job (0-based). */
+  index: Type.Integer(),
+  id: Type.String(),
+  name: Type.String(),
+  type: Type.String(),
+  status: StepResultStatus,
+  /** Attempts made, retries included (0 for a skipped step). */
+  attempts: Type.Integer(),
+  exitCode: Nullable(Type.Integer()),
+  failureKind: Nullable(FailureKindSchema),
+  failureMessage: Nullable(Type.String()),
+  /** Failed, but the step has continueOnError: the host went on. */
+  tolerated: Type.Boolean(),
+  startedAt: Nullable(Timestamp),
+  finishedAt: Nullable(Timestamp),
+  durationMs: Nullable(Type.Integer()),
+});
+export type StepResult = Static<typeof StepResult>;
 
 export const Execution = Type.Object({
   id: Id,
@@ -209,6 +231,10 @@ export const Execution = Type.Object({
   createdAt: Timestamp,
   startedAt: Nullable(Timestamp),
   finishedAt: Nullable(Timestamp),
+  /** The rolling batch this host belongs to (0-based; 0 when the run has one batch). */
+  batch: Type.Integer(),
+  /** Job runs: a result per step reached so far, in step order. Ad-hoc runs: empty. */
+  steps: Type.Array(StepResult),
 });
 export type Execution = Static<typeof Execution>;
 
@@ -220,12 +246,20 @@ export const RunCounts = Type.Object({
   failed: Type.Integer(),
   canceled: Type.Integer(),
   lost: Type.Integer(),
+  skipped: Type.Integer(),
 });
 
+export const RunJob = Type.Object({ id: Id, name: Type.String(), version: Type.Integer() });
 export const Run = Type.Object({
   id: Id,
-  kind: Type.Literal('adhoc'),
-  command: Type.String(),
+  kind: Literals(['adhoc', 'job'] as const),
+  /** The ad-hoc command; null for a job run. */
+  command: Nullable(Type.String()),
+  /** The job and the exact version a job run ran; null for an ad-hoc run. */
+  job: Nullable(RunJob),
+  /** The run this one retried (`retryMode` failed) or re-ran (`all`). */
+  retryOf: Nullable(Id),
+  retryMode: Nullable(Literals(['failed', 'all'] as const)),
   status: RunStatusSchema,
   timeoutMs: Type.Integer(),
   createdBy: Nullable(Type.String()),
@@ -235,7 +269,42 @@ export const Run = Type.Object({
   counts: RunCounts,
 });
 export type Run = Static<typeof Run>;
-export const RunDetail = Type.Intersect([Run, Type.Object({ executions: Type.Array(Execution) })]);
+export const RunStep = Type.Object({
+  index: Type.Integer(),
+  id: Type.String(),
+  name: Type.String(),
+  type: Type.String(),
+});
+export const Artifact = Type.Object({
+  id: Id,
+  executionId: Id,
+  hostName: Type.String(),
+  stepIndex: Type.Integer(),
+  name: Type.String(),
+  size: Type.Integer(),
+  sha256: Nullable(Type.String()),
+  createdAt: Timestamp,
+});
+export type Artifact = Static<typeof Artifact>;
+export const RunDetail = Type.Intersect([
+  Run,
+  Type.Object({
+    executions: Type.Array(Execution),
+    /** Job runs: the version's steps, in order. Ad-hoc runs: empty. */
+    steps: Type.Array(RunStep),
+    /** The values the run used; secret parameters show as `***`. Ad-hoc runs: {}. */
+    parameters: Type.Record(Type.String(), Type.Unknown()),
+    /** The target selection as given at launch (or taken from the job). */
+    targets: Nullable(
+      Type.Object({
+        hosts: Type.Optional(Type.Array(Type.String())),
+        selector: Type.Optional(Type.String()),
+      }),
+    ),
+    /** Files downloaded by the run's `download` steps (complete ones only). */
+    artifacts: Type.Array(Artifact),
+  }),
+]);
 export type RunDetail = Static<typeof RunDetail>;
 
 export const CreateRun = Type.Object(
@@ -251,11 +320,76 @@ export const CreateRun = Type.Object(
 );
 export type CreateRun = Static<typeof CreateRun>;
 
+export const TargetSelection = Type.Object(
+  {
+    hosts: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 128 }), {
+        minItems: 1,
+        maxItems: 10000,
+        description: 'host names (globs such as `web-*` allowed) or ids',
+      }),
+    ),
+    selector: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 4096, description: 'a selector expression' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type TargetSelection = Static<typeof TargetSelection>;
+
+export const LaunchJob = Type.Object(
+  {
+    /** Values by parameter name; defaults fill the rest. */
+    parameters: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    /** Overrides the job's default targets. */
+    targets: Type.Optional(TargetSelection),
+    /** A version other than the current one. */
+    version: Type.Optional(Type.Integer({ minimum: 1 })),
+  },
+  { additionalProperties: false },
+);
+export type LaunchJob = Static<typeof LaunchJob>;
+
+export const RetryRun = Type.Object(
+  {
+    /** `failed`: only the hosts that did not succeed; `all`: every host of the run again. */
+    mode: Type.Optional(Literals(['failed', 'all'] as const)),
+  },
+  { additionalProperties: false },
+);
+
+export const HostRef = Type.Object({ id: Id, name: Type.String(), os: Os, transport: Transport });
+export const ResolvedTargets = Type.Object({
+  hosts: Type.Array(HostRef),
+  /** Names and patterns that matched no host. */
+  unmatched: Type.Array(Type.String()),
+});
+export type ResolvedTargets = Static<typeof ResolvedTargets>;
+
+export const ArtifactParams = Type.Object({ id: Id, artifact: Id });
+
+export const JobStats = Type.Object({
+  runs: Type.Integer(),
+  /** Runs that ended (succeeded, failed or canceled). */
+  finished: Type.Integer(),
+  succeeded: Type.Integer(),
+  failed: Type.Integer(),
+  canceled: Type.Integer(),
+  /** succeeded / (succeeded + failed); null before the first such run. */
+  successRate: Nullable(Type.Number()),
+  /** Over finished runs, from start to finish. */
+  medianDurationMs: Nullable(Type.Integer()),
+  p95DurationMs: Nullable(Type.Integer()),
+  lastRunAt: Nullable(Timestamp),
+});
+export type JobStats = Static<typeof JobStats>;
+
 export const RunListQuery = Type.Object(
   {
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
     before: Type.Optional(Timestamp),
     status: Type.Optional(RunStatusSchema),
+    job: Type.Optional(Id),
   },
   { additionalProperties: false },
 );
@@ -267,6 +401,8 @@ export const LogEvent = Type.Object({
   kind: LogEventKind,
   data: Type.String(),
   at: Timestamp,
+  /** The step (index) this event belongs to; null in ad-hoc runs and outside steps. */
+  step: Nullable(Type.Integer()),
 });
 export type LogEvent = Static<typeof LogEvent>;
 export const LogQuery = Type.Object(

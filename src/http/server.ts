@@ -21,6 +21,7 @@ import { authRoutes } from './routes/auth.ts';
 import { credentialRoutes } from './routes/credentials.ts';
 import { healthRoutes } from './routes/health.ts';
 import { hostRoutes } from './routes/hosts.ts';
+import { jobRunRoutes } from './routes/job-runs.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { runRoutes } from './routes/runs.ts';
 import { tokenRoutes } from './routes/tokens.ts';
@@ -105,6 +106,7 @@ export async function buildServer(deps: HttpDeps): Promise<App> {
       hostRoutes(a, deps);
       jobRoutes(a, deps);
       runRoutes(a, deps);
+      jobRunRoutes(a, deps);
       streamRoutes(a, deps);
       a.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>
         app.swagger(),

@@ -61,6 +61,7 @@ export function runRoutes(app: App, deps: HttpDeps): void {
         limit: request.query.limit ?? 50,
         before: request.query.before,
         status: request.query.status,
+        job: request.query.job,
       }),
   );
 

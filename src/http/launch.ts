@@ -1,0 +1,227 @@
+/**
+ * Starting runs of jobs: parameter values checked against the version's specs, targets resolved,
+ * secret values sealed apart from the rest, and the run created with its first dispatch. Retry
+ * and re-run start a run of the same version with the same values.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../db/pool.ts';
+import { createRun, jobVersionDefinition, type NewRunHost, runSecretsAad } from '../db/runs.ts';
+import { ErrorCode, invalid, notFound, OrcaError } from '../domain/errors.ts';
+import { resolveParameterValues } from '../domain/jobs/params.ts';
+import type { JobDefinition, ParamValue, TargetSelector } from '../domain/jobs/types.ts';
+import { matchHosts } from '../domain/targets.ts';
+import type { Vault } from '../security/vault.ts';
+import type { ResolvedTargets, TargetSelection } from './schemas.ts';
+
+export async function resolveTargets(
+  db: Db,
+  selection: TargetSelection,
+  path: string,
+): Promise<ResolvedTargets> {
+  if (selection.selector !== undefined) {
+    throw invalid(
+      `${path}.selector`,
+      'selector expressions (tags, labels, groups) are not supported yet; list host names, globs such as web-* allowed',
+    );
+  }
+  if (!selection.hosts || selection.hosts.length === 0) {
+    throw invalid(`${path}.hosts`, 'name at least one host (globs such as web-* allowed)');
+  }
+  const all = await db.selectFrom('hosts').select(['id', 'name', 'os', 'transport']).execute();
+  return matchHosts(all, selection.hosts);
+}
+
+interface LaunchInput {
+  readonly jobId: string;
+  /** Default: the job's current version. */
+  readonly version?: number | undefined;
+  readonly parameters: unknown;
+  readonly targets?: TargetSelection | undefined;
+  readonly createdBy: string | null;
+  readonly timeoutMs: number;
+}
+
+/** Checks everything, then creates the run; returns its id. */
+export async function launchJob(db: Db, vault: Vault, input: LaunchInput): Promise<string> {
+  const job = await db
+    .selectFrom('jobs')
+    .select(['id', 'name', 'active', 'current_version'])
+    .where('id', '=', input.jobId)
+    .executeTakeFirst();
+  if (!job) throw notFound('job', input.jobId);
+  if (!job.active) {
+    throw new OrcaError(ErrorCode.conflict, `job ${job.name} is inactive; activate it to run it`);
+  }
+  const version = input.version ?? job.current_version;
+  const definition = await jobVersionDefinition(db, job.id, version);
+  if (!definition) throw invalid('body.version', `job ${job.name} has no version ${version}`);
+  const { values } = resolveParameterValues(definition.parameters, input.parameters);
+  const selection = input.targets ?? selectionOf(definition.targets);
+  if (!selection) {
+    throw invalid('body.targets', `job ${job.name} has no default targets; choose hosts to run it on`);
+  }
+  const path = input.targets ? 'body.targets' : 'the job\u2019s targets';
+  const { hosts, unmatched } = await resolveTargets(db, selection, path);
+  if (unmatched.length > 0) {
+    throw invalid(
+      `${input.targets ? 'body.targets' : 'targets'}.hosts`,
+      `no host matches ${unmatched.slice(0, 20).join(', ')}`,
+    );
+  }
+  return startJobRun(db, vault, {
+    jobId: job.id,
+    version,
+    definition,
+    values,
+    targets: selection,
+    hosts,
+    createdBy: input.createdBy,
+    timeoutMs: input.timeoutMs,
+  });
+}
+
+function selectionOf(t: TargetSelector | undefined): TargetSelection | null {
+  if (!t) return null;
+  if (t.selector !== undefined) return { selector: t.selector };
+  if (t.hosts && t.hosts.length > 0) return { hosts: [...t.hosts] };
+  return null;
+}
+
+export async function startJobRun(
+  db: Db,
+  vault: Vault,
+  r: {
+    jobId: string;
+    version: number;
+    definition: JobDefinition;
+    values: Readonly<Record<string, ParamValue>>;
+    targets: TargetSelection;
+    hosts: readonly NewRunHost[];
+    createdBy: string | null;
+    timeoutMs: number;
+    retryOf?: { runId: string; mode: 'failed' | 'all' } | undefined;
+  },
+): Promise<string> {
+  const secretNames = new Set(r.definition.parameters.filter((p) => p.type === 'secret').map((p) => p.name));
+  const plain: Record<string, ParamValue> = {};
+  const secret: Record<string, ParamValue> = {};
+  for (const [k, v] of Object.entries(r.values)) (secretNames.has(k) ? secret : plain)[k] = v;
+  const id = randomUUID();
+  const sealed =
+    Object.keys(secret).length > 0 ? vault.seal(JSON.stringify(secret), runSecretsAad(id)) : null;
+  return createRun(db, {
+    id,
+    kind: 'job',
+    command: null,
+    timeoutMs: r.timeoutMs,
+    createdBy: r.createdBy,
+    hosts: r.hosts,
+    job: {
+      id: r.jobId,
+      version: r.version,
+      parameters: plain,
+      sealedSecrets: sealed ? { data: sealed.data, keyId: sealed.keyId } : null,
+      targets: r.targets,
+      batchSize: r.definition.strategy.batchSize,
+      exclusive: !r.definition.strategy.allowConcurrentOnHost,
+    },
+    retryOf: r.retryOf,
+  });
+}
+
+/**
+ * A new run like `runId`: same command or job version, values and timeout; on the hosts that did
+ * not succeed (`failed`) or on all of them (`all`).
+ */
+export async function retryRun(
+  db: Db,
+  vault: Vault,
+  runId: string,
+  mode: 'failed' | 'all',
+  createdBy: string | null,
+): Promise<string> {
+  const run = await db.selectFrom('runs').selectAll().where('id', '=', runId).executeTakeFirst();
+  if (!run) throw notFound('run', runId);
+  if (run.status === 'queued' || run.status === 'running') {
+    throw new OrcaError(
+      ErrorCode.conflict,
+      `run ${runId} is still ${run.status}; wait for it to end or cancel it`,
+    );
+  }
+  const executions = await db
+    .selectFrom('executions')
+    .select(['host_id', 'host_name', 'status'])
+    .where('run_id', '=', runId)
+    .orderBy('position')
+    .orderBy('host_name')
+    .execute();
+  const chosen = executions.filter((e) => mode === 'all' || e.status !== 'succeeded');
+  const hosts = chosen.flatMap((e) => (e.host_id ? [{ id: e.host_id, name: e.host_name }] : []));
+  const gone = chosen.filter((e) => !e.host_id).map((e) => e.host_name);
+  if (hosts.length === 0) {
+    throw new OrcaError(
+      ErrorCode.conflict,
+      chosen.length === 0
+        ? `every host of run ${runId} succeeded; there is nothing to retry`
+        : `the hosts to retry no longer exist: ${gone.join(', ')}`,
+    );
+  }
+  const names = new Map(
+    (
+      await db
+        .selectFrom('hosts')
+        .select(['id', 'name'])
+        .where(
+          'id',
+          'in',
+          hosts.map((h) => h.id),
+        )
+        .execute()
+    ).map((h) => [h.id, h.name]),
+  );
+  const current = hosts.flatMap((h) =>
+    names.has(h.id) ? [{ id: h.id, name: names.get(h.id) ?? h.name }] : [],
+  );
+  const retryOf = { runId, mode };
+  if (run.kind === 'adhoc') {
+    return createRun(db, {
+      kind: 'adhoc',
+      command: run.command,
+      timeoutMs: run.timeout_ms,
+      createdBy,
+      hosts: current,
+      retryOf,
+    });
+  }
+  if (!run.job_id || run.job_version === null) throw new Error(`run ${runId} has no job version`);
+  const job = await db
+    .selectFrom('jobs')
+    .select(['name', 'active'])
+    .where('id', '=', run.job_id)
+    .executeTakeFirst();
+  if (!job?.active) {
+    throw new OrcaError(
+      ErrorCode.conflict,
+      `job ${job?.name ?? run.job_id} is inactive; activate it to run it again`,
+    );
+  }
+  const definition = await jobVersionDefinition(db, run.job_id, run.job_version);
+  if (!definition) throw new Error(`job version ${run.job_version} is missing`);
+  const secrets =
+    run.secret_parameters && run.secret_key_id
+      ? (JSON.parse(
+          vault.open({ keyId: run.secret_key_id, data: run.secret_parameters }, runSecretsAad(runId)),
+        ) as Record<string, ParamValue>)
+      : {};
+  return startJobRun(db, vault, {
+    jobId: run.job_id,
+    version: run.job_version,
+    definition,
+    values: { ...(run.parameters as Record<string, ParamValue>), ...secrets },
+    targets: (run.targets as TargetSelection | null) ?? { hosts: current.map((h) => h.name) },
+    hosts: current,
+    createdBy,
+    timeoutMs: run.timeout_ms,
+    retryOf,
+  });
+}
