@@ -274,6 +274,7 @@ async function sync(a: StepAttempt, sourceTemplate: string, destTemplate: string
   const result = await a.withSession((s) =>
     syncDirectory(s, {
       os: a.os,
+      shell: a.shell,
       localDir: source,
       remoteDir,
       timeoutMs: a.timeoutMs,
