@@ -7,7 +7,8 @@ import { targetsText } from '../lib/job-text.ts';
 import { formatParamValue } from '../lib/params.ts';
 
 export function RunParameters({ run }: { run: RunDetail }) {
-  const entries = Object.entries(run.parameters);
+  // By name: the stored object's key order is the database's, not the job's.
+  const entries = Object.entries(run.parameters).sort(([a], [b]) => a.localeCompare(b));
   return (
     <Paper withBorder p={{ base: 'sm', sm: 'md' }} radius="md" mb="md">
       <Stack gap="xs">

@@ -34,6 +34,14 @@ test("a job run's output is kept whole, with step headings, and per step", () =>
   assert.equal(outputs.snapshot(outputKey(EX, 2)), undefined);
 });
 
+test("a step that starts with the server's own note needs no heading", () => {
+  const outputs = new RunOutputs((i) => `${i + 1}. Step`);
+  outputs.append(ev('system', 'step 1 "Step" (exec) started', 0));
+  outputs.append(ev('stdout', 'out\n', 0));
+  assert.equal(text(outputs, outputKey(EX)), 'step 1 "Step" (exec) started\nout\n');
+  assert.equal(text(outputs, outputKey(EX, 0)), 'step 1 "Step" (exec) started\nout\n');
+});
+
 test('ad-hoc output has no headings and no step buffers', () => {
   const outputs = new RunOutputs();
   outputs.append(ev('stdout', 'hello\n', null));

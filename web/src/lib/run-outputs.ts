@@ -1,7 +1,8 @@
 /**
  * A run's output as it streams in, kept per host and, for job runs, per step of each host: the
- * host's whole output (with a heading line where a new step begins) and one buffer per step, so
- * the page can show everything or a single step. Pure apart from the buffers it owns.
+ * host's whole output and one buffer per step, so the page can show everything or a single step.
+ * Where a step's output begins without a note of the server's own ("step 2 … started"), the
+ * whole output gets a heading line, so it is always clear which step wrote what.
  */
 import type { LogEvent } from '../api/types.ts';
 import { OutputBuffer, type OutputView } from './output-buffer.ts';
@@ -22,7 +23,7 @@ export class RunOutputs {
     if (e.kind === 'status') return []; // statuses arrive as run snapshots
     const all = this.buffer(outputKey(e.executionId));
     const step = e.step ?? null;
-    if (step !== null && this.lastStep.get(e.executionId) !== step) {
+    if (step !== null && this.lastStep.get(e.executionId) !== step && e.kind !== 'system') {
       all.append('system', `▸ ${this.stepName(step) ?? `step ${step + 1}`}`);
     }
     this.lastStep.set(e.executionId, step);
