@@ -428,6 +428,7 @@ steps:
     await waitForText(page.getByTestId('status-bad-1'), /^failed$/);
     await waitForText(page.getByTestId('status-web-2'), /^skipped$/);
     await waitForText(page.getByTestId('batch-web-2'), 'batch 2');
+    await waitForText(page.getByTestId('step-web-2-0-status'), 'not run');
     await waitForText(page.getByTestId('run-counts'), '1 skipped');
     await shot(page, 'jobs-run-batches');
   });

@@ -114,7 +114,14 @@ export function ExecutionPanel({
             {ex.failureMessage}
           </Text>
         )}
-        {steps.length > 0 && <StepTimeline host={ex.hostName} steps={steps} results={ex.steps} />}
+        {steps.length > 0 && (
+          <StepTimeline
+            host={ex.hostName}
+            steps={steps}
+            results={ex.steps}
+            ended={ex.status !== 'queued' && ex.status !== 'running'}
+          />
+        )}
         {downloadError && (
           <Text size="xs" c="red">
             Download failed: {downloadError}

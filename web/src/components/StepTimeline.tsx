@@ -6,12 +6,27 @@ import { elapsed, formatDateTime, formatDuration } from '../lib/format.ts';
 import { FAILURE_HELP } from '../lib/status.ts';
 import { StatusBadge } from './StatusBadge.tsx';
 
-function StepRow({ host, step, result }: { host: string; step: RunStep; result: StepResult | undefined }) {
+function StepRow({
+  host,
+  step,
+  result,
+  ended,
+}: {
+  host: string;
+  step: RunStep;
+  result: StepResult | undefined;
+  /** The host is done: a step without a result will not run. */
+  ended: boolean;
+}) {
   const now = useNow(result?.status === 'running');
   const ms = result ? (result.durationMs ?? elapsed(result.startedAt, result.finishedAt, now)) : null;
   const testId = `step-${host}-${step.index}`;
   return (
-    <li className="orca-step" data-testid={testId} data-status={result?.status ?? 'pending'}>
+    <li
+      className="orca-step"
+      data-testid={testId}
+      data-status={result?.status ?? (ended ? 'not-run' : 'pending')}
+    >
       <Group gap="xs" wrap="wrap" justify="space-between">
         <Group gap="xs" wrap="wrap">
           <Text size="sm" fw={600}>
@@ -24,7 +39,7 @@ function StepRow({ host, step, result }: { host: string; step: RunStep; result: 
             <StatusBadge status={result.status} size="sm" testId={`${testId}-status`} />
           ) : (
             <Badge color="gray" variant="outline" size="sm" data-testid={`${testId}-status`}>
-              pending
+              {ended ? 'not run' : 'pending'}
             </Badge>
           )}
           {result?.exitCode !== null && result?.exitCode !== undefined && (
@@ -67,16 +82,18 @@ export function StepTimeline({
   host,
   steps,
   results,
+  ended,
 }: {
   host: string;
   steps: readonly RunStep[];
   results: readonly StepResult[];
+  ended: boolean;
 }) {
   const byIndex = new Map(results.map((r) => [r.index, r]));
   return (
     <Stack gap={0} component="ol" className="orca-steps" aria-label={`Steps on ${host}`}>
       {steps.map((s) => (
-        <StepRow key={s.index} host={host} step={s} result={byIndex.get(s.index)} />
+        <StepRow key={s.index} host={host} step={s} result={byIndex.get(s.index)} ended={ended} />
       ))}
     </Stack>
   );
