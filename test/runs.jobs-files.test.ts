@@ -96,9 +96,9 @@ steps:
   );
   const r = await waitForJobRun(app, (await launch(app, job.id, { targets: { hosts: ['files-1'] } })).id);
   assert.equal(r.status, 'failed');
-  const [escape, missing] = r.executions[0]!.steps;
-  assert.equal(escape?.status, 'failed');
-  assert.match(escape?.failureMessage ?? '', /outside the worker's files directory/);
+  const [outside, missing] = r.executions[0]!.steps;
+  assert.equal(outside?.status, 'failed');
+  assert.match(outside?.failureMessage ?? '', /outside the worker's files directory/);
   assert.equal(missing?.status, 'failed');
   assert.match(missing?.failureMessage ?? '', /no such file/i);
   assert.deepEqual(r.artifacts, [], 'a failed download keeps no partial artifact');
