@@ -111,6 +111,23 @@ export interface PutResult {
   readonly sha256: string;
 }
 
+export interface GetOptions {
+  /** Abort the copy and fail with `timeout` after this long. */
+  readonly timeoutMs?: number | undefined;
+  /** Aborting stops the copy and fails with `canceled`. */
+  readonly signal?: AbortSignal | undefined;
+  /** Receives the file's bytes in order; a returned promise applies back-pressure. */
+  readonly onData: (chunk: Buffer) => void | Promise<void>;
+  /** Fail (kind `protocol`, message naming the limit) when the file is larger. */
+  readonly maxBytes?: number | undefined;
+}
+
+export interface GetResult {
+  readonly bytes: number;
+  /** Hex SHA-256 computed on the host, equal to that of the bytes delivered. */
+  readonly sha256: string;
+}
+
 export interface Session {
   /** The key the host presented during this session's handshake. */
   readonly hostKey: HostKey | null;
@@ -121,10 +138,19 @@ export interface Session {
   exec(command: string, options: ExecOptions): Promise<ExecResult>;
   /**
    * Copy a local file to `remotePath` on the host, replacing it, and verify its checksum there.
-   * Rejects with a ConnectorError (`protocol` when the checksum differs). Implemented by the
-   * WinRM connector; SSH gets it with SFTP.
+   * The bytes go to a temporary file beside the target, which replaces the target only once its
+   * hash matches; a failed or stopped copy leaves the target as it was. Rejects with a
+   * ConnectorError (`protocol` when the checksum differs or the directory is missing, `timeout`,
+   * `canceled`). SSH copies with SFTP, WinRM through PowerShell.
    */
   put?(localPath: string, remotePath: string, options?: PutOptions): Promise<PutResult>;
+  /**
+   * Read `remotePath` from the host, streaming its bytes to `onData`, and verify them against the
+   * SHA-256 the host computes. Rejects with a ConnectorError (`protocol` for a missing file, a file
+   * over `maxBytes` or a checksum that differs, `timeout`, `canceled`); bytes already delivered
+   * must then be discarded by the caller.
+   */
+  get?(remotePath: string, options: GetOptions): Promise<GetResult>;
   /** True while the underlying connection can take more work. */
   readonly alive: boolean;
   close(): Promise<void>;

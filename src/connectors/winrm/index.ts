@@ -8,6 +8,8 @@ import {
   ConnectorError,
   type ConnectTarget,
   FailureKind,
+  type GetOptions,
+  type GetResult,
   type OpenOptions,
   type PutOptions,
   type PutResult,
@@ -18,6 +20,7 @@ import { WsmanClient } from './client.ts';
 import { type CommandSettings, runCommand } from './command.ts';
 import { copyFile } from './copy.ts';
 import { winrmError } from './errors.ts';
+import { readFile } from './get.ts';
 import { parseUserName } from './ntlm/index.ts';
 import { DEFAULT_MAX_ENVELOPE_SIZE } from './soap.ts';
 import * as winrs from './winrs.ts';
@@ -130,6 +133,16 @@ export class WinrmSession implements Session {
       );
     }
     return copyFile(this.client, this.target, localPath, remotePath, options, this.settings);
+  }
+
+  /** Streams a file from the host through PowerShell, verified by SHA-256 (get.ts). */
+  get(remotePath: string, options: GetOptions): Promise<GetResult> {
+    if (this.closed) {
+      return Promise.reject(
+        new ConnectorError(FailureKind.protocol, `the session to ${this.target.name} is closed`),
+      );
+    }
+    return readFile(this.client, this.target, remotePath, options, this.settings);
   }
 
   async close(): Promise<void> {

@@ -114,3 +114,13 @@ export function errorRecord(message: string, at: ErrorPosition, category: string
     ' ',
   ]);
 }
+
+/** What a script PowerShell cannot parse writes. */
+export function parserErrorRecord(message: string): string {
+  return `<S S="Error">At line:1 char:1_x000D__x000A_</S><S S="Error">${message.replace(/[<&>]/g, '')}_x000D__x000A_</S>`;
+}
+
+/** `& x` where x is no command or script block. */
+export function notInvocable(): string {
+  return '<S S="Error">The expression after \'&amp;\' in a pipeline element produced an object that was not valid. It must result in a command name, a script block, or a CommandInfo object._x000D__x000A_</S>';
+}

@@ -1,10 +1,11 @@
 /**
  * .NET members about the process itself: `[Environment]::CurrentDirectory` (get and set; the
  * directory relative paths of the file members resolve against) and `[Console]::Out` /
- * `[Console]::Error` (Write, WriteLine, Flush straight to the stream, bypassing the pipeline).
+ * `[Console]::Error` (Write, WriteLine, Flush straight to the stream, bypassing the pipeline, and
+ * waiting while the stream is full, as a console write does).
  */
 import { win32 } from 'node:path';
-import { type CommandIO, type OutputStreamName, writeText } from './io.ts';
+import { type CommandIO, encodeText, type OutputStreamName } from './io.ts';
 import type { DotNetContext } from './ps-dotnet.ts';
 import { DotNetException, HostObject, toText, type Value } from './ps-values.ts';
 import { existingDirectory } from './winprocess.ts';
@@ -21,20 +22,24 @@ class ConsoleWriter extends HostObject {
   property(): Value {
     return null;
   }
-  method(name: string, args: readonly Value[]): Value | undefined {
+  method(name: string, args: readonly Value[]): Promise<Value> | Value | undefined {
     const text = args.map(toText).join('');
     switch (name.toLowerCase()) {
       case 'write':
-        writeText(this.io, this.stream, text);
-        return null;
+        return this.write(text);
       case 'writeline':
-        writeText(this.io, this.stream, `${text}\r\n`);
-        return null;
+        return this.write(`${text}\r\n`);
       case 'flush':
         return null;
       default:
         return undefined;
     }
+  }
+
+  /** A console write blocks while the pipe is full: WinRS has not received the output yet. */
+  private write(text: string): Promise<Value> | null {
+    if (text === '' || this.io.write(this.stream, encodeText(this.io, text))) return null;
+    return this.io.drained().then(() => null);
   }
 }
 

@@ -1,9 +1,10 @@
 /**
  * The .NET members the shim implements, with real effects on this machine: `[scriptblock]::Create`,
- * `[Convert]::FromBase64String`, `[Text.Encoding]::X.GetString`, `[Console]::In` (ReadLine,
- * ReadToEnd over the command's stdin), `[IO.File]::Open/Exists/Delete/Move/Replace` and the
- * FileStream Open returns (Write, Flush, Close, Dispose, Length, Name), and those of
- * ps-dotnet-process.ts. Paths map as winpath.ts says, relative ones from the process's directory.
+ * `[Convert]::FromBase64String/ToBase64String`, `[Text.Encoding]::X.GetString/GetBytes`,
+ * `[Array]::CreateInstance([byte], n)`, `[Console]::In` (ReadLine, ReadToEnd over the command's
+ * stdin), `[IO.File]::Open/Exists/Delete/Move/Replace` and the FileStream Open returns (Read,
+ * Write, Flush, Close, Dispose, Length, Name; FileShare is accepted, as Linux has no share modes),
+ * and those of ps-dotnet-process.ts and ps-dotnet-directory.ts. Paths map as winpath.ts says, relative ones from the process's directory.
  */
 import {
   closeSync,
@@ -11,6 +12,7 @@ import {
   existsSync,
   fstatSync,
   openSync,
+  readSync,
   renameSync,
   statSync,
   unlinkSync,
@@ -18,6 +20,7 @@ import {
 } from 'node:fs';
 import { dirname } from 'node:path';
 import type { CommandIO } from './io.ts';
+import { directoryMember } from './ps-dotnet-directory.ts';
 import { processMember, setProcessMember } from './ps-dotnet-process.ts';
 import { parseScript } from './ps-parser.ts';
 import {
@@ -51,6 +54,7 @@ export class FileStreamObject extends HostObject {
     readonly path: MappedPath,
     fd: number,
     private readonly writable: boolean,
+    private readonly readable: boolean,
   ) {
     super();
     this.#fd = fd;
@@ -95,6 +99,22 @@ export class FileStreamObject extends HostObject {
         const fd = this.fd();
         for (let done = 0; done < n; ) done += writeSync(fd, buffer, at + done, n - done);
         return null;
+      }
+      case 'read': {
+        const [buffer, offset, count] = args;
+        if (!Buffer.isBuffer(buffer))
+          throw new DotNetException('ArgumentNullException', 'Buffer cannot be null.');
+        const at = toInt(offset ?? 0);
+        const n = toInt(count ?? buffer.length);
+        if (at < 0 || n < 0 || at + n > buffer.length) {
+          throw new DotNetException(
+            'ArgumentException',
+            'Offset and length were out of bounds for the array or count is greater than the number of elements from index to the end of the source collection.',
+          );
+        }
+        if (!this.readable)
+          throw new DotNetException('NotSupportedException', 'Stream does not support reading.');
+        return readSync(this.fd(), buffer, at, n, null);
       }
       case 'flush':
         this.fd();
@@ -155,7 +175,7 @@ export function member(
     return unsupported(`${target.typeName}.${name}()`);
   }
   const t = typeKey(target);
-  const own = args === undefined ? processMember(ctx, t, n) : undefined;
+  const own = args === undefined ? processMember(ctx, t, n) : directoryMember(ctx, t, n, args);
   if (own !== undefined) return own;
   switch (`${t}::${n}`) {
     case '[scriptblock]::create':
@@ -173,6 +193,26 @@ export function member(
       }
       return Buffer.from(text, 'base64');
     }
+    case '[convert]::tobase64string': {
+      const bytes = arg(0);
+      if (!Buffer.isBuffer(bytes))
+        throw new DotNetException('ArgumentNullException', 'Value cannot be null.');
+      const at = args && args.length > 1 ? toInt(arg(1)) : 0;
+      const n = args && args.length > 2 ? toInt(arg(2)) : bytes.length - at;
+      if (at < 0 || n < 0 || at + n > bytes.length) {
+        throw new DotNetException('ArgumentOutOfRangeException', 'Index was out of range.');
+      }
+      return bytes.subarray(at, at + n).toString('base64');
+    }
+    case '[array]::createinstance': {
+      if (!['[byte]', '[system.byte]'].includes(toText(arg(0)).toLowerCase())) {
+        return unsupported(`[Array]::CreateInstance of ${toText(arg(0))}`);
+      }
+      const length = toInt(arg(1));
+      if (length < 0)
+        throw new DotNetException('ArgumentOutOfRangeException', 'Non-negative number required.');
+      return Buffer.alloc(length);
+    }
     case '[text.encoding]::unicode':
     case '[text.encoding]::utf8':
     case '[text.encoding]::ascii':
@@ -180,6 +220,7 @@ export function member(
     case '[console]::in':
       return ctx.consoleIn;
     case '[io.file]::open':
+      if (args?.[3] !== undefined) enumValue(SHARE, toText(arg(3)), 'FileShare');
       return openFile(
         ctx,
         toText(arg(0)),
@@ -200,9 +241,16 @@ export function member(
     case '[io.file]::replace':
       return replaceFile(ctx, toText(arg(0)), toText(arg(1)), arg(2) === null ? null : toText(arg(2)));
   }
-  if (t.startsWith('encoding:') && n === 'getstring' && Buffer.isBuffer(arg(0))) {
+  if (t.startsWith('encoding:') && (n === 'getstring' || n === 'getbytes')) {
     const kind = t.slice('encoding:'.length);
-    return (arg(0) as Buffer).toString(kind === 'unicode' ? 'utf16le' : kind === 'utf8' ? 'utf8' : 'latin1');
+    const encoding = kind === 'unicode' ? 'utf16le' : kind === 'utf8' ? 'utf8' : 'latin1';
+    // .NET's ASCII encoding turns what it cannot encode into '?'.
+    if (n === 'getbytes')
+      return Buffer.from(
+        kind === 'ascii' ? toText(arg(0)).replace(/[^\p{ASCII}]/gu, '?') : toText(arg(0)),
+        encoding,
+      );
+    if (Buffer.isBuffer(arg(0))) return (arg(0) as Buffer).toString(encoding);
   }
   if (n === 'length' && args === undefined)
     return Buffer.isBuffer(target) ? target.length : toText(target).length;
@@ -242,6 +290,9 @@ const ACCESS: Readonly<Record<string, number>> = {
   readwrite: constants.O_RDWR,
 };
 
+/** Accepted and checked, not enforced: Linux has no share modes. */
+const SHARE: Readonly<Record<string, number>> = { none: 0, read: 1, write: 2, readwrite: 3, delete: 4 };
+
 function enumValue(table: Readonly<Record<string, number>>, text: string, type: string): number {
   const value = table[text.toLowerCase()];
   if (value === undefined) {
@@ -265,7 +316,13 @@ function openFile(
   const accessFlags = enumValue(ACCESS, accessText, 'FileAccess');
   try {
     const fd = openSync(path.host, flags | accessFlags, 0o644);
-    return new FileStreamObject(ctx, path, fd, accessFlags !== constants.O_RDONLY);
+    return new FileStreamObject(
+      ctx,
+      path,
+      fd,
+      accessFlags !== constants.O_RDONLY,
+      accessFlags !== constants.O_WRONLY,
+    );
   } catch (error) {
     throw fileException(error, path, existsSync(dirname(path.host)) ? 'file' : 'directory');
   }

@@ -10,6 +10,8 @@ import {
   CLIXML_HEADER,
   commandNotFoundRecord,
   errorRecord,
+  notInvocable,
+  parserErrorRecord,
   plainErrorText,
   progressRecord,
   throwRecord,
@@ -20,6 +22,7 @@ import { PsSyntaxError } from './ps-lexer.ts';
 import { type Expr, parseScript, type Stmt, type Where } from './ps-parser.ts';
 import { PsProcess } from './ps-process.ts';
 import {
+  ArrayValue,
   binary,
   DotNetException,
   ExitSignal,
@@ -87,6 +90,11 @@ export class PsRun extends PsProcess {
 
   /** Writes an object to the success stream: to stdout, or into the enclosing `( … )`. */
   emit(value: Value): void {
+    // Arrays are enumerated into the pipeline, one object per item.
+    if (value instanceof ArrayValue) {
+      for (const item of value.items) this.emit(item);
+      return;
+    }
     const capture = this.#captures.at(-1);
     if (capture) capture.push(value);
     else if (value !== null) writeText(this.io, 'stdout', `${toText(value)}\r\n`);
@@ -165,12 +173,18 @@ export class PsRun extends PsProcess {
           if (this.io.abort.aborted) throw new KilledSignal();
           // A tight loop must not starve the server that would deliver a terminate.
           if (round % 256 === 0) await new Promise((resolve) => setImmediate(resolve));
-          try {
-            await this.runScript(stmt.body);
-          } catch (e) {
-            if (!(e instanceof LoopSignal)) throw e;
-            if (e.kind === 'break') break;
-          }
+          if (await this.#loopBody(stmt.body)) break;
+        }
+        return;
+      }
+      case 'foreach': {
+        const value = await this.evaluate(stmt.items);
+        // A single value is a collection of one; $null, of none.
+        const items = value instanceof ArrayValue ? value.items : value === null ? [] : [value];
+        for (const item of items) {
+          if (this.io.abort.aborted) throw new KilledSignal();
+          this.setVar(stmt.name, item);
+          if (await this.#loopBody(stmt.body)) break;
         }
         return;
       }
@@ -239,6 +253,17 @@ export class PsRun extends PsProcess {
         return;
       }
     }
+  }
+
+  /** One round of a loop's body; true when it ended with `break`. */
+  async #loopBody(body: readonly Stmt[]): Promise<boolean> {
+    try {
+      await this.runScript(body);
+    } catch (e) {
+      if (!(e instanceof LoopSignal)) throw e;
+      return e.kind === 'break';
+    }
+    return false;
   }
 
   /**
@@ -374,12 +399,4 @@ export async function runPowerShell(run: PsRun, script: string): Promise<number>
   }
   run.finish();
   return code;
-}
-
-function parserErrorRecord(message: string): string {
-  return `<S S="Error">At line:1 char:1_x000D__x000A_</S><S S="Error">${message.replace(/[<&>]/g, '')}_x000D__x000A_</S>`;
-}
-
-function notInvocable(): string {
-  return '<S S="Error">The expression after \'&amp;\' in a pipeline element produced an object that was not valid. It must result in a command name, a script block, or a CommandInfo object._x000D__x000A_</S>';
 }

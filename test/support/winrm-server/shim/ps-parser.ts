@@ -2,7 +2,7 @@
  * Parser for the PowerShell subset of the shim:
  *   script    := { statement (';' | newline) }
  *   statement := 'if' '(' expr ')' block { 'elseif' '(' expr ')' block } [ 'else' block ]
- *              | 'while' '(' expr ')' block | 'break' | 'continue'
+ *              | 'while' '(' expr ')' block | 'foreach' '(' $var 'in' expr ')' block | 'break' | 'continue'
  *              | 'try' block [ 'catch' { [Type] } block ] [ 'finally' block ]
  *              | 'exit' [expr] | 'throw' [expr] | '&' primary | $var '=' expr
  *              | command { argument } | postfix '=' expr (a property) | expr
@@ -51,6 +51,7 @@ type StmtKind =
       readonly otherwise?: readonly Stmt[];
     }
   | { readonly type: 'while'; readonly cond: Expr; readonly body: readonly Stmt[] }
+  | { readonly type: 'foreach'; readonly name: string; readonly items: Expr; readonly body: readonly Stmt[] }
   | { readonly type: 'loop'; readonly kind: 'break' | 'continue' }
   | {
       readonly type: 'try';
@@ -151,6 +152,20 @@ export function parseScript(source: string): Stmt[] {
       pos += 1;
       const { cond, body } = condition();
       return { type: 'while', cond, body };
+    }
+    // `foreach` without `(` is ForEach-Object's alias in a pipeline, which the shim has not.
+    if (isWord(t, 'foreach') && peek(1)?.kind === 'lparen') {
+      pos += 2;
+      skipNewlines();
+      const variable = expect('var') as Extract<Located, { kind: 'var' }>;
+      if (!isWord(peek(), 'in')) throw new PsSyntaxError("Missing 'in' after variable in foreach loop.");
+      pos += 1;
+      skipNewlines();
+      const items = expression();
+      skipNewlines();
+      expect('rparen');
+      skipNewlines();
+      return { type: 'foreach', name: variable.name, items, body: block() };
     }
     if (isWord(t, 'break') || isWord(t, 'continue')) {
       pos += 1;

@@ -41,6 +41,25 @@ export class PropertyBag extends HostObject {
   }
 }
 
+/** A .NET array (`string[]` from Directory.GetFiles): enumerated by `foreach` and by output. */
+export class ArrayValue extends HostObject {
+  readonly typeName = 'System.Object[]';
+  constructor(readonly items: readonly Value[]) {
+    super();
+  }
+  property(name: string): Value {
+    const n = name.toLowerCase();
+    return n === 'length' || n === 'count' ? this.items.length : null;
+  }
+  method(): undefined {
+    return undefined;
+  }
+  /** As PowerShell turns an array into a string: items joined by `$OFS`, a space. */
+  override toText(): string {
+    return this.items.map(toText).join(' ');
+  }
+}
+
 /** Unwinds to the host: the process exits with `code` (finally blocks run on the way). */
 export class ExitSignal {
   constructor(readonly code: number) {}
