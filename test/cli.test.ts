@@ -1,61 +1,20 @@
 /** The `orca` client commands as a user runs them: a child process against the real app and sshd. */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ADMIN_PASSWORD, ADMIN_USER, startTestApp, type TestApp } from './support/app.ts';
+import { orcaProcess, type ProcessOptions } from './support/cli-process.ts';
 import { freePort, type SshdHandle, startSshd } from './support/sshd.ts';
-
-const ROOT = new URL('..', import.meta.url).pathname;
 
 let app: TestApp;
 let sshd: SshdHandle;
 let home: string;
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** `orca <args>` in a child process, with its own config dir and no ORCA_* from the outside. */
-function orca(
-  args: string[],
-  o: {
-    stdin?: string;
-    env?: Record<string, string>;
-    onStdout?: (all: string, child: ChildProcess) => void;
-  } = {},
-): Promise<Result> {
-  const env: Record<string, string | undefined> = { ...process.env, XDG_CONFIG_HOME: home, NO_COLOR: '1' };
-  for (const k of Object.keys(env)) if (k.startsWith('ORCA_')) delete env[k];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
-    cwd: ROOT,
-    env: { ...env, ...o.env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  const result: Result = { code: null, stdout: '', stderr: '' };
-  child.stdout.on('data', (d: Buffer) => {
-    result.stdout += d.toString();
-    o.onStdout?.(result.stdout, child);
-  });
-  child.stderr.on('data', (d: Buffer) => {
-    result.stderr += d.toString();
-  });
-  child.stdin.end(o.stdin ?? '');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      result.code = code;
-      resolve(result);
-    });
-  });
-}
+const orca = (args: string[], o: ProcessOptions = {}) => orcaProcess(home, args, o);
 
 const server = () => ['--url', app.url, '--token', app.token];
 
