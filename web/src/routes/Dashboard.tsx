@@ -18,39 +18,12 @@ import { Empty } from '../components/EmptyState.tsx';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { RunsTable } from '../components/RunsTable.tsx';
+import { StatCard } from '../components/StatCard.tsx';
 import { useResource } from '../hooks/useResource.ts';
 import { runStats, runsSince } from '../lib/stats.ts';
 import { STATUS_COLOR } from '../lib/status.ts';
 
 const DAY = 24 * 3600 * 1000;
-
-function Stat({
-  label,
-  value,
-  hint,
-  testId,
-}: {
-  label: string;
-  value: string | number;
-  hint?: string;
-  testId?: string;
-}) {
-  return (
-    <Paper withBorder p="md" radius="md">
-      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
-        {label}
-      </Text>
-      <Text fz={28} fw={700} lh={1.3} data-testid={testId}>
-        {value}
-      </Text>
-      {hint && (
-        <Text size="xs" c="dimmed">
-          {hint}
-        </Text>
-      )}
-    </Paper>
-  );
-}
 
 export function DashboardPage() {
   const api = useApi();
@@ -83,23 +56,23 @@ export function DashboardPage() {
       />
       <ErrorAlert error={hosts.error ?? runs.error} title="Could not load everything" />
       <SimpleGrid cols={{ base: 2, md: 4 }} spacing="md" mb="md">
-        <Stat
+        <StatCard
           label="Hosts"
           value={hosts.loading ? '…' : hostList.length}
           hint={failing ? `${failing} failed their last check` : 'all reachable at last check'}
           testId="stat-hosts"
         />
-        <Stat
+        <StatCard
           label="Runs, last 24 h"
           value={runs.loading ? '…' : `${stats.total}${plus}`}
           testId="stat-runs"
         />
-        <Stat
+        <StatCard
           label="Success rate"
           value={stats.successRate === null ? '—' : `${Math.round(stats.successRate * 100)}%`}
           hint="of finished runs, last 24 h"
         />
-        <Stat
+        <StatCard
           label="Active now"
           value={stats.byStatus.running + stats.byStatus.queued}
           hint="queued or running"
