@@ -10,11 +10,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { ConnectorError, type ConnectTarget, type Session } from '../src/connectors/connector.ts';
-import { createWinrmConnector } from '../src/connectors/winrm/index.ts';
-import { DEFAULT_USER, startWinrmServer, type WinrmTestServer } from './support/winrm-server/index.ts';
+import { ConnectorError, type Session } from '../src/connectors/connector.ts';
+import { startWinrmServer, type WinrmTestServer } from './support/winrm-server/index.ts';
+import { openWinrmTestSession } from './support/winrm-session.ts';
 
-const connector = createWinrmConnector({ receiveTimeoutS: 2 });
 let server: WinrmTestServer;
 let session: Session;
 let scratch: string;
@@ -22,22 +21,7 @@ let scratch: string;
 before(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'orca-winrm-copy-'));
   server = await startWinrmServer();
-  const target: ConnectTarget = {
-    hostId: 'win-1',
-    name: 'win-1',
-    address: '127.0.0.1',
-    port: server.port,
-    username: DEFAULT_USER.username,
-    knownHostKey: null,
-    os: 'windows',
-    shell: 'powershell',
-    winrm: { https: false, auth: 'negotiate', allowUnencrypted: false, caCert: null, skipVerify: false },
-  };
-  session = await connector.open(
-    target,
-    { kind: 'password', password: DEFAULT_USER.password },
-    { connectTimeoutMs: 5000 },
-  );
+  session = await openWinrmTestSession(server, 'powershell');
 });
 after(async () => {
   await session.close();

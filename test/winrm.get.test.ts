@@ -11,37 +11,20 @@ import { after, before, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import {
   ConnectorError,
-  type ConnectTarget,
   type FailureKind,
   type GetOptions,
   type Session,
 } from '../src/connectors/connector.ts';
-import { createWinrmConnector } from '../src/connectors/winrm/index.ts';
-import { DEFAULT_USER, startWinrmServer, type WinrmTestServer } from './support/winrm-server/index.ts';
+import { startWinrmServer, type WinrmTestServer } from './support/winrm-server/index.ts';
+import { openWinrmTestSession } from './support/winrm-session.ts';
 
-const connector = createWinrmConnector({ receiveTimeoutS: 2 });
 let server: WinrmTestServer;
 let session: Session;
 
 before(async () => {
   server = await startWinrmServer();
-  const target: ConnectTarget = {
-    hostId: 'win-1',
-    name: 'win-1',
-    address: '127.0.0.1',
-    port: server.port,
-    username: DEFAULT_USER.username,
-    knownHostKey: null,
-    os: 'windows',
-    // The read script is PowerShell even where commands run in cmd.
-    shell: 'cmd',
-    winrm: { https: false, auth: 'negotiate', allowUnencrypted: false, caCert: null, skipVerify: false },
-  };
-  session = await connector.open(
-    target,
-    { kind: 'password', password: DEFAULT_USER.password },
-    { connectTimeoutMs: 5000 },
-  );
+  // The read script is PowerShell even where commands run in cmd.
+  session = await openWinrmTestSession(server, 'cmd');
 });
 after(async () => {
   await session.close();

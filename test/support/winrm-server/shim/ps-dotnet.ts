@@ -83,17 +83,7 @@ export class FileStreamObject extends HostObject {
   method(name: string, args: readonly Value[]): Value | undefined {
     switch (name.toLowerCase()) {
       case 'write': {
-        const [buffer, offset, count] = args;
-        if (!Buffer.isBuffer(buffer))
-          throw new DotNetException('ArgumentNullException', 'Buffer cannot be null.');
-        const at = toInt(offset ?? 0);
-        const n = toInt(count ?? buffer.length);
-        if (at < 0 || n < 0 || at + n > buffer.length) {
-          throw new DotNetException(
-            'ArgumentException',
-            'Offset and length were out of bounds for the array or count is greater than the number of elements from index to the end of the source collection.',
-          );
-        }
+        const { buffer, at, n } = bufferRange(args);
         if (!this.writable)
           throw new DotNetException('NotSupportedException', 'Stream does not support writing.');
         const fd = this.fd();
@@ -101,17 +91,7 @@ export class FileStreamObject extends HostObject {
         return null;
       }
       case 'read': {
-        const [buffer, offset, count] = args;
-        if (!Buffer.isBuffer(buffer))
-          throw new DotNetException('ArgumentNullException', 'Buffer cannot be null.');
-        const at = toInt(offset ?? 0);
-        const n = toInt(count ?? buffer.length);
-        if (at < 0 || n < 0 || at + n > buffer.length) {
-          throw new DotNetException(
-            'ArgumentException',
-            'Offset and length were out of bounds for the array or count is greater than the number of elements from index to the end of the source collection.',
-          );
-        }
+        const { buffer, at, n } = bufferRange(args);
         if (!this.readable)
           throw new DotNetException('NotSupportedException', 'Stream does not support reading.');
         return readSync(this.fd(), buffer, at, n, null);
@@ -371,4 +351,19 @@ function replaceFile(ctx: DotNetContext, from: string, to: string, backup: strin
     throw fileException(error, target, 'file');
   }
   return null;
+}
+
+/** The (buffer, offset, count) arguments of Stream.Read and Stream.Write, checked as .NET does. */
+function bufferRange(args: readonly Value[]): { buffer: Buffer; at: number; n: number } {
+  const [buffer, offset, count] = args;
+  if (!Buffer.isBuffer(buffer)) throw new DotNetException('ArgumentNullException', 'Buffer cannot be null.');
+  const at = toInt(offset ?? 0);
+  const n = toInt(count ?? buffer.length);
+  if (at < 0 || n < 0 || at + n > buffer.length) {
+    throw new DotNetException(
+      'ArgumentException',
+      'Offset and length were out of bounds for the array or count is greater than the number of elements from index to the end of the source collection.',
+    );
+  }
+  return { buffer, at, n };
 }
