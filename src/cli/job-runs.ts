@@ -1,7 +1,8 @@
 /** `orca jobs run` (typed parameter values, secrets asked without echo, followed live) and `orca jobs stats`. */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import type { JobStats, LaunchJob, RunDetail } from '../http/schemas.ts';
+import type { JobStats, LaunchJob } from '../http/job-run-schemas.ts';
+import type { RunDetail } from '../http/schemas.ts';
 import { ApiError } from './client.ts';
 import {
   action,

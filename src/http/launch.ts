@@ -11,7 +11,7 @@ import { resolveParameterValues } from '../domain/jobs/params.ts';
 import type { JobDefinition, ParamValue, TargetSelector } from '../domain/jobs/types.ts';
 import { matchHosts } from '../domain/targets.ts';
 import type { Vault } from '../security/vault.ts';
-import type { ResolvedTargets, TargetSelection } from './schemas.ts';
+import type { ResolvedTargets, TargetSelection } from './job-run-schemas.ts';
 
 export async function resolveTargets(
   db: Db,

@@ -4,17 +4,16 @@ import { artifactStream, findArtifact } from '../../db/artifacts.ts';
 import { getRun } from '../../db/runs.ts';
 import { notFound } from '../../domain/errors.ts';
 import type { App, HttpDeps } from '../app.ts';
-import { launchJob, resolveTargets, retryRun } from '../launch.ts';
 import {
   ArtifactParams,
-  IdParams,
   JobStats,
   LaunchJob,
   ResolvedTargets,
   RetryRun,
-  RunDetail,
   TargetSelection,
-} from '../schemas.ts';
+} from '../job-run-schemas.ts';
+import { launchJob, resolveTargets, retryRun } from '../launch.ts';
+import { IdParams, RunDetail } from '../schemas.ts';
 
 export function jobRunRoutes(app: App, deps: HttpDeps): void {
   const detail = async (id: string) => (await getRun(deps.db, id)) ?? Promise.reject(notFound('run', id));

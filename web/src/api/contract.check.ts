@@ -9,6 +9,7 @@ import type {
   ExecutionStatus as ServerExecutionStatus,
   RunStatus as ServerRunStatus,
 } from '../../../src/domain/status.ts';
+import type * as R from '../../../src/http/job-run-schemas.ts';
 import type * as J from '../../../src/http/job-schemas.ts';
 import type * as S from '../../../src/http/schemas.ts';
 import type * as P from '../../../src/http/stream-protocol.ts';
@@ -52,13 +53,13 @@ export type ContractChecks = [
   Expect<SameKeys<W.RunStep, Static<typeof S.RunStep>>>,
   Expect<SameKeys<W.Artifact, S.Artifact>>,
   Expect<SameKeys<W.RunDetail, S.RunDetail>>,
-  Expect<SameKeys<W.TargetSelection, S.TargetSelection>>,
+  Expect<SameKeys<W.TargetSelection, R.TargetSelection>>,
   Expect<SameKeys<NonNullable<W.RunDetail['targets']>, NonNullable<S.RunDetail['targets']>>>,
-  Expect<SameKeys<W.LaunchJob, S.LaunchJob>>,
-  Expect<SameKeys<W.RetryRun, Static<typeof S.RetryRun>>>,
-  Expect<SameKeys<W.HostRef, Static<typeof S.HostRef>>>,
-  Expect<SameKeys<W.ResolvedTargets, S.ResolvedTargets>>,
-  Expect<SameKeys<W.JobStats, S.JobStats>>,
+  Expect<SameKeys<W.LaunchJob, R.LaunchJob>>,
+  Expect<SameKeys<W.RetryRun, Static<typeof R.RetryRun>>>,
+  Expect<SameKeys<W.HostRef, Static<typeof R.HostRef>>>,
+  Expect<SameKeys<W.ResolvedTargets, R.ResolvedTargets>>,
+  Expect<SameKeys<W.JobStats, R.JobStats>>,
   Expect<SameKeys<W.CreateRun, S.CreateRun>>,
   Expect<SameKeys<W.RunListQuery, Static<typeof S.RunListQuery>>>,
   Expect<SameKeys<W.LogEvent, S.LogEvent>>,
