@@ -1,5 +1,7 @@
 /** Jobs through the API, for tests: create from YAML, launch, wait, read step results and output. */
-import type { TestApp } from './app.ts';
+import { startTestApp, type TestApp } from './app.ts';
+import { addHost, addPasswordCredential, registerSshd } from './fleet.ts';
+import { type SshdHandle, startSshd } from './sshd.ts';
 
 export interface StepResultView {
   index: number;
@@ -101,3 +103,35 @@ export async function stepOutput(
 
 export const byHost = <T extends { hostName: string }>(list: readonly T[]) =>
   Object.fromEntries(list.map((e) => [e.hostName, e])) as Record<string, T>;
+
+export interface JobFleet {
+  readonly app: TestApp;
+  readonly sshdA: SshdHandle;
+  readonly sshdB: SshdHandle;
+  stop(): Promise<void>;
+}
+
+/**
+ * A server with a worker and two sshd hosts, `web-1` and `web-2`, plus `bad-1`: web-1's sshd with
+ * a wrong password, a host that always fails (auth).
+ */
+export async function startJobFleet(): Promise<JobFleet> {
+  const [app, sshdA, sshdB] = await Promise.all([
+    startTestApp({ env: { ORCA_CONNECT_TIMEOUT_MS: '3000' } }),
+    startSshd(),
+    startSshd(),
+  ]);
+  await registerSshd(app, sshdA, 'web-1');
+  await registerSshd(app, sshdB, 'web-2');
+  const wrong = await addPasswordCredential(app, 'wrong-pw', 'definitely-wrong');
+  await addHost(app, { name: 'bad-1', port: sshdA.port, username: sshdA.user, credentialId: wrong });
+  return {
+    app,
+    sshdA,
+    sshdB,
+    async stop() {
+      await app.stop();
+      await Promise.all([sshdA.stop(), sshdB.stop()]);
+    },
+  };
+}
