@@ -25,6 +25,7 @@ import {
   startStep,
 } from '../db/steps.ts';
 import { OrcaError } from '../domain/errors.ts';
+import type { Os, Shell } from '../domain/host-settings.ts';
 import { firstStoppingFailure, shouldRun, skipReason } from '../domain/jobs/conditions.ts';
 import type { StepOutputs } from '../domain/jobs/render.ts';
 import type { RetryPolicy, StepSpec } from '../domain/jobs/types.ts';
@@ -73,7 +74,10 @@ export async function runJobSteps(
     return contact;
   };
   // The host's OS and shell decide how commands are written, even for steps that fail to connect.
-  const platform = await hostPlatform(deps, ex);
+  const platform =
+    contact instanceof ConnectorError
+      ? await hostPlatform(deps, ex)
+      : { os: contact.target.os, shell: contact.target.shell };
 
   for (let index = ex.nextStep; index < steps.length; index++) {
     const step = steps[index];
@@ -156,6 +160,7 @@ function stepEndLine(index: number, step: StepSpec, r: StoredStep): string {
   return `${what} ${r.status}: ${r.failureMessage}`;
 }
 
+/** The OS and shell of a host that cannot be contacted (no credential, say): for how steps are written. */
 async function hostPlatform(deps: EngineDeps, ex: ClaimedExecution) {
   const row = ex.hostId
     ? await deps.db.selectFrom('hosts').select(['os', 'shell']).where('id', '=', ex.hostId).executeTakeFirst()
@@ -170,7 +175,7 @@ async function runStepWithRetries(
   step: StepSpec,
   index: number,
   prior: readonly StoredStep[],
-  platform: { os: 'linux' | 'windows'; shell: 'sh' | 'powershell' | 'cmd' },
+  platform: { os: Os; shell: Shell },
   getContact: () => Promise<Contact>,
   recorder: OutputRecorder,
   secrets: readonly string[],
