@@ -42,10 +42,10 @@ name: Files
 parameters:
   dest: { type: string }
 steps:
-  - { name: Up, type: upload, source: payload.bin, destination: '\${{ parameters.dest }}/' }
+  - { name: Up, type: upload, source: payload.bin, destination: '\${{ parameters.dest }}/releases/' }
   - { name: Site, type: sync, source: site, destination: '\${{ parameters.dest }}/site' }
-  - { name: Check, type: exec, command: 'sha256sum \${{ parameters.dest }}/payload.bin' }
-  - { name: Back, type: download, source: '\${{ parameters.dest }}/payload.bin', artifact: payload-copy.bin }
+  - { name: Check, type: exec, command: 'sha256sum \${{ parameters.dest }}/releases/payload.bin' }
+  - { name: Back, type: download, source: '\${{ parameters.dest }}/releases/payload.bin', artifact: payload-copy.bin }
   - { name: Build, type: local, command: 'pwd; echo built > out.txt' }
 `,
   );
@@ -53,7 +53,8 @@ steps:
   const r = await waitForJobRun(app, (await launch(app, job.id, params)).id);
   assert.equal(r.status, 'succeeded', JSON.stringify(r.executions));
   const e = r.executions[0]!;
-  assert.deepEqual((await readFile(join(remote, 'payload.bin'))).equals(payload), true);
+  // The directory the upload names did not exist: it was created.
+  assert.deepEqual((await readFile(join(remote, 'releases', 'payload.bin'))).equals(payload), true);
   assert.equal(await readFile(join(remote, 'site', 'sub dir', 'it’s.txt'), 'utf8'), 'unicode name');
   assert.equal((await stepOutput(app, r.id, e.id, 2)).split(' ')[0], sha(payload));
   assert.equal(await stepOutput(app, r.id, e.id, 4), `${files}\n`);

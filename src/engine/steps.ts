@@ -21,6 +21,7 @@ import type { CommandVariants, StepSpec } from '../domain/jobs/types.ts';
 import { powershellQuote, shQuote } from '../domain/shell-quote.ts';
 import type { EngineDeps } from './deps.ts';
 import { syncDirectory } from './sync.ts';
+import { mkdirCommands } from './sync-remote.ts';
 
 export interface StepAttempt {
   readonly deps: EngineDeps;
@@ -209,6 +210,25 @@ export function workerPath(filesDir: string, path: string, field: string): strin
   return full;
 }
 
+async function ensureDirectory(a: StepAttempt, session: Session, directory: string): Promise<void> {
+  for (const command of mkdirCommands({ os: a.os, shell: a.shell }, [directory])) {
+    let errors = '';
+    const r = await session.exec(command, {
+      ...execOptions(a),
+      onOutput: (stream, chunk) => {
+        if (stream === 'stderr' && errors.length < 4096) errors += chunk.toString('utf8');
+      },
+    });
+    if (r.exitCode !== 0) {
+      const why = errors.trim().split(/\r?\n/)[0] ?? '';
+      throw new ConnectorError(
+        FailureKind.nonzeroExit,
+        `could not create the directory ${directory} on ${a.hostName}${why ? `: ${why}` : ''}`,
+      );
+    }
+  }
+}
+
 /** A destination ending in a separator names a directory: the file keeps its name there. */
 function destinationFor(destination: string, source: string, os: Os): string {
   if (destination.endsWith('/') || (os === 'windows' && destination.endsWith('\\'))) {
@@ -223,9 +243,12 @@ async function upload(a: StepAttempt, sourceTemplate: string, destTemplate: stri
   if (!info?.isFile()) {
     throw new ConnectorError(FailureKind.protocol, `source ${source} is not a file on the worker`);
   }
-  const destination = destinationFor(renderPlain(destTemplate, a.context), source, a.os);
-  const result = await a.withSession((s) => {
+  const target = renderPlain(destTemplate, a.context);
+  const destination = destinationFor(target, source, a.os);
+  const result = await a.withSession(async (s) => {
     if (!s.put) throw new ConnectorError(FailureKind.protocol, `${a.hostName} cannot receive files`);
+    // A directory destination is created when missing, as `mkdir -p` would.
+    if (destination !== target) await ensureDirectory(a, s, target);
     return s.put(source, destination, { timeoutMs: a.timeoutMs, signal: a.signal });
   });
   a.log(`uploaded ${source} to ${destination}: ${result.bytes} bytes, sha256 ${result.sha256}`);

@@ -1,6 +1,7 @@
 /** The cmdlets and programs the PowerShell shim implements itself; anything else is 'unknown'. */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { rm, rmdir, stat } from 'node:fs/promises';
 import { errorRecord, writeErrorRecord } from './clixml.ts';
 import { writeText } from './io.ts';
 import { type PsRun, TerminatingError, toText, type Value } from './ps-eval.ts';
@@ -74,6 +75,10 @@ export function psCommands(deps: { sleep: Sleeper; cmd: (run: PsRun, line: strin
       }
       case 'get-filehash':
         return getFileHash(run, args);
+      case 'remove-item':
+      case 'del':
+      case 'rm':
+        return removeItem(run, args);
       case 'set-location':
       case 'cd':
       case 'sl':
@@ -144,6 +149,55 @@ async function getFileHash(run: PsRun, args: readonly Value[]): Promise<boolean>
       Path: mapped.windows,
     }),
   );
+  return true;
+}
+
+/**
+ * Remove-Item [-Path|-LiteralPath] path [-Recurse] [-Force] [-ErrorAction action]: a file, or a
+ * directory (a non-empty one only with -Recurse). A missing path is an error unless the action is
+ * SilentlyContinue or Ignore.
+ */
+async function removeItem(run: PsRun, args: readonly Value[]): Promise<boolean> {
+  let path: Value = null;
+  let recurse = false;
+  let action = '';
+  for (let i = 0; i < args.length; i += 1) {
+    const a = args[i] ?? null;
+    if (isParam(a, '-path') || isParam(a, '-literalpath')) path = args[++i] ?? null;
+    else if (isParam(a, '-erroraction') || isParam(a, '-ea'))
+      action = toText(args[++i] ?? null).toLowerCase();
+    else if (isParam(a, '-recurse')) recurse = true;
+    else if (isParam(a, '-force')) continue;
+    else path = a;
+  }
+  const quiet = action === 'silentlycontinue' || action === 'ignore';
+  const fail = (message: string, category: string, id: string): false =>
+    quiet ? false : run.cmdletError(errorRecord(`Remove-Item : ${message}`, run.at, category, id), args);
+  let mapped: ReturnType<typeof mapWindowsPath>;
+  try {
+    mapped = mapWindowsPath(run.dotnet.files, toText(path), run.location);
+  } catch (e) {
+    if (!(e instanceof DotNetException)) throw e;
+    return fail(e.message, 'InvalidArgument: (:) [Remove-Item], ArgumentException', 'Argument,Remove-Item');
+  }
+  const info = await stat(mapped.host).catch(() => null);
+  if (!info) {
+    return fail(
+      `Cannot find path '${mapped.windows}' because it does not exist.`,
+      `ObjectNotFound: (${mapped.windows}:String) [Remove-Item], ItemNotFoundException`,
+      'PathNotFound,Microsoft.PowerShell.Commands.RemoveItemCommand',
+    );
+  }
+  try {
+    if (info.isDirectory() && !recurse) await rmdir(mapped.host);
+    else await rm(mapped.host, { recursive: true, force: true });
+  } catch {
+    return fail(
+      `The item at ${mapped.windows} has children and the Recurse parameter was not specified.`,
+      `WriteError: (${mapped.windows}:DirectoryInfo) [Remove-Item], IOException`,
+      'DirectoryNotEmpty,Microsoft.PowerShell.Commands.RemoveItemCommand',
+    );
+  }
   return true;
 }
 

@@ -1,5 +1,5 @@
 /**
- * `[IO.Directory]` members with real effects under the file root: Exists, CreateDirectory (which
+ * `[IO.Directory]` members (and `[IO.Path]::GetTempPath`) with real effects under the file root: Exists, CreateDirectory (which
  * creates the missing parents and returns a DirectoryInfo), and GetFiles / GetDirectories with
  * the pattern `*` and SearchOption TopDirectoryOnly or AllDirectories. As .NET does, results are
  * the given path joined with each name, recursion visits hidden entries and does not follow
@@ -37,13 +37,24 @@ class DirectoryInfo extends HostObject {
   }
 }
 
-/** A static member of `[IO.Directory]`; undefined when `type::name` is none of them. */
+/**
+ * `[IO.Path]::GetTempPath()`: the user's `%TEMP%` with its trailing backslash, which exists on a
+ * real host (Windows creates it with the profile).
+ */
+function tempPath(ctx: DotNetContext): string {
+  const dir = `C:\\Users\\${ctx.files?.user ?? 'user'}\\AppData\\Local\\Temp\\`;
+  mkdirSync(mapWindowsPath(ctx.files, dir).host, { recursive: true });
+  return dir;
+}
+
+/** A static member of `[IO.Directory]` (or `[IO.Path]::GetTempPath`); undefined when `type::name` is none of them. */
 export function directoryMember(
   ctx: DotNetContext,
   type: string,
   name: string,
   args: readonly Value[] | undefined,
 ): Value | undefined {
+  if (type === '[io.path]' && name === 'gettemppath' && args !== undefined) return tempPath(ctx);
   if (type !== '[io.directory]' || args === undefined) return undefined;
   const path = () => mapWindowsPath(ctx.files, toText(args[0] ?? null), ctx.cwd);
   switch (name) {

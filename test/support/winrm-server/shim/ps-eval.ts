@@ -21,6 +21,7 @@ import { ConsoleReader, type DotNetContext, member, setMember } from './ps-dotne
 import { PsSyntaxError } from './ps-lexer.ts';
 import { type Expr, parseScript, type Stmt, type Where } from './ps-parser.ts';
 import { PsProcess } from './ps-process.ts';
+import { invokeScriptFile } from './ps-script-file.ts';
 import {
   ArrayValue,
   binary,
@@ -209,6 +210,7 @@ export class PsRun extends PsProcess {
       }
       case 'invoke': {
         const target = await this.evaluate(stmt.target);
+        if (typeof target === 'string') return invokeScriptFile(this, target, stmt.at.text);
         if (!(target instanceof ScriptBlock)) throw new TerminatingError(notInvocable());
         await this.runScript(target.body);
         this.lastOk = true;

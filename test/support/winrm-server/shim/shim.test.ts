@@ -145,3 +145,27 @@ test("orca's copy script: a wrong hash leaves the target as it was and exits 2",
   assert.equal(readFileSync(target, 'utf8'), 'original');
   assert.deepEqual(readdirSync(join(fileRoot, 'C', 'Keep')), ['x.bin'], 'the temporary file is removed');
 });
+
+test('script files: & runs a .ps1 whose exit ends only the script; %TEMP% exists; Remove-Item deletes', async () => {
+  const temp = (await ps('[System.IO.Path]::GetTempPath()')).stdout.trim();
+  assert.equal(temp, 'C:\\Users\\testuser\\AppData\\Local\\Temp\\');
+  const tempDir = join(fileRoot, 'C', 'Users', 'testuser', 'AppData', 'Local', 'Temp');
+  assert.ok(existsSync(tempDir), 'the temporary directory exists, as on Windows');
+  writeFileSync(join(tempDir, 'job.ps1'), "\uFEFFWrite-Output 'in script'\nexit 4\nWrite-Output 'never'");
+  assert.deepEqual(await ps(`& '${temp}job.ps1'\nWrite-Output "after $LASTEXITCODE"\nexit 0`), {
+    code: 0,
+    stdout: 'in script\r\nafter 4\r\n',
+    stderr: '',
+  });
+  assert.equal((await ps(`& '${temp}job.ps1'`)).code, 4, "the script's exit code becomes the command's");
+  const missing = await ps(`& '${temp}gone.ps1'`);
+  assert.equal(missing.code, 1);
+  assert.match(decodeClixml(missing.stderr), /gone\.ps1' is not recognized/);
+  assert.equal((await ps(`Remove-Item -LiteralPath '${temp}job.ps1' -Force`)).code, 0);
+  assert.deepEqual(readdirSync(tempDir), []);
+  const quiet = await ps(`Remove-Item -LiteralPath '${temp}job.ps1' -Force -ErrorAction SilentlyContinue`);
+  assert.deepEqual([quiet.stdout, quiet.stderr], ['', '']);
+  const loud = await ps(`Remove-Item '${temp}job.ps1'`);
+  assert.equal(loud.code, 1);
+  assert.match(decodeClixml(loud.stderr), /Cannot find path .*job\.ps1' because it does not exist/);
+});
