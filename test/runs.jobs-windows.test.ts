@@ -4,12 +4,12 @@
  * values quoted for each shell, and files uploaded to and downloaded from Windows.
  */
 import assert from 'node:assert/strict';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startTestApp, type TestApp } from './support/app.ts';
 import { addPasswordCredential, registerSshd } from './support/fleet.ts';
-import { byHost, createJob, launch, stepOutput, waitForJobRun } from './support/jobs.ts';
+import { byHost, createJob, events, launch, stepOutput, waitForJobRun } from './support/jobs.ts';
 import { type SshdHandle, startSshd } from './support/sshd.ts';
 import { DEFAULT_USER, startWinrmServer, type WinrmTestServer } from './support/winrm-server/index.ts';
 
@@ -146,7 +146,11 @@ steps:
 
 test('files go up to a Windows host and come back as artifacts, checked on the way', async () => {
   const payload = `release 2.4.1\r\n${'x'.repeat(300_000)}\r\nend\r\n`;
-  await writeFile(join(app.config.filesDir, 'release.txt'), payload);
+  const files = app.config.filesDir;
+  await writeFile(join(files, 'release.txt'), payload);
+  await mkdir(join(files, 'site', 'sub dir'), { recursive: true });
+  await writeFile(join(files, 'site', 'index.html'), '<h1>v1</h1>');
+  await writeFile(join(files, 'site', 'sub dir', 'it\u2019s.txt'), 'unicode name');
   const job = await createJob(
     app,
     `name: windows-files
@@ -157,7 +161,13 @@ steps:
     destination: C:\\Deploy\\releases\\
   - name: Install
     type: exec
-    command: "[System.IO.File]::Move('C:\\\\Deploy\\\\releases\\\\release.txt', 'C:\\\\Deploy\\\\installed.txt')"
+    command: |
+      [System.IO.File]::Delete('C:\\Deploy\\installed.txt')
+      [System.IO.File]::Move('C:\\Deploy\\releases\\release.txt', 'C:\\Deploy\\installed.txt')
+  - name: Site
+    type: sync
+    source: site
+    destination: C:\\Deploy\\site
   - name: Collect
     type: download
     source: C:\\Deploy\\installed.txt
@@ -176,8 +186,27 @@ steps:
     done.artifacts.map((a) => [a.name, a.size, a.hostName]),
     [['installed.txt', Buffer.byteLength(payload), 'win-1']],
   );
+  assert.equal(
+    await readFile(win.hostPath('C:\\Deploy\\site\\sub dir\\it\u2019s.txt'), 'utf8'),
+    'unicode name',
+  );
+  assert.match(await systemLog(done.id, done.executions[0]!.id), /synced .* 2 file\(s\) copied/);
   const artifact = done.artifacts[0]!;
   const res = await app.api(`/runs/${run.id}/artifacts/${artifact.id}`);
   assert.equal(res.status, 200);
   assert.equal(await res.text(), payload);
+
+  // Again, with one file changed: the sync copies only that one.
+  await writeFile(join(files, 'site', 'index.html'), '<h1>v2</h1>');
+  const again = await waitForJobRun(app, (await launch(app, job.id, { targets: { hosts: ['win-1'] } })).id);
+  assert.equal(again.status, 'succeeded', JSON.stringify(again.executions));
+  assert.match(await systemLog(again.id, again.executions[0]!.id), /synced .* 1 file\(s\) copied/);
+  assert.equal(await readFile(win.hostPath('C:\\Deploy\\site\\index.html'), 'utf8'), '<h1>v2</h1>');
 });
+
+async function systemLog(runId: string, executionId: string): Promise<string> {
+  return (await events(app, runId, executionId))
+    .filter((e) => e.kind === 'system')
+    .map((e) => e.data)
+    .join('\n');
+}
