@@ -156,6 +156,7 @@ export async function startWorkerProcess(
       local: createLocalConnector(),
       filesDir: config.filesDir,
       artifactLimitBytes: config.artifactLimitBytes,
+      notify: config.notify,
     },
     handle.pool,
     { concurrency },

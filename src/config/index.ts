@@ -28,6 +28,12 @@ const Env = Type.Object({
   ORCA_LEASE_TIMEOUT_MS: Type.Integer({ default: 30000, minimum: 1000 }),
   ORCA_FILES_DIR: Type.Optional(Type.String({ minLength: 1 })),
   ORCA_ARTIFACT_LIMIT_BYTES: Type.Integer({ default: 256 * 1024 * 1024, minimum: 1024 }),
+  ORCA_PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://', maxLength: 2048 })),
+  ORCA_SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://', maxLength: 2048 })),
+  ORCA_SMTP_FROM: Type.String({ default: 'orca <orca@localhost>', minLength: 3, maxLength: 320 }),
+  ORCA_NOTIFY_TIMEOUT_MS: Type.Integer({ default: 10_000, minimum: 100 }),
+  ORCA_NOTIFY_ATTEMPTS: Type.Integer({ default: 5, minimum: 1, maximum: 20 }),
+  ORCA_NOTIFY_BACKOFF_MS: Type.Integer({ default: 2_000, minimum: 10 }),
 });
 type Env = Static<typeof Env>;
 
@@ -54,6 +60,21 @@ export interface Config {
   readonly filesDir: string;
   /** The largest file a download step keeps as an artifact. */
   readonly artifactLimitBytes: number;
+  readonly notify: NotifySettings;
+}
+
+/** How notifications are delivered (webhooks and email). */
+export interface NotifySettings {
+  /** Base of the run links in notifications (default: the address the server listens on). */
+  readonly publicUrl: string;
+  /** SMTP server for email rules, e.g. `smtp://user:pass@mail:587`; null: email rules fail. */
+  readonly smtpUrl: string | null;
+  readonly smtpFrom: string;
+  readonly timeoutMs: number;
+  /** Attempts per delivery, the first included. */
+  readonly attempts: number;
+  /** Wait before the second attempt; doubles for each one after. */
+  readonly backoffMs: number;
 }
 
 const validate = compileSchema(Env, { coerceTypes: true, useDefaults: true });
@@ -93,6 +114,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     leaseTimeoutMs: e.ORCA_LEASE_TIMEOUT_MS,
     filesDir: resolve(e.ORCA_FILES_DIR ?? resolve(home, 'files')),
     artifactLimitBytes: e.ORCA_ARTIFACT_LIMIT_BYTES,
+    notify: {
+      publicUrl: (e.ORCA_PUBLIC_URL ?? `http://${e.ORCA_BIND}:${e.ORCA_PORT}`).replace(/\/+$/, ''),
+      smtpUrl: e.ORCA_SMTP_URL ?? null,
+      smtpFrom: e.ORCA_SMTP_FROM,
+      timeoutMs: e.ORCA_NOTIFY_TIMEOUT_MS,
+      attempts: e.ORCA_NOTIFY_ATTEMPTS,
+      backoffMs: e.ORCA_NOTIFY_BACKOFF_MS,
+    },
   };
 }
 

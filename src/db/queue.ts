@@ -5,6 +5,7 @@ import type { Db } from './pool.ts';
 export const Task = {
   execute: 'orca.execute',
   checkHost: 'orca.check-host',
+  notify: 'orca.notify',
 } as const;
 export type Task = (typeof Task)[keyof typeof Task];
 

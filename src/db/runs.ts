@@ -6,6 +6,7 @@ import { MASK } from '../domain/redact.ts';
 import { deriveRunStatus, type ExecutionStatus, isFinalRun, type RunStatus } from '../domain/status.ts';
 import type { Artifact, Execution, Run, RunDetail, StepResult } from '../http/schemas.ts';
 import { advanceRunIn } from './dispatch.ts';
+import { queueNotifications } from './notifications.ts';
 import type { Db } from './pool.ts';
 
 function selectRuns(db: Db) {
@@ -326,7 +327,7 @@ export async function refreshRunStatus(db: Db, runId: string): Promise<RunStatus
   return db.transaction().execute(async (trx) => {
     const run = await trx
       .selectFrom('runs')
-      .select(['status', 'cancel_requested_at', 'started_at'])
+      .select(['status', 'cancel_requested_at', 'started_at', 'job_id'])
       .where('id', '=', runId)
       .forUpdate()
       .executeTakeFirst();
@@ -351,6 +352,7 @@ export async function refreshRunStatus(db: Db, runId: string): Promise<RunStatus
       })
       .where('id', '=', runId)
       .execute();
+    await queueNotifications(trx, { id: runId, jobId: run.job_id }, run.status, next);
     return next;
   });
 }

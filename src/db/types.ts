@@ -206,6 +206,38 @@ export interface JobVersionsTable {
   created_at: Generated<Date>;
 }
 
+export type NotificationEvent = 'start' | 'success' | 'failure' | 'cancel';
+
+export interface NotificationRulesTable {
+  id: Generated<string>;
+  name: string;
+  job_id: string | null;
+  events: NotificationEvent[];
+  kind: 'webhook' | 'email';
+  url: string | null;
+  recipients: string[] | null;
+  secret: Buffer | null;
+  key_id: string | null;
+  enabled: Generated<boolean>;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface NotificationDeliveriesTable {
+  id: Generated<string>;
+  rule_id: string;
+  run_id: string;
+  event: NotificationEvent;
+  status: Generated<'pending' | 'delivered' | 'failed'>;
+  attempts: Generated<number>;
+  last_error: string | null;
+  response_status: number | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  delivered_at: NullableTimestamp;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -222,4 +254,6 @@ export interface Database {
   step_results: StepResultsTable;
   artifacts: ArtifactsTable;
   artifact_chunks: ArtifactChunksTable;
+  notification_rules: NotificationRulesTable;
+  notification_deliveries: NotificationDeliveriesTable;
 }

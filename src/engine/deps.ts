@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { NotifySettings } from '../config/index.ts';
 import type { Connector } from '../connectors/connector.ts';
 import type { SessionPool } from '../connectors/pool.ts';
 import type { Db } from '../db/pool.ts';
@@ -23,4 +24,6 @@ export interface EngineDeps {
   /** Sources of upload and sync steps resolve inside it; local steps start in it. */
   readonly filesDir: string;
   readonly artifactLimitBytes: number;
+  /** Deliveries of notification rules (webhooks, email) run on workers too. */
+  readonly notify: NotifySettings;
 }

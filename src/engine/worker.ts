@@ -12,11 +12,14 @@ import { listen } from '../db/listen.ts';
 import { quietLogger } from '../db/migrate.ts';
 import { Task } from '../db/queue.ts';
 import { heartbeat, markWorkerStopped, registerWorker } from '../db/workers.ts';
+import { deliverNotification } from '../notify/deliver.ts';
 import { runHostCheck } from './check-host.ts';
 import type { EngineDeps } from './deps.ts';
 import { runExecution } from './execute.ts';
 
-export const VERSION = '0.1.0';
+export { VERSION } from '../version.ts';
+
+import { VERSION } from '../version.ts';
 
 export interface WorkerHandle {
   readonly id: string;
@@ -72,6 +75,13 @@ export async function startWorker(
       [Task.checkHost]: async (payload) => {
         const { checkId } = payload as { checkId: string };
         await runHostCheck(deps, checkId);
+      },
+      [Task.notify]: async (payload) => {
+        const { deliveryId } = payload as { deliveryId: string };
+        await deliverNotification(
+          { db: deps.db, vault: deps.vault, log: deps.log, settings: deps.notify },
+          deliveryId,
+        );
       },
     },
   });
