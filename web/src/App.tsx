@@ -10,6 +10,7 @@ import { JobLaunchPage } from './routes/JobLaunch.tsx';
 import { JobsPage } from './routes/Jobs.tsx';
 import { LoginPage } from './routes/Login.tsx';
 import { NotFoundPage } from './routes/NotFound.tsx';
+import { NotificationsPage } from './routes/Notifications.tsx';
 import { RunCommandPage } from './routes/RunCommand.tsx';
 import { RunDetailPage } from './routes/RunDetail.tsx';
 import { RunsPage } from './routes/Runs.tsx';
@@ -38,6 +39,7 @@ export function App() {
         <Route path="hosts" element={<HostsPage />} />
         <Route path="credentials" element={<CredentialsPage />} />
         <Route path="tokens" element={<TokensPage />} />
+        <Route path="notifications" element={<NotificationsPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -10,6 +10,13 @@ import type {
   SaveJob,
 } from './job-types.ts';
 import type {
+  CreateNotificationRule,
+  DeliveryStatus,
+  NotificationDelivery,
+  NotificationRule,
+  UpdateNotificationRule,
+} from './notification-types.ts';
+import type {
   CreateCredential,
   CreatedToken,
   CreateHost,
@@ -132,4 +139,14 @@ export class OrcaClient {
   listTokens = () => this.http.request<Token[]>('GET', '/tokens');
   createToken = (body: CreateToken) => this.http.request<CreatedToken>('POST', '/tokens', body);
   deleteToken = (id: string) => this.http.request<void>('DELETE', `/tokens/${seg(id)}`);
+
+  // notifications
+  listNotificationRules = () => this.http.request<NotificationRule[]>('GET', '/notifications');
+  createNotificationRule = (body: CreateNotificationRule) =>
+    this.http.request<NotificationRule>('POST', '/notifications', body);
+  updateNotificationRule = (id: string, body: UpdateNotificationRule) =>
+    this.http.request<NotificationRule>('PATCH', `/notifications/${seg(id)}`, body);
+  deleteNotificationRule = (id: string) => this.http.request<void>('DELETE', `/notifications/${seg(id)}`);
+  listDeliveries = (q: { rule?: string; run?: string; status?: DeliveryStatus; limit?: number } = {}) =>
+    this.http.request<NotificationDelivery[]>('GET', `/notifications/deliveries${query(q)}`);
 }

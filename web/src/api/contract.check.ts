@@ -11,9 +11,11 @@ import type {
 } from '../../../src/domain/status.ts';
 import type * as R from '../../../src/http/job-run-schemas.ts';
 import type * as J from '../../../src/http/job-schemas.ts';
+import type * as N from '../../../src/http/notification-schemas.ts';
 import type * as S from '../../../src/http/schemas.ts';
 import type * as P from '../../../src/http/stream-protocol.ts';
 import type * as WJ from './job-types.ts';
+import type * as WN from './notification-types.ts';
 import type * as W from './types.ts';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -98,6 +100,23 @@ export type ContractChecks = [
   Expect<SameVariant<WJ.StepSpec, D.StepSpec, 'sync'>>,
   Expect<SameVariant<WJ.StepSpec, D.StepSpec, 'local'>>,
   Expect<Equal<WJ.StepCondition['kind'], D.StepCondition['kind']>>,
+  Expect<SameKeys<WN.NotificationRule, N.NotificationRule>>,
+  Expect<Equal<WN.NotificationRule['events'], N.NotificationRule['events']>>,
+  Expect<SameKeys<WN.NotificationDelivery, N.NotificationDelivery>>,
+  Expect<Equal<WN.CreateNotificationRule['kind'], N.CreateNotificationRule['kind']>>,
+  Expect<
+    SameKeys<
+      Extract<WN.CreateNotificationRule, { kind: 'webhook' }>,
+      Extract<N.CreateNotificationRule, { kind: 'webhook' }>
+    >
+  >,
+  Expect<
+    SameKeys<
+      Extract<WN.CreateNotificationRule, { kind: 'email' }>,
+      Extract<N.CreateNotificationRule, { kind: 'email' }>
+    >
+  >,
+  Expect<SameKeys<WN.UpdateNotificationRule, N.UpdateNotificationRule>>,
   Expect<Equal<W.StreamClientMessage['type'], P.ClientMessage['type']>>,
   Expect<Equal<W.StreamServerMessage['type'], P.ServerMessage['type']>>,
 ];

@@ -14,6 +14,7 @@ const NAV: { to: string; label: string; icon: IconName; exact?: boolean }[] = [
   { to: '/runs', label: 'Runs', icon: 'history' },
   { to: '/hosts', label: 'Hosts', icon: 'server' },
   { to: '/credentials', label: 'Credentials', icon: 'key' },
+  { to: '/notifications', label: 'Notifications', icon: 'bell' },
   { to: '/tokens', label: 'API tokens', icon: 'token' },
 ];
 

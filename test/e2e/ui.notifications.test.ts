@@ -1,0 +1,120 @@
+/**
+ * Notifications in the browser: add a signed webhook rule in the form, see the key never come
+ * back, run a command, and read the delivery in the log; switch the rule off from the list.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { ADMIN_PASSWORD, ADMIN_USER, startTestApp, type TestApp } from '../support/app.ts';
+import { registerSshd, startRun, waitForRun } from '../support/fleet.ts';
+import { type SshdHandle, startSshd } from '../support/sshd.ts';
+import { type BrowserSession, launchBrowser, logIn, waitForText } from './browser.ts';
+import { buildWeb } from './web-build.ts';
+
+let webDir: string;
+let app: TestApp;
+let sshd: SshdHandle;
+let browser: BrowserSession;
+let receiver: Server;
+const received: { event: string | undefined; signature: string | undefined }[] = [];
+
+before(async () => {
+  receiver = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      received.push({
+        event: req.headers['x-orca-event'] as string | undefined,
+        signature: req.headers['x-orca-signature'] as string | undefined,
+      });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+  webDir = await mkdtemp(join(tmpdir(), 'orca-web-'));
+  await buildWeb(webDir);
+  [app, sshd] = await Promise.all([startTestApp({ env: { ORCA_WEB_DIR: webDir } }), startSshd()]);
+  await registerSshd(app, sshd, 'web-1');
+  browser = await launchBrowser({ baseURL: app.url, viewport: { width: 1280, height: 1000 } });
+});
+
+after(async () => {
+  await browser?.close();
+  await app?.stop();
+  await sshd?.stop();
+  await new Promise<void>((r) => (receiver ? receiver.close(() => r()) : r()));
+  if (webDir) await rm(webDir, { recursive: true, force: true });
+});
+
+async function step(name: string, fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (error) {
+    const path = await browser.screenshot(`ui-notifications-${name}`).catch(() => 'no screenshot');
+    throw new Error(`step "${name}" failed (screenshot: ${path}): ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+}
+
+test('a webhook rule added in the browser reports a run, and its delivery shows in the log', async () => {
+  const page = browser.page;
+  const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+  const key = 'browser-signing-key-0123456789';
+
+  await step('open', async () => {
+    await logIn(page, ADMIN_USER, ADMIN_PASSWORD);
+    await page.getByRole('link', { name: 'Notifications' }).click();
+    await page.waitForURL(/\/notifications$/);
+    await waitForText(page.locator('main'), 'No notifications');
+  });
+
+  await step('add', async () => {
+    await page.getByTestId('add-notification').click();
+    const form = page.getByRole('form', { name: 'Add notification' });
+    await form.getByLabel('Name').fill('ops-hook');
+    await form.getByLabel('URL').fill('ftp://wrong');
+    await form.getByLabel('Signing key').fill(key);
+    await form.getByLabel('Succeeded').check();
+    await form.getByRole('button', { name: 'Save' }).click();
+    // The server's refusal lands on the field it names.
+    await waitForText(form, /must match pattern|http/);
+    await form.getByLabel('URL').fill(url);
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.waitFor({ state: 'detached' });
+    const row = page.getByTestId('rule-row-ops-hook');
+    await waitForText(row, url);
+    await waitForText(row, 'signed');
+    await waitForText(row, 'failure, success');
+    assert.ok(!(await page.content()).includes(key), 'the key is not on the page');
+  });
+
+  await step('delivery', async () => {
+    const run = await startRun(app, 'echo notified', ['web-1']);
+    assert.equal((await waitForRun(app, run.id)).status, 'succeeded');
+    const deadline = Date.now() + 20_000;
+    while (!received.some((r) => r.event === 'success') && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(received.find((r) => r.event === 'success')?.signature?.startsWith('sha256='));
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await waitForText(page.getByTestId('delivery-ops-hook-success'), 'delivered');
+    await page.getByTestId('delivery-ops-hook-success').getByRole('link').click();
+    await page.waitForURL(new RegExp(`/runs/${run.id}$`));
+  });
+
+  await step('disable', async () => {
+    await page.getByRole('link', { name: 'Notifications' }).click();
+    await page.getByLabel('ops-hook enabled').click({ force: true });
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const rules = (await (await app.api('/notifications')).json()) as { enabled: boolean }[];
+      if (rules[0]?.enabled === false) break;
+      if (Date.now() > deadline) throw new Error('the rule is still enabled');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  });
+});
