@@ -238,6 +238,34 @@ export interface NotificationDeliveriesTable {
   delivered_at: NullableTimestamp;
 }
 
+export interface JobTriggersTable {
+  id: Generated<string>;
+  job_id: string;
+  name: string;
+  token_hash: string;
+  token_prefix: string;
+  secret: Buffer;
+  key_id: string;
+  mapping: ColumnType<Record<string, string>, string | undefined, string>;
+  fixed_values: ColumnType<Record<string, unknown>, string | undefined, string>;
+  targets: ColumnType<unknown, string | null | undefined, string | null>;
+  version: number | null;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  last_used_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
+}
+
+export interface TriggerInvocationsTable {
+  id: Generated<string>;
+  trigger_id: string;
+  at: Generated<Date>;
+  remote_address: string | null;
+  status: number;
+  run_id: string | null;
+  error: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -256,4 +284,6 @@ export interface Database {
   artifact_chunks: ArtifactChunksTable;
   notification_rules: NotificationRulesTable;
   notification_deliveries: NotificationDeliveriesTable;
+  job_triggers: JobTriggersTable;
+  trigger_invocations: TriggerInvocationsTable;
 }

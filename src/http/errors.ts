@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { ErrorCode, type ErrorDetail, OrcaError } from '../domain/errors.ts';
 import { pointerToPath } from '../domain/schema.ts';
 
-const STATUS: Record<ErrorCode, number> = {
+export const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.validation]: 400,
   [ErrorCode.unauthenticated]: 401,
   [ErrorCode.forbidden]: 403,

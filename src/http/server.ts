@@ -20,12 +20,14 @@ import { errorBody, errorHandler } from './errors.ts';
 import { authRoutes } from './routes/auth.ts';
 import { credentialRoutes } from './routes/credentials.ts';
 import { healthRoutes } from './routes/health.ts';
+import { hookRoutes } from './routes/hooks.ts';
 import { hostRoutes } from './routes/hosts.ts';
 import { jobRunRoutes } from './routes/job-runs.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { notificationRoutes } from './routes/notifications.ts';
 import { runRoutes } from './routes/runs.ts';
 import { tokenRoutes } from './routes/tokens.ts';
+import { triggerRoutes } from './routes/triggers.ts';
 import { ErrorBody } from './schemas.ts';
 import { streamRoutes } from './stream.ts';
 
@@ -109,6 +111,9 @@ export async function buildServer(deps: HttpDeps): Promise<App> {
       runRoutes(a, deps);
       jobRunRoutes(a, deps);
       notificationRoutes(a, deps);
+      triggerRoutes(a, deps);
+      // Its own scope: the hook keeps the raw body (signatures) with its own JSON parser.
+      await a.register(async (h) => hookRoutes(h, deps));
       streamRoutes(a, deps);
       a.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>
         app.swagger(),
