@@ -117,12 +117,13 @@ test('a GitHub-style HMAC signature of the body is accepted; a wrong one, a wron
   const signature = `sha256=${createHmac('sha256', token).update(body).digest('hex')}`;
   const before = await runCount();
 
-  for (const headers of [
+  const wrong: Record<string, string>[] = [
     { 'x-hub-signature-256': `sha256=${'0'.repeat(64)}` },
     { 'x-orca-signature': `sha256=${createHmac('sha256', token).update(`${body} `).digest('hex')}` },
     { 'x-orca-token': `${token}x` },
     {},
-  ]) {
+  ];
+  for (const headers of wrong) {
     const r = await call(path, body, headers);
     assert.equal(r.status, 401, JSON.stringify(headers));
   }
