@@ -9,10 +9,11 @@ import { registerJobs } from './jobs.ts';
 import { registerLogs } from './logs.ts';
 import { registerNotifications } from './notifications.ts';
 import { registerRuns } from './runs.ts';
+import { registerTriggers } from './triggers.ts';
 
 export type { CliIo } from './io.ts';
 
-/** Adds login, logout, exec, logs, runs, hosts, credentials, jobs and notifications to the `orca` program. */
+/** Adds login, logout, exec, logs, runs, hosts, credentials, jobs, notifications and triggers to the `orca` program. */
 export function registerClientCommands(program: Command, io: CliIo = processIo()): void {
   // Program options only before a sub-command, so `orca jobs run x --version 2` means the job's
   // version 2, not `orca --version`.
@@ -25,4 +26,5 @@ export function registerClientCommands(program: Command, io: CliIo = processIo()
   registerCredentials(program, io);
   registerJobs(program, io);
   registerNotifications(program, io);
+  registerTriggers(program, io);
 }
