@@ -16,6 +16,7 @@ import type {
   NotificationRule,
   UpdateNotificationRule,
 } from './notification-types.ts';
+import type { CreatedTrigger, CreateTrigger, Trigger, TriggerInvocation } from './trigger-types.ts';
 import type {
   CreateCredential,
   CreatedToken,
@@ -139,6 +140,15 @@ export class OrcaClient {
   listTokens = () => this.http.request<Token[]>('GET', '/tokens');
   createToken = (body: CreateToken) => this.http.request<CreatedToken>('POST', '/tokens', body);
   deleteToken = (id: string) => this.http.request<void>('DELETE', `/tokens/${seg(id)}`);
+
+  // triggers
+  listTriggers = (jobId: string) => this.http.request<Trigger[]>('GET', `/jobs/${seg(jobId)}/triggers`);
+  createTrigger = (jobId: string, body: CreateTrigger) =>
+    this.http.request<CreatedTrigger>('POST', `/jobs/${seg(jobId)}/triggers`, body);
+  revokeTrigger = (jobId: string, id: string) =>
+    this.http.request<void>('DELETE', `/jobs/${seg(jobId)}/triggers/${seg(id)}`);
+  triggerInvocations = (jobId: string, id: string) =>
+    this.http.request<TriggerInvocation[]>('GET', `/jobs/${seg(jobId)}/triggers/${seg(id)}/invocations`);
 
   // notifications
   listNotificationRules = () => this.http.request<NotificationRule[]>('GET', '/notifications');

@@ -14,8 +14,10 @@ import type * as J from '../../../src/http/job-schemas.ts';
 import type * as N from '../../../src/http/notification-schemas.ts';
 import type * as S from '../../../src/http/schemas.ts';
 import type * as P from '../../../src/http/stream-protocol.ts';
+import type * as T from '../../../src/http/trigger-schemas.ts';
 import type * as WJ from './job-types.ts';
 import type * as WN from './notification-types.ts';
+import type * as WT from './trigger-types.ts';
 import type * as W from './types.ts';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -117,6 +119,10 @@ export type ContractChecks = [
     >
   >,
   Expect<SameKeys<WN.UpdateNotificationRule, N.UpdateNotificationRule>>,
+  Expect<SameKeys<WT.Trigger, T.Trigger>>,
+  Expect<SameKeys<WT.CreateTrigger, T.CreateTrigger>>,
+  Expect<SameKeys<WT.CreatedTrigger, Static<typeof T.CreatedTrigger>>>,
+  Expect<SameKeys<WT.TriggerInvocation, T.TriggerInvocation>>,
   Expect<Equal<W.StreamClientMessage['type'], P.ClientMessage['type']>>,
   Expect<Equal<W.StreamServerMessage['type'], P.ServerMessage['type']>>,
 ];

@@ -8,13 +8,14 @@ import { Empty } from '../components/EmptyState.tsx';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { JobOverview } from '../components/JobOverview.tsx';
 import { JobStatsCard } from '../components/JobStatsCard.tsx';
+import { JobTriggers } from '../components/JobTriggers.tsx';
 import { JobVersions } from '../components/JobVersions.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { RunsTable } from '../components/RunsTable.tsx';
 import { useResource } from '../hooks/useResource.ts';
 import { relativeTime } from '../lib/format.ts';
 
-const TABS = ['overview', 'runs', 'versions'] as const;
+const TABS = ['overview', 'runs', 'versions', 'triggers'] as const;
 type Tab = (typeof TABS)[number];
 
 export function JobDetailPage() {
@@ -114,6 +115,7 @@ export function JobDetailPage() {
           <Tabs.Tab value="overview">Overview</Tabs.Tab>
           <Tabs.Tab value="runs">Runs</Tabs.Tab>
           <Tabs.Tab value="versions">Versions ({j.versions})</Tabs.Tab>
+          <Tabs.Tab value="triggers">Triggers</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="overview">
           <JobOverview definition={j.definition} />
@@ -123,6 +125,9 @@ export function JobDetailPage() {
         </Tabs.Panel>
         <Tabs.Panel value="versions">
           <JobVersions jobId={j.id} current={j.version} onRolledBack={rolledBack} />
+        </Tabs.Panel>
+        <Tabs.Panel value="triggers">
+          <JobTriggers jobId={j.id} parameters={j.definition.parameters} canEdit={canEdit} />
         </Tabs.Panel>
       </Tabs>
     </>

@@ -1,6 +1,8 @@
 /**
- * Notifications in the browser: add a signed webhook rule in the form, see the key never come
- * back, run a command, and read the delivery in the log; switch the rule off from the list.
+ * Runs that start and report by themselves, in the browser. Notifications: add a signed webhook
+ * rule in the form, see the key never come back, run a command, read the delivery in the log,
+ * switch the rule off. Triggers: add one on a job's page mapping a request field to a parameter,
+ * call its URL with the token shown once, and see the call and its run.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -11,6 +13,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ADMIN_PASSWORD, ADMIN_USER, startTestApp, type TestApp } from '../support/app.ts';
 import { registerSshd, startRun, waitForRun } from '../support/fleet.ts';
+import { createJob, waitForJobRun } from '../support/jobs.ts';
 import { type SshdHandle, startSshd } from '../support/sshd.ts';
 import { type BrowserSession, launchBrowser, logIn, waitForText } from './browser.ts';
 import { buildWeb } from './web-build.ts';
@@ -53,7 +56,7 @@ async function step(name: string, fn: () => Promise<void>): Promise<void> {
   try {
     await fn();
   } catch (error) {
-    const path = await browser.screenshot(`ui-notifications-${name}`).catch(() => 'no screenshot');
+    const path = await browser.screenshot(`ui-automation-${name}`).catch(() => 'no screenshot');
     throw new Error(`step "${name}" failed (screenshot: ${path}): ${(error as Error).message}`, {
       cause: error,
     });
@@ -116,5 +119,44 @@ test('a webhook rule added in the browser reports a run, and its delivery shows 
       if (Date.now() > deadline) throw new Error('the rule is still enabled');
       await new Promise((r) => setTimeout(r, 100));
     }
+  });
+});
+
+test('a trigger added on the job page launches a run when its URL is called with the token', async () => {
+  const page = browser.page;
+  const job = await createJob(
+    app,
+    "name: release\nparameters:\n  tag: { type: string, required: true }\ntargets: { hosts: [web-1] }\nsteps:\n  - { name: Say, type: exec, command: 'echo releasing ${{ parameters.tag }}' }\n",
+  );
+  let url = '';
+  let token = '';
+  await step('create trigger', async () => {
+    await page.goto(`/jobs/${job.id}?tab=triggers`);
+    const form = page.getByRole('form', { name: 'Add trigger' });
+    await form.getByLabel('Name').fill('ci');
+    await form.getByLabel('tag').fill('release.tag');
+    await form.getByRole('button', { name: 'Create trigger' }).click();
+    url = (await page.getByTestId('trigger-url').textContent()) ?? '';
+    token = (await page.getByTestId('trigger-token').textContent()) ?? '';
+    assert.match(url, /\/api\/v1\/hooks\/[0-9a-f-]{36}$/);
+    assert.match(token, /^orcahook_/);
+    await page.getByRole('button', { name: 'Done' }).click();
+    await waitForText(page.getByTestId('trigger-row-ci'), 'tag ← release.tag');
+  });
+  await step('call', async () => {
+    const res = await fetch(`${app.url}${new URL(url).pathname}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-orca-token': token },
+      body: JSON.stringify({ release: { tag: 'v9.1' } }),
+    });
+    assert.equal(res.status, 201);
+    const { runId } = (await res.json()) as { runId: string };
+    const run = await waitForJobRun(app, runId);
+    assert.deepEqual(run.parameters, { tag: 'v9.1' });
+    await page.reload();
+    await page.getByTestId('trigger-row-ci').getByRole('button', { name: 'Calls' }).click();
+    await waitForText(page.getByTestId('calls-ci'), '201');
+    await page.getByTestId('calls-ci').getByRole('link').click();
+    await page.waitForURL(new RegExp(`/runs/${runId}$`));
   });
 });
