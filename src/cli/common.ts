@@ -67,6 +67,15 @@ export function positiveInt(value: string): number {
   return n;
 }
 
+/** commander argParser for `--priority`: a whole number from -100 to 100. */
+export function priority(value: string): number {
+  const n = Number(value);
+  if (!/^-?\d+$/.test(value.trim()) || n < -100 || n > 100) {
+    throw new InvalidArgumentError('must be a whole number from -100 to 100 (higher starts first)');
+  }
+  return n;
+}
+
 /** commander argParser for a TCP port. */
 export function port(value: string): number {
   const n = positiveInt(value);

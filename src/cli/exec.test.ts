@@ -90,6 +90,33 @@ test('exec --no-follow prints the run id; --json prints the final run', async (t
   const quick = await orca(['exec', '--url', api.url, '--hosts', 'web-1', '--no-follow', '--', 'true']);
   assert.deepEqual([quick.code, quick.stdout], [0, `${RUN}\n`]);
   assert.equal(subscribed.length, 0);
+  const urgent = await orca([
+    'exec',
+    '--url',
+    api.url,
+    '--hosts',
+    'web-1',
+    '--priority',
+    '-5',
+    '--no-follow',
+    '--',
+    'true',
+  ]);
+  assert.equal(urgent.code, 0, urgent.stderr);
+  assert.equal((api.requests.at(-1)?.body as { priority?: number } | undefined)?.priority, -5);
+  const tooHigh = await orca([
+    'exec',
+    '--url',
+    api.url,
+    '--hosts',
+    'web-1',
+    '--priority',
+    '500',
+    '--',
+    'true',
+  ]);
+  assert.equal(tooHigh.code, 2);
+  assert.match(tooHigh.stderr, /-100 to 100/);
 
   const json = await orca(['exec', '--url', api.url, '--hosts', 'web-1', '--json', '--', 'true']);
   assert.equal(json.code, 0, json.stderr);

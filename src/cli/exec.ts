@@ -6,6 +6,7 @@ import {
   apiClient,
   type ConnectionFlags,
   positiveInt,
+  priority,
   subcommand,
   withConnection,
 } from './common.ts';
@@ -15,6 +16,7 @@ import { type CliIo, usageError } from './io.ts';
 interface ExecFlags extends ConnectionFlags {
   readonly hosts: string;
   readonly timeout?: number;
+  readonly priority?: number;
   readonly follow: boolean;
   readonly json?: boolean;
 }
@@ -34,6 +36,7 @@ export function registerExec(program: Command, io: CliIo): void {
       .usage('--hosts <names> [options] -- <command...>')
       .requiredOption('--hosts <names>', 'comma-separated host names (or ids)')
       .option('--timeout <seconds>', 'time limit per host', positiveInt)
+      .option('--priority <n>', 'from -100 to 100: higher starts first when workers are busy', priority)
       .option('--no-follow', 'print the run id and return at once')
       .option('--json', 'print the final run (with its executions) as JSON instead of the output')
       .argument('<command...>', 'the command, after `--`; its words are joined with spaces'),
@@ -48,6 +51,7 @@ export function registerExec(program: Command, io: CliIo): void {
         command,
         targets: { hosts },
         ...(flags.timeout ? { timeoutSeconds: flags.timeout } : {}),
+        ...(flags.priority !== undefined ? { priority: flags.priority } : {}),
       });
       if (!flags.follow) return printStarted(io, run, flags.json === true);
       return followToEnd(io, client, run, flags.json === true);

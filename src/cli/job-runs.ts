@@ -11,6 +11,7 @@ import {
   colors,
   positiveInt,
   printJson,
+  priority,
   subcommand,
   withConnection,
 } from './common.ts';
@@ -33,6 +34,7 @@ interface RunFlags extends ConnectionFlags {
   readonly paramsFile?: string;
   readonly hosts?: string;
   readonly version?: number;
+  readonly priority?: number;
   readonly follow: boolean;
   readonly json?: boolean;
 }
@@ -109,6 +111,7 @@ export function registerJobRunCommands(jobs: Command, io: CliIo): void {
       .option('--params-file <file>', 'values from a YAML or JSON mapping; -p wins over it')
       .option('--hosts <names>', "comma-separated host names, globs allowed (default: the job's targets)")
       .option('--version <n>', 'run this version instead of the current one', positiveInt)
+      .option('--priority <n>', 'from -100 to 100: higher starts first when workers are busy', priority)
       .option('--no-follow', 'print the run id and return at once')
       .option('--json', 'print the final run as JSON instead of the output'),
   ).action(
@@ -133,6 +136,7 @@ export function registerJobRunCommands(jobs: Command, io: CliIo): void {
         parameters: Object.fromEntries([...Object.entries(converted.values), ...secrets]),
         ...(hosts ? { targets: { hosts } } : {}),
         ...(flags.version ? { version: flags.version } : {}),
+        ...(flags.priority !== undefined ? { priority: flags.priority } : {}),
       };
       let run: RunDetail;
       try {

@@ -9,7 +9,7 @@ import type { PlannedStatus } from '../domain/jobs/strategy.ts';
 import { planDispatch } from '../domain/jobs/strategy.ts';
 import type { Strategy } from '../domain/jobs/types.ts';
 import type { Db } from './pool.ts';
-import { addTasks, Task } from './queue.ts';
+import { addTasks, queuePriority, Task } from './queue.ts';
 import type { Database } from './types.ts';
 
 const DEFAULT_STRATEGY: Pick<Strategy, 'maxParallel' | 'maxFailures' | 'order'> = { order: 'hostFirst' };
@@ -33,6 +33,7 @@ export async function advanceRunIn(
       .select([
         'r.id',
         'r.cancel_requested_at',
+        'r.priority',
         sql<Strategy | null>`v.definition -> 'strategy'`.as('strategy'),
       ])
       .where('r.id', '=', runId)
@@ -74,6 +75,7 @@ export async function advanceRunIn(
         trx,
         Task.execute,
         plan.dispatch.map((executionId) => ({ executionId })),
+        queuePriority(run.priority),
       );
     }
     return { dispatched: plan.dispatch.length, skipped: plan.skip.length };

@@ -1,7 +1,7 @@
 import type { FailureKind } from '../connectors/connector.ts';
 import type { ExecutionStatus } from '../domain/status.ts';
 import type { Db } from './pool.ts';
-import { addTask, Task } from './queue.ts';
+import { addTask, queuePriority, Task } from './queue.ts';
 
 export interface ClaimedExecution {
   readonly id: string;
@@ -117,7 +117,19 @@ async function hostHolder(db: Db, id: string): Promise<{ runId: string; executio
 
 /** Puts an execution back in the queue after a delay (its host was busy). */
 export async function requeueLater(db: Db, id: string, delayMs: number): Promise<void> {
-  await addTask(db, Task.execute, { executionId: id }, new Date(Date.now() + delayMs));
+  const run = await db
+    .selectFrom('executions as e')
+    .innerJoin('runs as r', 'r.id', 'e.run_id')
+    .select('r.priority')
+    .where('e.id', '=', id)
+    .executeTakeFirst();
+  await addTask(
+    db,
+    Task.execute,
+    { executionId: id },
+    new Date(Date.now() + delayMs),
+    queuePriority(run?.priority ?? 0),
+  );
 }
 
 /**

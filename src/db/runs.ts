@@ -29,6 +29,7 @@ function selectRuns(db: Db) {
       'r.created_at',
       'r.started_at',
       'r.finished_at',
+      'r.priority',
     ])
     .select(
       sql<Record<string, number>>`(select coalesce(json_object_agg(s.status, s.n), '{}'::json) from
@@ -58,6 +59,7 @@ const toRun = (r: RunRow): Run => {
     createdAt: r.created_at.toISOString(),
     startedAt: r.started_at?.toISOString() ?? null,
     finishedAt: r.finished_at?.toISOString() ?? null,
+    priority: r.priority,
     counts: {
       total: Object.values(c).reduce((a, b) => a + b, 0),
       queued: n('queued'),
@@ -261,6 +263,8 @@ interface NewRun {
       }
     | undefined;
   readonly retryOf?: { readonly runId: string; readonly mode: 'failed' | 'all' } | undefined;
+  /** -100..100, default 0: higher starts first when workers are saturated. */
+  readonly priority?: number | undefined;
 }
 
 /**
@@ -286,6 +290,7 @@ export async function createRun(db: Db, r: NewRun): Promise<string> {
         targets: r.job ? JSON.stringify(r.job.targets ?? null) : null,
         retry_of: r.retryOf?.runId ?? null,
         retry_mode: r.retryOf?.mode ?? null,
+        priority: r.priority ?? 0,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
@@ -314,7 +319,13 @@ export async function createRun(db: Db, r: NewRun): Promise<string> {
 /** An ad-hoc command on hosts: every host at once, one step. */
 export async function createAdhocRun(
   db: Db,
-  r: { command: string; timeoutMs: number; createdBy: string | null; hosts: readonly NewRunHost[] },
+  r: {
+    command: string;
+    timeoutMs: number;
+    createdBy: string | null;
+    hosts: readonly NewRunHost[];
+    priority?: number | undefined;
+  },
 ): Promise<string> {
   return createRun(db, { kind: 'adhoc', ...r });
 }

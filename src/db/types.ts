@@ -100,6 +100,8 @@ export interface RunsTable {
   targets: ColumnType<unknown, string | null | undefined, string | null>;
   retry_of: string | null;
   retry_mode: 'failed' | 'all' | null;
+  /** -100..100; higher starts first when workers are saturated. */
+  priority: Generated<number>;
 }
 
 export interface ExecutionsTable {

@@ -66,7 +66,8 @@ export async function startWorker(
     noHandleSignals: true,
     pollInterval: 1000,
     logger: quietLogger((m) => deps.log.error({ queue: m }, 'queue error')),
-    preset: { worker: { localQueue: { size: Math.min(options.concurrency, 100) } } },
+    // No localQueue: it fetches tasks ahead while every slot is busy, so a run launched later with a
+    // higher priority would wait behind them (docs/architecture.md, "Run priority").
     taskList: {
       [Task.execute]: async (payload) => {
         const { executionId } = payload as { executionId: string };

@@ -1,6 +1,6 @@
 /** The shapes of launching job runs, previewing targets, retrying runs and job statistics. */
 import { type Static, Type } from '@sinclair/typebox';
-import { Id, Literals, Nullable, Os, Timestamp, Transport } from './schemas.ts';
+import { Id, Literals, Nullable, Os, Priority, Timestamp, Transport } from './schemas.ts';
 
 export const TargetSelection = Type.Object(
   {
@@ -27,6 +27,7 @@ export const LaunchJob = Type.Object(
     targets: Type.Optional(TargetSelection),
     /** A version other than the current one. */
     version: Type.Optional(Type.Integer({ minimum: 1 })),
+    priority: Type.Optional(Priority),
   },
   { additionalProperties: false },
 );

@@ -39,6 +39,7 @@ interface LaunchInput {
   readonly targets?: TargetSelection | undefined;
   readonly createdBy: string | null;
   readonly timeoutMs: number;
+  readonly priority?: number | undefined;
 }
 
 /** Checks everything, then creates the run; returns its id. */
@@ -77,6 +78,7 @@ export async function launchJob(db: Db, vault: Vault, input: LaunchInput): Promi
     hosts,
     createdBy: input.createdBy,
     timeoutMs: input.timeoutMs,
+    priority: input.priority,
   });
 }
 
@@ -100,6 +102,7 @@ export async function startJobRun(
     createdBy: string | null;
     timeoutMs: number;
     retryOf?: { runId: string; mode: 'failed' | 'all' } | undefined;
+    priority?: number | undefined;
   },
 ): Promise<string> {
   const secretNames = new Set(r.definition.parameters.filter((p) => p.type === 'secret').map((p) => p.name));
@@ -126,6 +129,7 @@ export async function startJobRun(
       exclusive: !r.definition.strategy.allowConcurrentOnHost,
     },
     retryOf: r.retryOf,
+    priority: r.priority,
   });
 }
 
@@ -191,6 +195,7 @@ export async function retryRun(
       createdBy,
       hosts: current,
       retryOf,
+      priority: run.priority,
     });
   }
   if (!run.job_id || run.job_version === null) throw new Error(`run ${runId} has no job version`);
@@ -223,5 +228,6 @@ export async function retryRun(
     createdBy,
     timeoutMs: run.timeout_ms,
     retryOf,
+    priority: run.priority,
   });
 }

@@ -249,6 +249,11 @@ export const RunCounts = Type.Object({
   skipped: Type.Integer(),
 });
 
+export const Priority = Type.Integer({
+  minimum: -100,
+  maximum: 100,
+  description: 'higher starts first when workers are saturated; default 0',
+});
 export const RunJob = Type.Object({ id: Id, name: Type.String(), version: Type.Integer() });
 export const Run = Type.Object({
   id: Id,
@@ -266,6 +271,7 @@ export const Run = Type.Object({
   createdAt: Timestamp,
   startedAt: Nullable(Timestamp),
   finishedAt: Nullable(Timestamp),
+  priority: Type.Integer(),
   counts: RunCounts,
 });
 export type Run = Static<typeof Run>;
@@ -315,6 +321,7 @@ export const CreateRun = Type.Object(
       { additionalProperties: false, description: 'host names or ids' },
     ),
     timeoutSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 7 * 24 * 3600 })),
+    priority: Type.Optional(Priority),
   },
   { additionalProperties: false },
 );

@@ -144,6 +144,7 @@ export function fakeRun(
     createdAt: at,
     startedAt: at,
     finishedAt: done ? '2024-01-01T00:00:01.000Z' : null,
+    priority: 0,
     counts: {
       total: executions.length,
       queued: count('queued'),

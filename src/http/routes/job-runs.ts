@@ -41,6 +41,7 @@ export function jobRunRoutes(app: App, deps: HttpDeps): void {
         targets: b.targets,
         createdBy: request.user?.id ?? null,
         timeoutMs: deps.config.commandTimeoutMs,
+        priority: b.priority,
       });
       return reply.status(201).send(await detail(runId));
     },

@@ -41,6 +41,7 @@ export function runRoutes(app: App, deps: HttpDeps): void {
         timeoutMs: b.timeoutSeconds ? b.timeoutSeconds * 1000 : deps.config.commandTimeoutMs,
         createdBy: request.user!.id,
         hosts,
+        priority: b.priority,
       });
       return reply.status(201).send(await get(runId));
     },

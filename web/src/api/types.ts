@@ -233,6 +233,8 @@ export interface Run {
   readonly createdAt: string;
   readonly startedAt: string | null;
   readonly finishedAt: string | null;
+  /** -100..100: higher starts first when workers are saturated. */
+  readonly priority: number;
   readonly counts: RunCounts;
 }
 
@@ -278,6 +280,7 @@ export interface CreateRun {
   /** Host names or ids. */
   readonly targets: { readonly hosts: string[] };
   readonly timeoutSeconds?: number;
+  readonly priority?: number;
 }
 
 export interface RunListQuery {
@@ -296,6 +299,7 @@ export interface LaunchJob {
   readonly targets?: TargetSelection;
   /** A version other than the current one. */
   readonly version?: number;
+  readonly priority?: number;
 }
 
 export interface RetryRun {

@@ -158,6 +158,7 @@ export function RunSummary({
           <Fact label="Created">{formatDateTime(run.createdAt)}</Fact>
           <Fact label="Duration">{ms === null ? 'not started' : formatDuration(ms)}</Fact>
           <Fact label="Timeout">{formatDuration(run.timeoutMs)}</Fact>
+          {run.priority !== 0 && <Fact label="Priority">{String(run.priority)}</Fact>}
         </SimpleGrid>
       </Stack>
       <ConfirmDialog

@@ -1,5 +1,5 @@
 /** The run form of a job: built from its current version's parameters, with the targets to use. */
-import { Alert, Anchor, Button, Group, Loader, Paper, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Group, Loader, NumberInput, Paper, Stack, Text, Title } from '@mantine/core';
 import { type FormEvent, useCallback, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError } from '../api/http.ts';
@@ -39,6 +39,7 @@ function LaunchForm({ job }: { job: JobDetail }) {
   const [resolved, setResolved] = useState<number | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const [priority, setPriority] = useState<number | string>(0);
 
   const serverErrors = error instanceof ApiError ? error.pathErrors() : {};
   const fieldError = (name: string) => checked[name] ?? serverErrors[`parameters.${name}`];
@@ -64,6 +65,7 @@ function LaunchForm({ job }: { job: JobDetail }) {
         parameters,
         ...(selection && { targets: selection }),
         version: job.version,
+        ...(typeof priority === 'number' && priority !== 0 && { priority }),
       });
       navigate(`/runs/${run.id}`);
     } catch (err) {
@@ -135,6 +137,17 @@ function LaunchForm({ job }: { job: JobDetail }) {
               hostNames={(hosts.data ?? []).map((h) => h.name)}
               error={targetsError}
               onResolved={setResolved}
+            />
+            <NumberInput
+              label="Priority"
+              description="From -100 to 100: when workers are busy, higher starts first"
+              min={-100}
+              max={100}
+              allowDecimal={false}
+              maw={260}
+              value={priority}
+              error={serverErrors.priority}
+              onChange={setPriority}
             />
             <Group justify="flex-end">
               <Button type="submit" loading={busy} disabled={!canRun || !job.active || noTargets}>
