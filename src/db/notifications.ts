@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import { type NotificationEvent, runEvents } from '../domain/notifications.ts';
 import type { NotificationDelivery, NotificationRule } from '../http/notification-schemas.ts';
 import type { Db } from './pool.ts';
-import { addTasks, Task } from './queue.ts';
+import { addTasks, REPORTING_PRIORITY, Task } from './queue.ts';
 
 export const notificationSecretAad = (ruleId: string) => `notification-secret:${ruleId}`;
 
@@ -134,6 +134,7 @@ export async function queueNotifications(
     trx,
     Task.notify,
     created.rows.map((d) => ({ deliveryId: d.id })),
+    REPORTING_PRIORITY,
   );
 }
 

@@ -15,6 +15,9 @@ export type Task = (typeof Task)[keyof typeof Task];
  */
 export const queuePriority = (runPriority: number) => -runPriority;
 
+/** Short tasks that report on runs (notifications) go before every execution. */
+export const REPORTING_PRIORITY = -200;
+
 export async function addTask(
   db: Db,
   task: Task,

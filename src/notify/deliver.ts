@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { NotifySettings } from '../config/index.ts';
 import { loadDelivery, notificationSecretAad, recordAttempt } from '../db/notifications.ts';
 import type { Db } from '../db/pool.ts';
-import { addTask, Task } from '../db/queue.ts';
+import { addTask, REPORTING_PRIORITY, Task } from '../db/queue.ts';
 import { getRun } from '../db/runs.ts';
 import { retriableStatus, retryDelayMs, signBody } from '../domain/notifications.ts';
 import type { Vault } from '../security/vault.ts';
@@ -84,7 +84,7 @@ export async function deliverNotification(deps: NotifyDeps, deliveryId: string):
     });
     if (again) {
       const at = new Date(Date.now() + retryDelayMs(number, deps.settings.backoffMs));
-      await addTask(trx, Task.notify, { deliveryId: d.id }, at);
+      await addTask(trx, Task.notify, { deliveryId: d.id }, at, REPORTING_PRIORITY);
     }
   });
   if (!attempt.ok) {
