@@ -1,72 +1,276 @@
 /**
- * Fan-out: `true` on N hosts through orca (API → queue → worker → SSH → stored output → final
- * status) against the baseline of raw ssh2 (N parallel connect + exec), side by side.
- * The hosts are names for one local sshd, so both sides pay the same handshakes.
+ * Fan-out: one command on N SSH hosts (real sshd processes on 127.0.x.y addresses) through the
+ * whole of orca (API → queue → worker → SSH → stored output → final status) and, in the same run
+ * and at the same concurrency, through a bare ssh2 client (the floor), `ansible -m raw` and
+ * `parallel-ssh` when they are installed. Prints wall time, controller CPU per host (everything
+ * on the tool's side: for orca its server, worker and PostgreSQL; for Ansible and parallel-ssh
+ * their ssh processes) measured apart from the sshd processes, and the ratios to the floor.
  *
- *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/fanout.ts [hosts] [rounds]
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:fanout -- --hosts 200
+ *   options: --hosts N (50) --concurrency C (min(N, 100)) --rounds R (3) --command CMD (whoami)
+ *
+ * Each orca round starts a fresh worker, so every host is a new SSH connection as for the other
+ * tools; a last "warm" round reuses the worker's pooled connections. Run it on an otherwise idle
+ * machine: PostgreSQL's CPU is read from every postgres process.
  */
+import { spawnSync } from 'node:child_process';
+import net from 'node:net';
+import { parseArgs } from 'node:util';
 import { Client } from 'ssh2';
-import { startTestApp } from '../test/support/app.ts';
-import { addHost, addPasswordCredential, startRun, waitForRun } from '../test/support/fleet.ts';
-import { startSshd } from '../test/support/sshd.ts';
+import { startTestApp, type TestApp } from '../test/support/app.ts';
+import { type RunView, waitForRun } from '../test/support/fleet.ts';
+import { postgresCpuMs, selfCpuMs } from './cpu.ts';
+import { type SshdFleet, startSshdFleet } from './sshd-fleet.ts';
 
-const hosts = Number(process.argv[2] ?? 20);
-const rounds = Number(process.argv[3] ?? 5);
+const { values: args } = parseArgs({
+  options: {
+    hosts: { type: 'string', default: '50' },
+    concurrency: { type: 'string' },
+    rounds: { type: 'string', default: '3' },
+    command: { type: 'string', default: 'whoami' },
+  },
+});
+const HOSTS = Number(args.hosts);
+const CONCURRENCY = Number(args.concurrency ?? Math.min(HOSTS, 100));
+const ROUNDS = Number(args.rounds);
+const COMMAND = args.command ?? 'whoami';
 
-function rawExec(port: number, user: string, password: string): Promise<void> {
+interface Sample {
+  readonly wallMs: number;
+  /** The tool's own CPU (client process, its children; for orca also PostgreSQL). */
+  readonly controllerMs: number;
+  readonly sshdMs: number;
+}
+
+/** Runs `fn` while reading the CPU counters before and after. */
+async function measure(
+  fleet: SshdFleet,
+  controller: () => Promise<number>,
+  fn: () => Promise<void>,
+  /** Untimed, but counted: e.g. closing pooled connections, so their sshd processes are reaped. */
+  after?: () => Promise<void>,
+): Promise<Sample> {
+  const [c0, s0] = [await controller(), await fleet.cpuMs()];
+  const t0 = performance.now();
+  await fn();
+  const wallMs = performance.now() - t0;
+  await after?.();
+  // Per-connection sshd processes are reaped by their listener a moment after they end.
+  await new Promise((r) => setTimeout(r, 300));
+  const [c1, s1] = [await controller(), await fleet.cpuMs()];
+  return { wallMs, controllerMs: c1 - c0, sshdMs: s1 - s0 };
+}
+
+const processCpu = async () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+async function inParallel<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await fn(item);
+    }
+  });
+  await Promise.all(lanes);
+}
+
+/** The floor: a bare ssh2 client, one new connection per host, TCP_NODELAY as orca does. */
+function ssh2Exec(fleet: SshdFleet, address: string): Promise<void> {
   return new Promise((resolve, reject) => {
+    const sock = net.connect({ host: address, port: fleet.port, noDelay: true });
     const c = new Client();
     c.on('ready', () =>
-      c.exec('true', (err, stream) => {
+      c.exec(COMMAND, (err, stream) => {
         if (err) return reject(err);
-        stream.on('close', () => {
-          c.end();
-          resolve();
+        let out = '';
+        stream.on('data', (d: Buffer) => {
+          out += d.toString();
         });
-        stream.resume();
+        stream.stderr.resume();
+        stream.on('close', (code: number) => {
+          c.end();
+          if (code !== 0 || !out) reject(new Error(`${address}: exit ${code}`));
+          else resolve();
+        });
       }),
     );
     c.on('error', reject);
-    c.connect({ host: '127.0.0.1', port, username: user, password, hostVerifier: () => true });
+    c.connect({ sock, username: fleet.user, privateKey: fleet.privateKey, hostVerifier: () => true });
   });
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-
-const [app, sshd] = await Promise.all([
-  startTestApp({ env: { ORCA_WORKER_CONCURRENCY: '16' } }),
-  startSshd(),
-]);
-try {
-  const cred = await addPasswordCredential(app, 'bench', sshd.password);
-  const names: string[] = [];
-  for (let i = 0; i < hosts; i++) {
-    names.push(`bench-${i}`);
-    await addHost(app, { name: `bench-${i}`, port: sshd.port, username: sshd.user, credentialId: cred });
+async function orcaRun(app: TestApp, names: readonly string[]): Promise<RunView> {
+  const res = await app.api('/runs', { body: { command: COMMAND, targets: { hosts: names } } });
+  if (res.status !== 201) throw new Error(`run: ${res.status} ${await res.text()}`);
+  const run = await waitForRun(app, ((await res.json()) as RunView).id, 600_000);
+  if (run.status !== 'succeeded') {
+    const bad = run.executions.filter((e) => e.status !== 'succeeded').slice(0, 3);
+    throw new Error(`orca run ${run.status}: ${JSON.stringify(bad)}`);
   }
-  // Warm up both paths once (first contact records host keys; JIT).
-  await waitForRun(app, (await startRun(app, 'true', names)).id);
-  await Promise.all(names.map(() => rawExec(sshd.port, sshd.user, sshd.password)));
-
-  const orca: number[] = [];
-  const raw: number[] = [];
-  for (let r = 0; r < rounds; r++) {
-    let t = performance.now();
-    await Promise.all(names.map(() => rawExec(sshd.port, sshd.user, sshd.password)));
-    raw.push(performance.now() - t);
-    t = performance.now();
-    const run = await waitForRun(app, (await startRun(app, 'true', names)).id);
-    orca.push(performance.now() - t);
-    if (run.status !== 'succeeded') throw new Error(`run ${run.id} ${run.status}`);
-  }
-  const o = median(orca);
-  const b = median(raw);
-  console.log(`fan-out of \`true\` to ${hosts} hosts, median of ${rounds} rounds`);
-  console.log(`  raw ssh2 (new connection each): ${b.toFixed(0)} ms`);
-  console.log(`  orca run (API to final status):  ${o.toFixed(0)} ms`);
-  console.log(`  ratio orca / raw: ${(o / b).toFixed(2)}x`);
-  console.log('  (orca reuses pooled SSH connections across runs; the raw baseline handshakes every time)');
-} finally {
-  await app.stop();
-  await sshd.stop();
+  return run;
 }
+
+function installed(command: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
+}
+
+const childrenCpu = async () => (await selfCpuMs(true)) - (await selfCpuMs(false));
+
+function runTool(argv: string[], env: Record<string, string> = {}): void {
+  const r = spawnSync(argv[0] as string, argv.slice(1), {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (r.status !== 0)
+    throw new Error(`${argv[0]} exited ${r.status}: ${(r.stderr || r.stdout).slice(-2000)}`);
+}
+
+const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+
+async function main(): Promise<void> {
+  console.log(
+    `fan-out: \`${COMMAND}\` on ${HOSTS} hosts, concurrency ${CONCURRENCY}, ${ROUNDS} rounds (medians)`,
+  );
+  const fleet = await startSshdFleet(HOSTS);
+  const app = await startTestApp({ worker: false, env: { ORCA_LOG_LEVEL: 'silent' } });
+  const results = new Map<string, Sample[]>();
+  const add = (name: string, s: Sample) => results.set(name, [...(results.get(name) ?? []), s]);
+  try {
+    const cred = await app.api('/credentials', {
+      body: { name: 'bench-key', kind: 'ssh-key', privateKey: fleet.privateKey },
+    });
+    const credentialId = ((await cred.json()) as { id: string }).id;
+    const names: string[] = [];
+    for (const [i, address] of fleet.addresses.entries()) {
+      const name = `bench-${i}`;
+      const res = await app.api('/hosts', {
+        body: { name, address, port: fleet.port, username: fleet.user, credentialId },
+      });
+      if (res.status !== 201) throw new Error(`host ${name}: ${await res.text()}`);
+      names.push(name);
+    }
+    // Warm-up: orca records every host key (first contact), and both sides get JIT-compiled.
+    {
+      const w = await app.startWorker(CONCURRENCY);
+      await orcaRun(app, names);
+      await w.stop();
+      await inParallel(fleet.addresses, CONCURRENCY, (a) => ssh2Exec(fleet, a));
+    }
+    const orcaCpu = async () => (await processCpu()) + (await postgresCpuMs());
+    const tools: { name: string; run: () => Promise<void> }[] = [];
+    const inventory = `${fleet.privateKeyPath}.inventory`;
+    if (installed('ansible')) {
+      const { writeFile } = await import('node:fs/promises');
+      await writeFile(
+        inventory,
+        `${fleet.addresses.map((a, i) => `bench-${i} ansible_host=${a} ansible_port=${fleet.port}`).join('\n')}\n`,
+      );
+      tools.push({
+        name: 'ansible -m raw',
+        run: async () =>
+          runTool(
+            [
+              'ansible',
+              'all',
+              '-i',
+              inventory,
+              '-m',
+              'raw',
+              '-a',
+              COMMAND,
+              '-f',
+              String(CONCURRENCY),
+              '-u',
+              fleet.user,
+              '--private-key',
+              fleet.privateKeyPath,
+            ],
+            {
+              ANSIBLE_HOST_KEY_CHECKING: 'False',
+              // Every run a new connection, as for the others (no ControlPersist master).
+              ANSIBLE_SSH_ARGS: '-o ControlMaster=no -o UserKnownHostsFile=/dev/null',
+              ANSIBLE_STDOUT_CALLBACK: 'minimal',
+              ANSIBLE_LOCAL_TEMP: '/tmp/orca-bench-ansible',
+            },
+          ),
+      });
+    }
+    if (installed('parallel-ssh')) {
+      const { writeFile } = await import('node:fs/promises');
+      const hostsFile = `${fleet.privateKeyPath}.pssh`;
+      await writeFile(hostsFile, `${fleet.addresses.map((a) => `${a}:${fleet.port}`).join('\n')}\n`);
+      tools.push({
+        name: 'parallel-ssh',
+        run: async () =>
+          runTool([
+            'parallel-ssh',
+            '-h',
+            hostsFile,
+            '-p',
+            String(CONCURRENCY),
+            '-l',
+            fleet.user,
+            '-x',
+            `-i ${fleet.privateKeyPath} -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes`,
+            COMMAND,
+          ]),
+      });
+    }
+    for (let round = 0; round < ROUNDS; round++) {
+      add(
+        'ssh2 (floor)',
+        await measure(fleet, processCpu, () =>
+          inParallel(fleet.addresses, CONCURRENCY, (a) => ssh2Exec(fleet, a)),
+        ),
+      );
+      const worker = await app.startWorker(CONCURRENCY);
+      add('orca', await measure(fleet, orcaCpu, async () => void (await orcaRun(app, names))));
+      if (round === ROUNDS - 1) {
+        add(
+          'orca, pooled connections',
+          await measure(fleet, orcaCpu, async () => void (await orcaRun(app, names))),
+        );
+      }
+      await worker.stop();
+      for (const tool of tools) add(tool.name, await measure(fleet, childrenCpu, tool.run));
+    }
+  } finally {
+    await app.stop();
+    await fleet.stop();
+  }
+  const floor = results.get('ssh2 (floor)') ?? [];
+  const floorWall = median(floor.map((s) => s.wallMs));
+  const floorCpu = median(floor.map((s) => s.controllerMs)) / HOSTS;
+  const rows = [...results.entries()].map(([name, samples]) => {
+    const wall = median(samples.map((s) => s.wallMs));
+    const cpu = median(samples.map((s) => s.controllerMs)) / HOSTS;
+    const sshd = median(samples.map((s) => s.sshdMs)) / HOSTS;
+    return [
+      name,
+      wall.toFixed(0),
+      `${(wall / floorWall).toFixed(2)}x`,
+      cpu.toFixed(1),
+      `${(cpu / floorCpu).toFixed(2)}x`,
+      sshd.toFixed(1),
+    ];
+  });
+  const header = ['tool', 'wall ms', 'wall/floor', 'CPU ms/host', 'CPU/ssh2', 'sshd CPU ms/host'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
+  console.log(line(header));
+  for (const r of rows) console.log(line(r));
+  for (const t of ['ansible', 'parallel-ssh'])
+    if (!installed(t)) console.log(`(${t} not installed: not measured)`);
+}
+
+await main();
+process.exit(0);
