@@ -267,6 +267,7 @@ export async function getConnectInfo(db: Db, id: string) {
       'h.username',
       'h.host_key_algorithm',
       'h.host_key_fingerprint',
+      'h.jump_host_id',
       'h.credential_id',
       'c.kind as credential_kind',
       'c.secret',

@@ -65,8 +65,25 @@ export interface HostsTable {
   host_key_fingerprint: string | null;
   pending_host_key_algorithm: string | null;
   pending_host_key_fingerprint: string | null;
+  jump_host_id: ColumnType<string | null, string | null | undefined, string | null>;
+  health_status: Generated<'up' | 'down' | 'unknown'>;
+  health_latency_ms: number | null;
+  health_failure_kind: string | null;
+  health_message: string | null;
+  health_checked_at: NullableTimestamp;
+  facts: ColumnType<HostFactsRow | null, string | null | undefined, string | null>;
+  facts_gathered_at: NullableTimestamp;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+}
+
+/** What `hosts.facts` holds (jsonb). */
+export interface HostFactsRow {
+  hostname: string | null;
+  os: string | null;
+  osVersion: string | null;
+  kernel: string | null;
+  arch: string | null;
 }
 
 export interface WorkersTable {
@@ -176,6 +193,7 @@ export interface HostChecksTable {
   failure_kind: string | null;
   message: string | null;
   latency_ms: number | null;
+  source: Generated<'manual' | 'health'>;
   created_at: Generated<Date>;
   finished_at: NullableTimestamp;
 }
