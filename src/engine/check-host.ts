@@ -2,8 +2,7 @@
 import { FailureKind } from '../connectors/connector.ts';
 import { Channel, notify } from '../db/events.ts';
 import { finishHostCheck, getHostCheck } from '../db/host-checks.ts';
-import { secretValues } from '../security/credentials.ts';
-import { loadContact, openSession } from './contact.ts';
+import { contactSecrets, loadContact, openSession } from './contact.ts';
 import type { EngineDeps } from './deps.ts';
 import { errorOutcome } from './outcome.ts';
 
@@ -15,7 +14,7 @@ export async function runHostCheck(deps: EngineDeps, checkId: string): Promise<v
   const started = performance.now();
   try {
     const contact = await loadContact(deps, check.hostId, check.hostId);
-    secrets = secretValues(contact.secret);
+    secrets = contactSecrets(contact);
     // A fresh connection, never a pooled one: the point is to test connecting.
     const session = await openSession(deps, contact);
     const latencyMs = Math.round(performance.now() - started);

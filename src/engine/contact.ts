@@ -10,7 +10,7 @@ import {
 } from '../connectors/connector.ts';
 import { getConnectInfo, recordHostKey, setPendingHostKey, settingsOf } from '../db/hosts.ts';
 import type { Transport } from '../domain/host-settings.ts';
-import { openSecret } from '../security/credentials.ts';
+import { openSecret, secretValues } from '../security/credentials.ts';
 import type { EngineDeps } from './deps.ts';
 
 export interface Contact {
@@ -120,6 +120,11 @@ export async function loadContact(
     via: chain.map((c) => ({ target: c.target, secret: c.secret })),
     poolKey: [own.poolKey, ...chain.map((c) => c.poolKey)].join(' via '),
   };
+}
+
+/** Every secret value a contact uses, the bastions' included: all are masked in output and errors. */
+export function contactSecrets(contact: Contact): string[] {
+  return [contact.secret, ...contact.via.map((h) => h.secret)].flatMap(secretValues);
 }
 
 /**

@@ -14,11 +14,16 @@ import {
   type OpenOptions,
   type Secret,
 } from '../connector.ts';
-import { type ConnectSettings, type Connection, connect } from './connect.ts';
+import { type Connection, type ConnectSettings, connect } from './connect.ts';
 import { endpoint, formatDuration, openCanceled, type TransportError } from './errors.ts';
 
 /** Asks a bastion to open a TCP channel to the next host, bounded by the connect timeout. */
-function forward(client: Ssh2Client, hop: ConnectTarget, next: ConnectTarget, options: OpenOptions): Promise<Duplex> {
+function forward(
+  client: Ssh2Client,
+  hop: ConnectTarget,
+  next: ConnectTarget,
+  options: OpenOptions,
+): Promise<Duplex> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       reject(
@@ -33,19 +38,25 @@ function forward(client: Ssh2Client, hop: ConnectTarget, next: ConnectTarget, op
       reject(openCanceled(next));
     };
     options.signal?.addEventListener('abort', onAbort, { once: true });
-    client.forwardOut('127.0.0.1', 0, next.address, next.port, (error: TransportError | undefined, stream) => {
-      clearTimeout(timer);
-      options.signal?.removeEventListener('abort', onAbort);
-      if (error) {
-        reject(
-          new ConnectorError(
-            FailureKind.unreachable,
-            `bastion ${hop.name}: could not reach ${next.name} at ${endpoint(next)}: ${error.message}; ` +
-              `check that ${hop.name} can reach that address and that its sshd allows TCP forwarding`,
-          ),
-        );
-      } else resolve(stream);
-    });
+    client.forwardOut(
+      '127.0.0.1',
+      0,
+      next.address,
+      next.port,
+      (error: TransportError | undefined, stream) => {
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onAbort);
+        if (error) {
+          reject(
+            new ConnectorError(
+              FailureKind.unreachable,
+              `bastion ${hop.name}: could not reach ${next.name} at ${endpoint(next)}: ${error.message}; ` +
+                `check that ${hop.name} can reach that address and that its sshd allows TCP forwarding`,
+            ),
+          );
+        } else resolve(stream);
+      },
+    );
   });
 }
 

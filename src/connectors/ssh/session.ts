@@ -69,7 +69,9 @@ export class SshSession implements Session {
   }
 
   get alive(): boolean {
-    return !this.ended && !this.closing && !this.connection.socket.destroyed && !this.connection.tcp.destroyed;
+    return (
+      !this.ended && !this.closing && !this.connection.socket.destroyed && !this.connection.tcp.destroyed
+    );
   }
 
   async exec(command: string, options: ExecOptions): Promise<ExecResult> {
