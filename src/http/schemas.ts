@@ -161,12 +161,18 @@ export const HostFacts = Type.Object({
 export const HostListQuery = Type.Object(
   {
     health: Type.Optional(Literals(HEALTH_STATUSES)),
-    os: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'facts.os contains this (any case)' })),
+    os: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 128, description: 'facts.os contains this (any case)' }),
+    ),
   },
   { additionalProperties: false },
 );
 const JumpHost = Nullable(
-  Type.String({ minLength: 1, maxLength: 128, description: "the bastion's name or id; null: connect directly" }),
+  Type.String({
+    minLength: 1,
+    maxLength: 128,
+    description: "the bastion's name or id; null: connect directly",
+  }),
 );
 
 export const Host = Type.Object({

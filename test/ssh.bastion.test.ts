@@ -1,0 +1,182 @@
+/**
+ * Bastions with real sshd processes in network namespaces: jump-1 is reachable from the test
+ * process, inner only from jump-1, deep only from inner. Runs go through the API and a worker.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { startTestApp, type TestApp } from './support/app.ts';
+import { addPasswordCredential, output, type RunView, startRun, waitForRun } from './support/fleet.ts';
+import { createNetnsLine, type NetnsLine } from './support/netns.ts';
+import { type SshdHandle, startSshd } from './support/sshd.ts';
+
+let app: TestApp;
+let line: NetnsLine;
+let sshd: SshdHandle[] = [];
+let credentialId: string;
+
+interface HostView {
+  id: string;
+  name: string;
+  jumpHost: string | null;
+  hostKey: { fingerprint: string } | null;
+  pendingHostKey: { fingerprint: string } | null;
+}
+
+async function addHost(name: string, address: string, jumpHost: string | null, credential = credentialId) {
+  const res = await app.api('/hosts', {
+    body: { name, address, port: 22, username: sshd[0]?.user, credentialId: credential, jumpHost },
+  });
+  assert.equal(res.status, 201, await res.clone().text());
+  return (await res.json()) as HostView;
+}
+
+async function host(name: string): Promise<HostView> {
+  const all = (await (await app.api('/hosts')).json()) as HostView[];
+  const h = all.find((x) => x.name === name);
+  assert.ok(h, `host ${name}`);
+  return h;
+}
+
+async function runOn(name: string, command: string): Promise<{ run: RunView; stdout: string }> {
+  const started = await startRun(app, command, [name]);
+  const run = await waitForRun(app, started.id);
+  const e = run.executions[0];
+  assert.ok(e);
+  return { run, stdout: await output(app, run.id, e.id) };
+}
+
+before(async () => {
+  line = await createNetnsLine(3);
+  sshd = await Promise.all(
+    line.names.map((name, i) => startSshd({ netns: { name, address: line.address(i) } })),
+  );
+  app = await startTestApp({ env: { ORCA_CONNECT_TIMEOUT_MS: '3000' } });
+  credentialId = await addPasswordCredential(app, 'pw', sshd[0]!.password);
+  await addHost('jump-1', line.address(0), null);
+  await addHost('inner', line.address(1), 'jump-1');
+  await addHost('deep', line.address(2), 'inner');
+});
+after(async () => {
+  await app?.stop();
+  await Promise.all(sshd.map((s) => s.stop()));
+  await line?.remove();
+});
+
+test('inner cannot be reached directly, and whoami through jump-1 answers from inner', async () => {
+  const direct = await addHost('inner-direct', line.address(1), null);
+  const check = (await (await app.api(`/hosts/${direct.id}/test`, { method: 'POST' })).json()) as {
+    ok: boolean;
+    failureKind: string;
+  };
+  assert.equal(check.ok, false);
+  assert.equal(check.failureKind, 'unreachable');
+
+  const { run, stdout } = await runOn('inner', 'whoami; echo "$SSH_CONNECTION"');
+  assert.equal(run.status, 'succeeded', JSON.stringify(run.executions));
+  const [user, connection] = stdout.split('\n');
+  assert.equal(user, sshd[1]!.user);
+  // The connection arrived from jump-1's side of the jump-1 ↔ inner link, at inner's address.
+  const [from, , to] = (connection ?? '').split(' ');
+  assert.equal(to, line.address(1));
+  assert.equal(from, line.address(1).replace(/\.2$/, '.1'));
+  assert.equal((await host('inner')).jumpHost, 'jump-1');
+});
+
+test('a chain of two bastions reaches deep, and each hop has its key recorded on first use', async () => {
+  const { run, stdout } = await runOn('deep', 'whoami; echo "$SSH_CONNECTION"');
+  assert.equal(run.status, 'succeeded', JSON.stringify(run.executions));
+  const [user, connection] = stdout.split('\n');
+  assert.equal(user, sshd[2]!.user);
+  assert.equal(connection?.split(' ')[2], line.address(2));
+  for (const [i, name] of ['jump-1', 'inner', 'deep'].entries()) {
+    const h = await host(name);
+    assert.ok(h.hostKey, `${name} has a recorded key`);
+    assert.ok(sshd[i]!.hostKeyFingerprints.some((k) => k.fingerprint === h.hostKey?.fingerprint));
+  }
+  const check = (await (
+    await app.api(`/hosts/${(await host('deep')).id}/test`, { method: 'POST' })
+  ).json()) as {
+    ok: boolean;
+  };
+  assert.equal(check.ok, true);
+});
+
+test('a wrong bastion credential fails as auth and names the bastion', async () => {
+  const wrong = await addPasswordCredential(app, 'wrong', 'not-the-password');
+  await addHost('jump-bad', line.address(0), null, wrong);
+  await addHost('inner-via-bad', line.address(1), 'jump-bad');
+  const { run } = await runOn('inner-via-bad', 'whoami');
+  const e = run.executions[0]!;
+  assert.equal(run.status, 'failed');
+  assert.equal(e.failureKind, 'auth');
+  assert.match(e.failureMessage ?? '', /^bastion jump-bad: jump-bad at .* rejected the credential/);
+});
+
+test('a loop of bastions is refused at save time, naming the field', async () => {
+  const res = await app.api(`/hosts/${(await host('jump-1')).id}`, {
+    method: 'PATCH',
+    body: { jumpHost: 'deep' },
+  });
+  assert.equal(res.status, 400);
+  const body = (await res.json()) as {
+    error: { message: string; details: { path: string; message: string }[] };
+  };
+  const detail = body.error.details.find((d) => d.path === 'body.jumpHost');
+  assert.equal(
+    detail?.message,
+    'jump-1 → deep → inner → jump-1 goes in a circle; a host cannot reach itself through its bastions',
+  );
+  assert.equal((await host('jump-1')).jumpHost, null);
+
+  const unknown = await app.api('/hosts', {
+    body: { name: 'x', address: '10.0.0.1', username: 'u', credentialId, jumpHost: 'nope' },
+  });
+  assert.equal(unknown.status, 400);
+  assert.match(await unknown.text(), /body\.jumpHost.*no host named nope/);
+});
+
+test('a WinRM host through an SSH bastion is refused at save time', async () => {
+  const res = await app.api('/hosts', {
+    body: {
+      name: 'win-1',
+      address: '10.0.0.9',
+      os: 'windows',
+      transport: 'winrm',
+      username: 'u',
+      credentialId,
+      jumpHost: 'jump-1',
+    },
+  });
+  assert.equal(res.status, 400);
+  assert.match(await res.text(), /body\.jumpHost.*reached over winrm cannot go through a bastion/);
+});
+
+test('deleting a bastion in use is refused with the hosts that use it', async () => {
+  const res = await app.api(`/hosts/${(await host('jump-1')).id}`, { method: 'DELETE' });
+  assert.equal(res.status, 409);
+  const body = (await res.json()) as { error: { message: string } };
+  assert.equal(
+    body.error.message,
+    'host jump-1 is the bastion of inner; give them another jumpHost (or none) first',
+  );
+  assert.ok(await host('jump-1'));
+});
+
+test('a changed bastion host key fails as host-key naming the bastion, until it is accepted', async () => {
+  const recorded = (await host('jump-1')).hostKey;
+  await sshd[0]!.restartWithNewHostKeys();
+  const { run } = await runOn('inner', 'whoami');
+  const e = run.executions[0]!;
+  assert.equal(e.failureKind, 'host-key');
+  assert.match(e.failureMessage ?? '', /^bastion jump-1: host key for jump-1 changed/);
+  const jump = await host('jump-1');
+  assert.deepEqual(jump.hostKey, recorded);
+  assert.ok(sshd[0]!.hostKeyFingerprints.some((k) => k.fingerprint === jump.pendingHostKey?.fingerprint));
+  assert.equal((await host('inner')).pendingHostKey, null);
+
+  const accepted = await app.api(`/hosts/${jump.id}/accept-host-key`, { method: 'POST' });
+  assert.equal(accepted.status, 200);
+  const again = await runOn('inner', 'whoami');
+  assert.equal(again.run.status, 'succeeded', JSON.stringify(again.run.executions));
+  assert.equal(again.stdout, `${sshd[1]!.user}\n`);
+});
