@@ -28,6 +28,8 @@ const Env = Type.Object({
   ORCA_LEASE_TIMEOUT_MS: Type.Integer({ default: 30000, minimum: 1000 }),
   ORCA_FILES_DIR: Type.Optional(Type.String({ minLength: 1 })),
   ORCA_ARTIFACT_LIMIT_BYTES: Type.Integer({ default: 256 * 1024 * 1024, minimum: 1024 }),
+  ORCA_HEALTH_INTERVAL_S: Type.Integer({ default: 300, minimum: 0 }),
+  ORCA_HEALTH_CONCURRENCY: Type.Integer({ default: 20, minimum: 1, maximum: 1000 }),
 });
 type Env = Static<typeof Env>;
 
@@ -54,6 +56,10 @@ export interface Config {
   readonly filesDir: string;
   /** The largest file a download step keeps as an artifact. */
   readonly artifactLimitBytes: number;
+  /** Each host's connectivity is checked this often; 0 disables the periodic check. */
+  readonly healthIntervalMs: number;
+  /** Health checks in flight at once, across all workers. */
+  readonly healthConcurrency: number;
 }
 
 const validate = compileSchema(Env, { coerceTypes: true, useDefaults: true });
@@ -93,6 +99,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     leaseTimeoutMs: e.ORCA_LEASE_TIMEOUT_MS,
     filesDir: resolve(e.ORCA_FILES_DIR ?? resolve(home, 'files')),
     artifactLimitBytes: e.ORCA_ARTIFACT_LIMIT_BYTES,
+    healthIntervalMs: e.ORCA_HEALTH_INTERVAL_S * 1000,
+    healthConcurrency: e.ORCA_HEALTH_CONCURRENCY,
   };
 }
 

@@ -12,6 +12,7 @@ import { getConnectInfo, recordHostKey, setPendingHostKey, settingsOf } from '..
 import type { Transport } from '../domain/host-settings.ts';
 import { openSecret, secretValues } from '../security/credentials.ts';
 import type { EngineDeps } from './deps.ts';
+import { gatherFacts } from './facts.ts';
 
 export interface Contact {
   readonly target: ConnectTarget;
@@ -135,6 +136,8 @@ export async function openSession(
   deps: EngineDeps,
   contact: Contact,
   signal?: AbortSignal,
+  /** Gather the host's facts on first contact (default); the health check gathers them itself. */
+  options: { facts?: boolean } = {},
 ): Promise<Session> {
   try {
     const session = await deps.connectors[contact.transport].open(contact.target, contact.secret, {
@@ -144,6 +147,7 @@ export async function openSession(
     });
     if (!contact.target.knownHostKey && session.hostKey) {
       await recordHostKey(deps.db, contact.target.hostId, session.hostKey);
+      if (options.facts !== false) await gatherFacts(deps, session, contact.target, signal);
     }
     // Each bastion is trusted on first use exactly as a host reached directly.
     for (const [i, hop] of contact.via.entries()) {
