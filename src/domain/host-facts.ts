@@ -22,7 +22,7 @@ export const POSIX_FACTS_COMMAND =
 
 /** key=value lines, the same keys whatever the Windows version. */
 export const WINDOWS_FACTS_SCRIPT = [
-  '$os = Get-CimInstance Win32_OperatingSystem',
+  '$os = (Get-CimInstance -ClassName Win32_OperatingSystem)',
   "'hostname=' + [Environment]::MachineName",
   "'os=' + $os.Caption",
   "'version=' + $os.Version",

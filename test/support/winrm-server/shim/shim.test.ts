@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { decodeClixml } from '../../../../src/connectors/windows/clixml.ts';
 import { planPowerShell, powershellCommandLine } from '../../../../src/connectors/windows/powershell.ts';
 import { copyScript, dataLine, endLines } from '../../../../src/connectors/winrm/copy.ts';
+import { WINDOWS_FACTS_SCRIPT } from '../../../../src/domain/host-facts.ts';
 import { shimHarness } from './harness.ts';
 
 const { fileRoot, shim, ps } = shimHarness();
@@ -144,4 +145,19 @@ test("orca's copy script: a wrong hash leaves the target as it was and exits 2",
   assert.equal(ran.stdout, `${createHash('sha256').update('new bytes').digest('hex').toUpperCase()}\r\n`);
   assert.equal(readFileSync(target, 'utf8'), 'original');
   assert.deepEqual(readdirSync(join(fileRoot, 'C', 'Keep')), ['x.bin'], 'the temporary file is removed');
+});
+
+test("orca's facts script: Win32_OperatingSystem, the machine name and the processor architecture", async () => {
+  const ran = await ps(WINDOWS_FACTS_SCRIPT);
+  assert.deepEqual(ran, {
+    code: 0,
+    stdout:
+      'hostname=WINTEST\r\nos=Microsoft Windows Server 2022 Datacenter\r\nversion=10.0.20348\r\nbuild=20348\r\narch=AMD64\r\n',
+    stderr: '',
+  });
+  const bag = await ps('Write-Output (Get-CimInstance Win32_OperatingSystem).OSArchitecture');
+  assert.deepEqual(bag, { code: 0, stdout: '64-bit\r\n', stderr: '' });
+  const bad = await ps('Get-CimInstance -ClassName Win32_NoSuchThing');
+  assert.equal(bad.code, 1);
+  assert.match(decodeClixml(bad.stderr), /Get-CimInstance : Invalid class/);
 });
