@@ -11,7 +11,7 @@ import { sql } from 'kysely';
 import { finishHostCheck, queueDueHealthChecks } from '../src/db/host-checks.ts';
 import { parseOsRelease } from '../src/domain/host-facts.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
-import { addHost, addPasswordCredential, registerSshd } from './support/fleet.ts';
+import { addHost, addPasswordCredential } from './support/fleet.ts';
 import { freePort, type SshdHandle, startSilentTcpServer, startSshd } from './support/sshd.ts';
 
 interface HostView {

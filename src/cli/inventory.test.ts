@@ -164,10 +164,8 @@ test('hosts add --jump names the bastion; list shows health, OS and the bastion,
   ]);
   assert.equal(add.code, 0, add.stderr);
   assert.match(add.stdout, /, via jump-1\)\n$/);
-  assert.equal(
-    (api.requests.find((q) => q.method === 'POST')?.body as { jumpHost?: string }).jumpHost,
-    'jump-1',
-  );
+  const posted = api.requests.find((q) => q.method === 'POST')?.body as { jumpHost?: string } | undefined;
+  assert.equal(posted?.jumpHost, 'jump-1');
 
   const list = await orca(['hosts', 'list', '--url', api.url]);
   assert.equal(
