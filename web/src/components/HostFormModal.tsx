@@ -29,6 +29,7 @@ const FIELDS = [
   'shell',
   'username',
   'credentialId',
+  'jumpHost',
   'winrm.https',
   'winrm.auth',
   'winrm.allowUnencrypted',
@@ -40,6 +41,7 @@ export function HostFormModal({
   opened,
   host,
   credentials,
+  hosts,
   onClose,
   onSaved,
 }: {
@@ -47,6 +49,8 @@ export function HostFormModal({
   /** The host to edit; null to add one. */
   host: Host | null;
   credentials: readonly Credential[];
+  /** The inventory, for the jump host choice. */
+  hosts: readonly Host[];
   onClose: () => void;
   onSaved: (host: Host) => void;
 }) {
@@ -165,6 +169,22 @@ export function HostFormModal({
             error={fieldErrors.credentialId}
             onChange={set('credentialId')}
           />
+          {!winrm && (
+            <NativeSelect
+              label="Jump host"
+              data-testid="host-jump"
+              description="Connect through this bastion (ProxyJump); it checks its own credential and host key"
+              value={values.jumpHost}
+              error={fieldErrors.jumpHost}
+              onChange={(e) => set('jumpHost')(e.currentTarget.value)}
+              data={[
+                { value: '', label: 'None (connect directly)' },
+                ...hosts
+                  .filter((h) => h.transport === 'ssh' && h.id !== host?.id)
+                  .map((h) => ({ value: h.name, label: h.name })),
+              ]}
+            />
+          )}
           <FormActions busy={busy} onCancel={onClose} />
         </Stack>
       </form>

@@ -121,3 +121,21 @@ test('a host reads as its OS and transport at a glance', () => {
     'WinRM with Negotiate (NTLM) over HTTP, messages encrypted by NTLM; commands run in PowerShell',
   );
 });
+
+test('a jump host is sent for SSH hosts only, and clearing it sends null', () => {
+  assert.equal(createBody({ ...base, jumpHost: 'jump-1' }).jumpHost, 'jump-1');
+  assert.equal('jumpHost' in createBody(base), false);
+  assert.equal('jumpHost' in createBody({ ...withOs(base, 'windows'), jumpHost: 'jump-1' }), false);
+  const linux = host({
+    os: 'linux',
+    transport: 'ssh',
+    shell: 'sh',
+    winrm: null,
+    port: 22,
+    jumpHost: 'jump-1',
+  });
+  assert.equal(valuesOf(linux).jumpHost, 'jump-1');
+  assert.deepEqual(updateBody(linux, { ...valuesOf(linux), jumpHost: '' }), { jumpHost: null });
+  assert.deepEqual(updateBody(linux, { ...valuesOf(linux), jumpHost: 'jump-2' }), { jumpHost: 'jump-2' });
+  assert.deepEqual(updateBody(linux, valuesOf(linux)), {});
+});
