@@ -3,6 +3,8 @@
  * process, inner only from jump-1, deep only from inner. Runs go through the API and a worker.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { release } from 'node:os';
 import { after, before, test } from 'node:test';
 import { startTestApp, type TestApp } from './support/app.ts';
 import { addPasswordCredential, output, type RunView, startRun, waitForRun } from './support/fleet.ts';
@@ -20,6 +22,7 @@ interface HostView {
   jumpHost: string | null;
   hostKey: { fingerprint: string } | null;
   pendingHostKey: { fingerprint: string } | null;
+  facts: { kernel: string | null; arch: string | null } | null;
 }
 
 async function addHost(name: string, address: string, jumpHost: string | null, credential = credentialId) {
@@ -79,7 +82,11 @@ test('inner cannot be reached directly, and whoami through jump-1 answers from i
   const [from, , to] = (connection ?? '').split(' ');
   assert.equal(to, line.address(1));
   assert.equal(from, line.address(1).replace(/\.2$/, '.1'));
-  assert.equal((await host('inner')).jumpHost, 'jump-1');
+  const inner = await host('inner');
+  assert.equal(inner.jumpHost, 'jump-1');
+  // The first contact gathered the host's facts, through the bastion too.
+  assert.equal(inner.facts?.kernel, release());
+  assert.equal(inner.facts?.arch, execFileSync('uname', ['-m'], { encoding: 'utf8' }).trim());
 });
 
 test('a chain of two bastions reaches deep, and each hop has its key recorded on first use', async () => {

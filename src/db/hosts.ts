@@ -311,6 +311,7 @@ export async function getConnectInfo(db: Db, id: string) {
       'h.host_key_algorithm',
       'h.host_key_fingerprint',
       'h.jump_host_id',
+      'h.facts_gathered_at',
       'h.credential_id',
       'c.kind as credential_kind',
       'c.secret',

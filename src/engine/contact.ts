@@ -20,6 +20,8 @@ export interface Contact {
   readonly transport: Transport;
   /** Bastions to go through, nearest to the worker first; empty when the host is reached directly. */
   readonly via: readonly JumpHop[];
+  /** No facts were gathered yet: the first session gathers them. */
+  readonly needsFacts: boolean;
   /** Changes whenever anything that makes a session reusable changes, on any hop of the chain. */
   readonly poolKey: string;
 }
@@ -119,6 +121,7 @@ export async function loadContact(
     secret: own.secret,
     transport: own.transport,
     via: chain.map((c) => ({ target: c.target, secret: c.secret })),
+    needsFacts: info.facts_gathered_at === null,
     poolKey: [own.poolKey, ...chain.map((c) => c.poolKey)].join(' via '),
   };
 }
@@ -136,7 +139,7 @@ export async function openSession(
   deps: EngineDeps,
   contact: Contact,
   signal?: AbortSignal,
-  /** Gather the host's facts on first contact (default); the health check gathers them itself. */
+  /** Gather the host's facts when it has none yet (default); the health check gathers them itself. */
   options: { facts?: boolean } = {},
 ): Promise<Session> {
   try {
@@ -147,8 +150,9 @@ export async function openSession(
     });
     if (!contact.target.knownHostKey && session.hostKey) {
       await recordHostKey(deps.db, contact.target.hostId, session.hostKey);
-      if (options.facts !== false) await gatherFacts(deps, session, contact.target, signal);
     }
+    if (contact.needsFacts && options.facts !== false)
+      await gatherFacts(deps, session, contact.target, signal);
     // Each bastion is trusted on first use exactly as a host reached directly.
     for (const [i, hop] of contact.via.entries()) {
       const seen = session.hopHostKeys?.[i];
