@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { release } from 'node:os';
 import { after, before, test } from 'node:test';
 import { startTestApp, type TestApp } from './support/app.ts';
@@ -167,6 +168,25 @@ test('deleting a bastion in use is refused with the hosts that use it', async ()
     'host jump-1 is the bastion of inner; give them another jumpHost (or none) first',
   );
   assert.ok(await host('jump-1'));
+});
+
+test('sessions are pooled per chain: a second run reuses it, a change to the bastion opens a new one', async () => {
+  const logins = async () =>
+    ((await readFile(sshd[0]!.logPath, 'utf8')).match(/Accepted password for /g) ?? []).length;
+  await runOn('inner', 'true');
+  const before = await logins();
+  const again = await runOn('inner', 'whoami');
+  assert.equal(again.run.status, 'succeeded');
+  assert.equal(await logins(), before, 'the pooled session through jump-1 was reused');
+
+  // Same password, another credential: only the bastion's part of the chain changed.
+  const other = await addPasswordCredential(app, 'pw-2', sshd[0]!.password);
+  const jump = await host('jump-1');
+  const patched = await app.api(`/hosts/${jump.id}`, { method: 'PATCH', body: { credentialId: other } });
+  assert.equal(patched.status, 200);
+  const changed = await runOn('inner', 'whoami');
+  assert.equal(changed.run.status, 'succeeded', JSON.stringify(changed.run.executions));
+  assert.equal(await logins(), before + 1, 'a new connection through jump-1 was opened');
 });
 
 test('a changed bastion host key fails as host-key naming the bastion, until it is accepted', async () => {
