@@ -1,5 +1,6 @@
 /** Row types of every table, as Kysely sees them. Domain types live in src/domain; mappers in each module. */
 import type { ColumnType, Generated } from 'kysely';
+import type { HostFacts } from '../domain/host-facts.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
@@ -71,19 +72,10 @@ export interface HostsTable {
   health_failure_kind: string | null;
   health_message: string | null;
   health_checked_at: NullableTimestamp;
-  facts: ColumnType<HostFactsRow | null, string | null | undefined, string | null>;
+  facts: ColumnType<HostFacts | null, string | null | undefined, string | null>;
   facts_gathered_at: NullableTimestamp;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
-}
-
-/** What `hosts.facts` holds (jsonb). */
-export interface HostFactsRow {
-  hostname: string | null;
-  os: string | null;
-  osVersion: string | null;
-  kernel: string | null;
-  arch: string | null;
 }
 
 export interface WorkersTable {

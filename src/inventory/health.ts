@@ -15,7 +15,7 @@ export interface HealthSettings {
 }
 
 /** How often to look for due hosts: a few times per interval, at least every 30 s. */
-export function sweepPeriodMs(intervalMs: number): number {
+function sweepPeriodMs(intervalMs: number): number {
   return Math.min(30_000, Math.max(500, Math.round(intervalMs / 4)));
 }
 
