@@ -58,7 +58,7 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutM
 before(async () => {
   [sshd, silent] = await Promise.all([startSshd(), startSilentTcpServer()]);
   app = await startTestApp({
-    env: { ORCA_HEALTH_INTERVAL_S: '1', ORCA_HEALTH_CONCURRENCY: '5', ORCA_CONNECT_TIMEOUT_MS: '4000' },
+    env: { ORCA_HEALTH_INTERVAL_S: '1', ORCA_HEALTH_CONCURRENCY: '5', ORCA_CONNECT_TIMEOUT_MS: '8000' },
   });
   idle = await startTestApp({ worker: false });
 });
@@ -98,7 +98,7 @@ test('up, down and slow hosts each end in their state, and the slow one delays n
   assert.equal(slow.failureKind, 'timeout');
   assert.match(
     slow.message ?? '',
-    /timed out after 4s: the TCP connection opened but no SSH handshake followed/,
+    /timed out after 8s: the TCP connection opened but no SSH handshake followed/,
   );
   // Checked before the slow one finished, and again since: the sweep kept going around it.
   const later = await hosts(app);
