@@ -18,7 +18,7 @@ import { type Connection, type ConnectSettings, connect } from './connect.ts';
 import { endpoint, formatDuration, openCanceled, type TransportError } from './errors.ts';
 
 /** Asks a bastion to open a TCP channel to the next host, bounded by the connect timeout. */
-function forward(
+export function forward(
   client: Ssh2Client,
   hop: ConnectTarget,
   next: ConnectTarget,
@@ -60,6 +60,40 @@ function forward(
   });
 }
 
+/** Ends bastion connections, the one nearest to the target first. */
+export function closeBastions(opened: readonly Connection[]): void {
+  for (const c of [...opened].reverse()) c.client.end();
+}
+
+/** The keys the bastions presented, nearest to the worker first. */
+export function bastionKeys(hops: readonly JumpHop[], opened: readonly Connection[]): Connection['hops'] {
+  return opened.map((c, i) => ({ hostId: hops[i]?.target.hostId ?? '', hostKey: c.hostKey }));
+}
+
+/** SSH connections to each bastion in turn, each over a channel the one before forwarded. */
+export async function openBastions(
+  hops: readonly JumpHop[],
+  options: OpenOptions,
+  settings: ConnectSettings,
+): Promise<Connection[]> {
+  const opened: Connection[] = [];
+  try {
+    let over: { stream: Duplex; tcp: Connection['tcp'] } | undefined;
+    for (const [i, hop] of hops.entries()) {
+      const c = await connect(hop.target, hop.secret, options, settings, over).catch((e: unknown) => {
+        throw atBastion(hop.target, e);
+      });
+      opened.push(c);
+      const next = hops[i + 1]?.target;
+      if (next) over = { stream: await forward(c.client, hop.target, next, options), tcp: c.tcp };
+    }
+    return opened;
+  } catch (error) {
+    closeBastions(opened);
+    throw error;
+  }
+}
+
 /** Connects to `target`, through `options.via` when it names bastions. */
 export async function connectThrough(
   target: ConnectTarget,
@@ -69,26 +103,17 @@ export async function connectThrough(
 ): Promise<Connection> {
   const hops: readonly JumpHop[] = options.via ?? [];
   if (hops.length === 0) return connect(target, secret, options, settings);
-  const opened: Connection[] = [];
-  const closeAll = () => {
-    for (const c of [...opened].reverse()) c.client.end();
-  };
+  const opened = await openBastions(hops, options, settings);
   try {
-    let over: { stream: Duplex; tcp: Connection['tcp'] } | undefined;
-    for (const [i, hop] of hops.entries()) {
-      const c = await connect(hop.target, hop.secret, options, settings, over).catch((e: unknown) => {
-        throw atBastion(hop.target, e);
-      });
-      opened.push(c);
-      const next = hops[i + 1]?.target ?? target;
-      over = { stream: await forward(c.client, hop.target, next, options), tcp: c.tcp };
-    }
-    const last = await connect(target, secret, options, settings, over);
+    const last = opened[opened.length - 1] as Connection;
+    const lastHop = hops[hops.length - 1] as JumpHop;
+    const stream = await forward(last.client, lastHop.target, target, options);
+    const final = await connect(target, secret, options, settings, { stream, tcp: last.tcp });
     // The bastions' connections live exactly as long as the target's.
-    last.client.once('close', closeAll);
-    return { ...last, hops: opened.map((c, i) => ({ hostId: hops[i]!.target.hostId, hostKey: c.hostKey })) };
+    final.client.once('close', () => closeBastions(opened));
+    return { ...final, hops: bastionKeys(hops, opened) };
   } catch (error) {
-    closeAll();
+    closeBastions(opened);
     throw error;
   }
 }
