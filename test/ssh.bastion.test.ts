@@ -3,14 +3,42 @@
  * process, inner only from jump-1, deep only from inner. Runs go through the API and a worker.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { release } from 'node:os';
+import { createInterface } from 'node:readline';
 import { after, before, test } from 'node:test';
 import { startTestApp, type TestApp } from './support/app.ts';
 import { addPasswordCredential, output, type RunView, startRun, waitForRun } from './support/fleet.ts';
 import { createNetnsLine, type NetnsLine } from './support/netns.ts';
 import { type SshdHandle, startSshd } from './support/sshd.ts';
+import { DEFAULT_USER } from './support/winrm-server/index.ts';
+
+/** The WinRM test server as a process inside a namespace, listening on `address` there. */
+async function startWinrmInNetns(
+  netns: string,
+  address: string,
+): Promise<{ port: number; stop(): Promise<void> }> {
+  const cli = new URL('./support/winrm-server-cli.ts', import.meta.url).pathname;
+  const child = spawn('ip', ['netns', 'exec', netns, process.execPath, '--import', 'tsx', cli, address], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const exited = once(child, 'exit');
+  const [line] = (await Promise.race([
+    once(createInterface({ input: child.stdout }), 'line'),
+    exited.then(() => Promise.reject(new Error('the WinRM test server exited early'))),
+  ])) as [string];
+  const { port } = JSON.parse(line) as { port: number };
+  return {
+    port,
+    async stop() {
+      child.stdin.end();
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
 
 let app: TestApp;
 let line: NetnsLine;
@@ -143,20 +171,51 @@ test('a loop of bastions is refused at save time, naming the field', async () =>
   assert.match(await unknown.text(), /body\.jumpHost.*no host named nope/);
 });
 
-test('a WinRM host through an SSH bastion is refused at save time', async () => {
-  const res = await app.api('/hosts', {
-    body: {
-      name: 'win-1',
-      address: '10.0.0.9',
-      os: 'windows',
-      transport: 'winrm',
-      username: 'u',
-      credentialId,
-      jumpHost: 'jump-1',
-    },
-  });
-  assert.equal(res.status, 400);
-  assert.match(await res.text(), /body\.jumpHost.*reached over winrm cannot go through a bastion/);
+test('a WinRM host behind jump-1: direct fails, through the bastion whoami and facts come back', async () => {
+  const win = await startWinrmInNetns(line.names[1]!, line.address(1));
+  try {
+    const winCredential = await addPasswordCredential(app, 'win-pw', DEFAULT_USER.password);
+    const add = async (name: string, jumpHost: string | null) => {
+      const res = await app.api('/hosts', {
+        body: {
+          name,
+          address: line.address(1),
+          port: win.port,
+          os: 'windows',
+          username: DEFAULT_USER.username,
+          credentialId: winCredential,
+          jumpHost,
+        },
+      });
+      assert.equal(res.status, 201, await res.clone().text());
+      return (await res.json()) as HostView;
+    };
+    const direct = await add('win-direct', null);
+    const refused = (await (await app.api(`/hosts/${direct.id}/test`, { method: 'POST' })).json()) as {
+      ok: boolean;
+      failureKind: string;
+    };
+    assert.equal(refused.ok, false);
+    assert.equal(refused.failureKind, 'unreachable');
+
+    const behind = await add('win-behind', 'jump-1');
+    const { run, stdout } = await runOn('win-behind', 'whoami');
+    assert.equal(run.status, 'succeeded', JSON.stringify(run.executions));
+    assert.equal(stdout.trim(), 'wintest\\testuser');
+    const check = (await (await app.api(`/hosts/${behind.id}/test`, { method: 'POST' })).json()) as {
+      ok: boolean;
+    };
+    assert.equal(check.ok, true, JSON.stringify(check));
+    const facts = (await host('win-behind')).facts as { os?: string } | null;
+    assert.equal(facts?.os, 'Microsoft Windows Server 2022 Datacenter');
+    // The WinRM host's credential went to it, not to the bastion, which still has its own.
+    assert.equal((await host('win-behind')).jumpHost, 'jump-1');
+    for (const name of ['win-direct', 'win-behind']) {
+      await app.api(`/hosts/${(await host(name)).id}`, { method: 'DELETE' });
+    }
+  } finally {
+    await win.stop();
+  }
 });
 
 test('deleting a bastion in use is refused with the hosts that use it', async () => {

@@ -1,4 +1,7 @@
-/** Whether a host may go through a given bastion: no loops, SSH bastions only, bounded length. Pure. */
+/**
+ * Whether a host may go through a given bastion: no loops, SSH bastions only, bounded length. The
+ * host itself may be SSH or WinRM (its HTTP connections are forwarded by the last bastion). Pure.
+ */
 
 export const MAX_JUMP_HOPS = 8;
 
@@ -13,17 +16,11 @@ export interface ChainHost {
  * bastions in order), or null when there is none. `host` is null for a host not created yet.
  */
 export function jumpChainProblem(
-  host: { readonly id: string | null; readonly name: string; readonly transport: 'ssh' | 'winrm' },
+  host: { readonly id: string | null; readonly name: string },
   chain: readonly ChainHost[],
 ): string | null {
   const first = chain[0];
   if (!first) return null;
-  if (host.transport !== 'ssh') {
-    return (
-      `a host reached over ${host.transport} cannot go through a bastion (orca forwards SSH only); ` +
-      'reach it directly, or over OpenSSH'
-    );
-  }
   const names = [host.name, ...chain.map((h) => h.name)];
   const loopAt = chain.findIndex((h) => h.id === host.id);
   if (loopAt >= 0) {

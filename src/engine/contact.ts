@@ -110,12 +110,6 @@ export async function loadContact(
     throw new ConnectorError(FailureKind.protocol, `host ${hostName} was deleted before it could run`);
   const own = contactOf(deps, info, hostName);
   const chain = await loadChain(deps, info);
-  if (chain.length > 0 && own.transport !== 'ssh') {
-    throw new ConnectorError(
-      FailureKind.protocol,
-      `host ${hostName} is reached over ${own.transport}, which cannot go through a bastion; remove its jumpHost`,
-    );
-  }
   return {
     target: own.target,
     secret: own.secret,

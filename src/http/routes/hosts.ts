@@ -13,7 +13,7 @@ import {
   updateHost,
 } from '../../db/hosts.ts';
 import { ErrorCode, invalid, notFound, OrcaError } from '../../domain/errors.ts';
-import { resolveConnection, type Transport } from '../../domain/host-settings.ts';
+import { resolveConnection } from '../../domain/host-settings.ts';
 import { jumpChainProblem, MAX_JUMP_HOPS } from '../../domain/jump-chain.ts';
 import type { App, HttpDeps } from '../app.ts';
 import { conflictOnForeignKey, conflictOnUnique } from '../pg-errors.ts';
@@ -28,7 +28,7 @@ async function requireCredential(deps: HttpDeps, id: string): Promise<void> {
 async function resolveJumpHost(
   deps: HttpDeps,
   jumpHost: string | null,
-  host: { id: string | null; name: string; transport: Transport },
+  host: { id: string | null; name: string },
 ): Promise<string | null> {
   if (jumpHost === null) return null;
   const { hosts } = await resolveHosts(deps.db, [jumpHost]);
@@ -74,7 +74,6 @@ export function hostRoutes(app: App, deps: HttpDeps): void {
       const jumpHostId = await resolveJumpHost(deps, b.jumpHost ?? null, {
         id: null,
         name: b.name,
-        transport: settings.transport,
       });
       const id = await insertHost(deps.db, {
         name: b.name,
@@ -108,7 +107,6 @@ export function hostRoutes(app: App, deps: HttpDeps): void {
       const jumpHostId = await resolveJumpHost(deps, jumpHost === undefined ? current.jumpHost : jumpHost, {
         id: current.id,
         name: b.name ?? current.name,
-        transport: settings.transport,
       });
       const users = settings.transport === 'ssh' ? [] : await hostsJumpingVia(deps.db, current.id);
       if (users.length > 0) {
