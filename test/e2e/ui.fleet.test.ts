@@ -212,13 +212,17 @@ test('register a Linux and a Windows host in the UI and run whoami on both at on
   });
 
   await step('jump-host-choice', async () => {
-    // Only SSH hosts other than the one edited are offered as bastions; WinRM hosts have no choice.
+    // Only SSH hosts other than the one edited are offered as bastions, to Linux and Windows hosts.
     await page.getByRole('button', { name: 'Add host' }).click();
     const dialog = page.getByRole('dialog');
-    const jump = dialog.getByLabel('Jump host');
-    assert.deepEqual(await jump.locator('option').allTextContents(), ['None (connect directly)', 'linux-1']);
+    const options = () => dialog.getByLabel('Jump host').locator('option').allTextContents();
+    assert.deepEqual(await options(), ['None (connect directly)', 'linux-1']);
     await choose(dialog, 'Operating system', 'Windows');
-    assert.equal(await dialog.getByLabel('Jump host').count(), 0);
+    assert.deepEqual(await options(), ['None (connect directly)', 'linux-1']);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('button', { name: 'More actions for linux-1' }).click();
+    await page.getByRole('menuitem', { name: 'Edit' }).click();
+    assert.deepEqual(await options(), ['None (connect directly)']);
     await dialog.getByRole('button', { name: 'Cancel' }).click();
   });
 

@@ -169,22 +169,20 @@ export function HostFormModal({
             error={fieldErrors.credentialId}
             onChange={set('credentialId')}
           />
-          {!winrm && (
-            <NativeSelect
-              label="Jump host"
-              data-testid="host-jump"
-              description="Connect through this bastion (ProxyJump); it checks its own credential and host key"
-              value={values.jumpHost}
-              error={fieldErrors.jumpHost}
-              onChange={(e) => set('jumpHost')(e.currentTarget.value)}
-              data={[
-                { value: '', label: 'None (connect directly)' },
-                ...hosts
-                  .filter((h) => h.transport === 'ssh' && h.id !== host?.id)
-                  .map((h) => ({ value: h.name, label: h.name })),
-              ]}
-            />
-          )}
+          <NativeSelect
+            label="Jump host"
+            data-testid="host-jump"
+            description="Connect through this SSH bastion (ProxyJump); it logs in with its own credential and has its own host key checked"
+            value={values.jumpHost}
+            error={fieldErrors.jumpHost}
+            onChange={(e) => set('jumpHost')(e.currentTarget.value)}
+            data={[
+              { value: '', label: 'None (connect directly)' },
+              ...hosts
+                .filter((h) => h.transport === 'ssh' && h.id !== host?.id)
+                .map((h) => ({ value: h.name, label: h.name })),
+            ]}
+          />
           <FormActions busy={busy} onCancel={onClose} />
         </Stack>
       </form>

@@ -122,10 +122,10 @@ test('a host reads as its OS and transport at a glance', () => {
   );
 });
 
-test('a jump host is sent for SSH hosts only, and clearing it sends null', () => {
+test('a jump host is sent when chosen (SSH and WinRM hosts alike), and clearing it sends null', () => {
   assert.equal(createBody({ ...base, jumpHost: 'jump-1' }).jumpHost, 'jump-1');
   assert.equal('jumpHost' in createBody(base), false);
-  assert.equal('jumpHost' in createBody({ ...withOs(base, 'windows'), jumpHost: 'jump-1' }), false);
+  assert.equal(createBody({ ...withOs(base, 'windows'), jumpHost: 'jump-1' }).jumpHost, 'jump-1');
   const linux = host({
     os: 'linux',
     transport: 'ssh',

@@ -116,8 +116,7 @@ export function createBody(v: HostValues): CreateHost {
     ...(v.transport === 'winrm' && { winrm: winrmSettings(v.winrm) }),
     username: v.username.trim(),
     credentialId: v.credentialId,
-    // Only SSH goes through a bastion; the server says so if WinRM is asked to.
-    ...(v.jumpHost && v.transport === 'ssh' && { jumpHost: v.jumpHost }),
+    ...(v.jumpHost && { jumpHost: v.jumpHost }),
   };
 }
 
