@@ -5,23 +5,33 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFile } from 'node:fs/promises';
-import { release } from 'node:os';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { release, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, test } from 'node:test';
 import { startTestApp, type TestApp } from './support/app.ts';
 import { addPasswordCredential, output, type RunView, startRun, waitForRun } from './support/fleet.ts';
 import { createNetnsLine, type NetnsLine } from './support/netns.ts';
 import { type SshdHandle, startSshd } from './support/sshd.ts';
-import { DEFAULT_USER } from './support/winrm-server/index.ts';
+import { DEFAULT_USER, makeTestCertificates } from './support/winrm-server/index.ts';
 
 /** The WinRM test server as a process inside a namespace, listening on `address` there. */
 async function startWinrmInNetns(
   netns: string,
   address: string,
+  tls?: { certPath: string; keyPath: string },
 ): Promise<{ port: number; stop(): Promise<void> }> {
   const cli = new URL('./support/winrm-server-cli.ts', import.meta.url).pathname;
-  const child = spawn('ip', ['netns', 'exec', netns, process.execPath, '--import', 'tsx', cli, address], {
+  const args = [
+    process.execPath,
+    '--import',
+    'tsx',
+    cli,
+    address,
+    ...(tls ? [tls.certPath, tls.keyPath] : []),
+  ];
+  const child = spawn('ip', ['netns', 'exec', netns, ...args], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const exited = once(child, 'exit');
@@ -215,6 +225,45 @@ test('a WinRM host behind jump-1: direct fails, through the bastion whoami and f
     }
   } finally {
     await win.stop();
+  }
+});
+
+test('a WinRM host over HTTPS behind jump-1: TLS through the forwarded channel, its certificate verified', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'orca-bastion-tls-'));
+  const certs = await makeTestCertificates(dir, [line.address(1)]);
+  const win = await startWinrmInNetns(line.names[1]!, line.address(1), certs);
+  try {
+    const winCredential = await addPasswordCredential(app, 'win-tls-pw', DEFAULT_USER.password);
+    const res = await app.api('/hosts', {
+      body: {
+        name: 'win-tls',
+        address: line.address(1),
+        port: win.port,
+        os: 'windows',
+        winrm: { https: true, caCert: certs.caCert },
+        username: DEFAULT_USER.username,
+        credentialId: winCredential,
+        jumpHost: 'jump-1',
+      },
+    });
+    assert.equal(res.status, 201, await res.clone().text());
+    const { run, stdout } = await runOn('win-tls', 'whoami');
+    assert.equal(run.status, 'succeeded', JSON.stringify(run.executions));
+    assert.equal(stdout.trim(), 'wintest\\testuser');
+
+    // Without the CA the certificate is not trusted: a protocol failure, not a silent success.
+    const untrusted = await app.api(`/hosts/${(await host('win-tls')).id}`, {
+      method: 'PATCH',
+      body: { winrm: { caCert: null } },
+    });
+    assert.equal(untrusted.status, 200, await untrusted.clone().text());
+    const failed = await runOn('win-tls', 'whoami');
+    assert.equal(failed.run.status, 'failed');
+    assert.match(failed.run.executions[0]?.failureMessage ?? '', /certificate/i);
+    await app.api(`/hosts/${(await host('win-tls')).id}`, { method: 'DELETE' });
+  } finally {
+    await win.stop();
+    await rm(dir, { recursive: true, force: true });
   }
 });
 
