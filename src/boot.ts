@@ -25,6 +25,7 @@ import { newWorkerId, startWorker, type WorkerHandle } from './engine/worker.ts'
 import type { App } from './http/app.ts';
 import { Hub } from './http/hub.ts';
 import { buildServer } from './http/server.ts';
+import { startHealthSweep } from './inventory/health.ts';
 import { hashPassword } from './security/passwords.ts';
 import { generatePassword } from './security/tokens.ts';
 import { loadMasterKey, Vault } from './security/vault.ts';
@@ -97,11 +98,21 @@ export async function startServer(
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const maintenance = startMaintenance(handle, config, log);
+  const health = startHealthSweep(
+    handle.db,
+    {
+      intervalMs: config.healthIntervalMs,
+      concurrency: config.healthConcurrency,
+      connectTimeoutMs: config.connectTimeoutMs,
+    },
+    log,
+  );
   return {
     app,
     url: `http://${config.bind === '0.0.0.0' ? 'localhost' : config.bind}:${port}`,
     async stop() {
       maintenance.stop();
+      health.stop();
       await app.close();
       await hub.stop();
     },

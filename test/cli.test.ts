@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
+import { hostname, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ADMIN_PASSWORD, ADMIN_USER, startTestApp, type TestApp } from './support/app.ts';
@@ -220,7 +220,7 @@ test('Ctrl-C cancels the run on the server, waits for the end and exits 130', as
 test('hosts and runs are listed as aligned tables', async () => {
   const hosts = await orca(['hosts', 'list', ...server()]);
   assert.equal(hosts.code, 0, hosts.stderr);
-  assert.match(hosts.stdout, /^NAME\s+KIND\s+ADDRESS\s+USER\s+CREDENTIAL\s+LAST CHECK\n/);
+  assert.match(hosts.stdout, /^NAME\s+KIND\s+ADDRESS\s+USER\s+CREDENTIAL\s+HEALTH\s+OS\n/);
   assert.match(
     hosts.stdout,
     new RegExp(`\\nh1\\s+linux ssh\\s+127\\.0\\.0\\.1:${sshd.port}\\s+${sshd.user}\\s+test-pw`),
@@ -230,6 +230,13 @@ test('hosts and runs are listed as aligned tables', async () => {
   const check = await orca(['hosts', 'test', 'h1', ...server()]);
   assert.equal(check.code, 0, check.stderr + check.stdout);
   assert.match(check.stdout, /^h1: ok/);
+  // The check recorded the host's health and facts: the list and `hosts show` print them.
+  const listed = await orca(['hosts', 'list', '--health', 'up', ...server()]);
+  assert.match(listed.stdout, /\nh1\s+linux ssh\s+.*\s+up \d+(ms|\.\d+s|s)\s+\S/);
+  const show = await orca(['hosts', 'show', 'h1', ...server()]);
+  assert.equal(show.code, 0, show.stderr);
+  assert.match(show.stdout, new RegExp(`^hostname: +${hostname()}$`, 'm'));
+  assert.match(show.stdout, new RegExp(`^kernel: +${release().replace(/\./g, '\\.')}$`, 'm'));
 });
 
 test('login with the password on stdin saves a working token in a 0600 file; logout revokes it', async () => {

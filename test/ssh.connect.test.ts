@@ -151,6 +151,7 @@ test('a changed host key is refused with both fingerprints; the recorded one is 
     assert.notEqual(presented.fingerprint, recorded.fingerprint);
     const error = await rejection(open(target({ port: own.port, knownHostKey: recorded })), 'host-key');
     assert.deepEqual(error.details, {
+      hostId: 'host-1',
       presentedAlgorithm: presented.algorithm,
       presentedFingerprint: presented.fingerprint,
     });

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
+import { WINDOWS_FACTS_SCRIPT } from '../src/domain/host-facts.ts';
 import {
   DEFAULT_USER,
   makeTestCertificates,
@@ -158,6 +159,19 @@ test('NTLM with message encryption over HTTP: whoami, cmd and PowerShell output 
     assert.ok(stats.requestsByAuth.negotiate >= 4 * 5);
     assert.equal(stats.unencryptedRefused, 0);
     assert.deepEqual(stats.faults, []);
+  });
+});
+
+test("orca's facts script answers pywinrm's run_ps as Windows would", async () => {
+  await withServer({}, async (server) => {
+    const steps = await pywinrm(server, { steps: [{ ps: WINDOWS_FACTS_SCRIPT }] });
+    assert.deepEqual(output(steps[0]), {
+      stdout:
+        'hostname=WINTEST\r\nos=Microsoft Windows Server 2022 Datacenter\r\nversion=10.0.20348\r\n' +
+        'build=20348\r\narch=AMD64\r\n',
+      stderr: '',
+      status: 0,
+    });
   });
 });
 

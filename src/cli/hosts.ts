@@ -1,4 +1,4 @@
-/** `orca hosts list|add|test` */
+/** `orca hosts list|add|show|test` */
 import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import {
@@ -23,6 +23,7 @@ import {
   subcommand,
   withConnection,
 } from './common.ts';
+import { healthText, hostDetails, osText } from './host-show.ts';
 import { type CliIo, ExitCode, usageError } from './io.ts';
 import { formatDuration, type Palette, palette, table } from './output.ts';
 
@@ -39,6 +40,7 @@ interface AddFlags extends ConnectionFlags {
   readonly allowUnencrypted?: boolean;
   readonly caCert?: string;
   readonly insecureSkipVerify?: boolean;
+  readonly jump?: string;
 }
 
 /** The WinRM part of a host from the flags that were given; undefined when none was. */
@@ -89,26 +91,37 @@ export function checkText(check: HostCheck | null, p: Palette = palette(false)):
 
 export function hostsTable(hosts: readonly Host[], p: Palette = palette(false)): string {
   return table(
-    ['NAME', 'KIND', 'ADDRESS', 'USER', 'CREDENTIAL', 'LAST CHECK'],
+    ['NAME', 'KIND', 'ADDRESS', 'USER', 'CREDENTIAL', 'HEALTH', 'OS'],
     hosts.map((h) => [
       h.name,
       hostKind(h),
-      `${h.address}:${h.port}`,
+      `${h.address}:${h.port}${h.jumpHost ? ` via ${h.jumpHost}` : ''}`,
       h.username,
       h.credentialName ?? '-',
-      checkText(h.lastCheck, p) + (h.pendingHostKey ? p.yellow(' (host key changed)') : ''),
+      healthText(h.health, p) + (h.pendingHostKey ? p.yellow(' (host key changed)') : ''),
+      osText(h.facts),
     ]),
   );
 }
 
 export function registerHosts(program: Command, io: CliIo): void {
-  const hosts = subcommand(program, 'hosts', io).description('the inventory: list, add, test');
+  const hosts = subcommand(program, 'hosts', io).description('the inventory: list, add, show, test');
 
   withConnection(
-    subcommand(hosts, 'list', io).description('every host').option('--json', 'print JSON'),
+    subcommand(hosts, 'list', io)
+      .description('every host, with its health and OS')
+      .addOption(
+        new Option('--health <status>', 'only hosts in this state').choices(['up', 'down', 'unknown']),
+      )
+      .option('--os <text>', 'only hosts whose OS fact contains this (any case)')
+      .option('--json', 'print JSON'),
   ).action(
-    action(io, async (flags: ConnectionFlags & { json?: boolean }) => {
-      const list = await (await apiClient(io, flags)).get<Host[]>('/hosts');
+    action(io, async (flags: ConnectionFlags & { json?: boolean; health?: string; os?: string }) => {
+      const query = new URLSearchParams({
+        ...(flags.health && { health: flags.health }),
+        ...(flags.os && { os: flags.os }),
+      }).toString();
+      const list = await (await apiClient(io, flags)).get<Host[]>(`/hosts${query ? `?${query}` : ''}`);
       if (flags.json) printJson(io, list);
       else if (list.length === 0) io.stdout('no hosts; add one with `orca hosts add`\n');
       else io.stdout(hostsTable(list, colors(io)));
@@ -140,7 +153,8 @@ export function registerHosts(program: Command, io: CliIo): void {
       )
       .option('--allow-unencrypted', 'the host accepts unencrypted WinRM messages (basic over plain HTTP)')
       .option('--ca-cert <file>', "PEM file of the CA that issued the host's HTTPS certificate")
-      .option('--insecure-skip-verify', 'accept any HTTPS certificate (not recommended)'),
+      .option('--insecure-skip-verify', 'accept any HTTPS certificate (not recommended)')
+      .option('--jump <host>', 'connect through this bastion (a registered SSH host, name or id)'),
   ).action(
     action(io, async (name: string, flags: AddFlags) => {
       const client = await apiClient(io, flags);
@@ -157,10 +171,25 @@ export function registerHosts(program: Command, io: CliIo): void {
         ...(winrmFlags(flags) && { winrm: winrmFlags(flags) }),
         username: flags.user,
         credentialId: credential.id,
+        ...(flags.jump && { jumpHost: flags.jump }),
       });
       io.stdout(
-        `added host ${host.name} (${hostKind(host)}, ${host.username}@${host.address}:${host.port}, credential ${credential.name})\n`,
+        `added host ${host.name} (${hostKind(host)}, ${host.username}@${host.address}:${host.port}, credential ${credential.name}${host.jumpHost ? `, via ${host.jumpHost}` : ''})\n`,
       );
+      return ExitCode.ok;
+    }),
+  );
+
+  withConnection(
+    subcommand(hosts, 'show', io)
+      .description('one host: connection, health and facts')
+      .argument('<name-or-id>', 'the host')
+      .option('--json', 'print JSON'),
+  ).action(
+    action(io, async (key: string, flags: ConnectionFlags & { json?: boolean }) => {
+      const host = await resolveHost(await apiClient(io, flags), key);
+      if (flags.json) printJson(io, host);
+      else io.stdout(hostDetails(host, colors(io)));
       return ExitCode.ok;
     }),
   );

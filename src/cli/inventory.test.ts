@@ -88,8 +88,115 @@ test('hosts add and test address credentials and hosts by name', async (t) => {
   const list = await orca(['hosts', 'list', '--url', api.url]);
   assert.equal(
     list.stdout,
-    'NAME   KIND       ADDRESS        USER    CREDENTIAL  LAST CHECK\nweb-1  linux ssh  10.0.0.1:2222  deploy  ops         -\n',
+    'NAME   KIND       ADDRESS        USER    CREDENTIAL  HEALTH  OS\nweb-1  linux ssh  10.0.0.1:2222  deploy  ops         -       -\n',
   );
+});
+
+test('hosts add --jump names the bastion; list shows health, OS and the bastion, and filters; show prints facts', async (t) => {
+  const host = {
+    id: HOST,
+    name: 'inner-1',
+    address: '10.1.0.5',
+    port: 22,
+    os: 'linux',
+    transport: 'ssh',
+    shell: 'sh',
+    winrm: null,
+    username: 'deploy',
+    credentialName: 'ops',
+    hostKey: { algorithm: 'ssh-ed25519', fingerprint: 'SHA256:abc' },
+    pendingHostKey: null,
+    lastCheck: null,
+    jumpHost: 'jump-1',
+    health: {
+      status: 'up',
+      latencyMs: 42,
+      failureKind: null,
+      message: 'connected as deploy in 42 ms',
+      checkedAt: '2025-01-01T00:00:00Z',
+    },
+    facts: {
+      hostname: 'inner-1.lan',
+      os: 'Debian GNU/Linux',
+      osVersion: '12',
+      kernel: '6.1.0-18-amd64',
+      arch: 'x86_64',
+      gatheredAt: '2025-01-01T00:00:00Z',
+    },
+  };
+  const down = {
+    ...host,
+    id: A,
+    name: 'db-1',
+    jumpHost: null,
+    facts: null,
+    health: {
+      status: 'down',
+      latencyMs: null,
+      failureKind: 'timeout',
+      message: 'timed out',
+      checkedAt: null,
+    },
+  };
+  const api = await withApi(t, {
+    http: (req) => {
+      if (req.path === '/credentials') return { body: [{ id: CRED, name: 'ops', kind: 'password' }] };
+      if (req.path === '/hosts' && req.method === 'POST') return { status: 201, body: host };
+      if (req.path === '/hosts' && req.query.get('health') === 'down') return { body: [down] };
+      if (req.path === '/hosts') return { body: [down, host] };
+      return undefined;
+    },
+  });
+  const add = await orca([
+    'hosts',
+    'add',
+    'inner-1',
+    '--address',
+    '10.1.0.5',
+    '--user',
+    'deploy',
+    '--credential',
+    'ops',
+    '--jump',
+    'jump-1',
+    '--url',
+    api.url,
+  ]);
+  assert.equal(add.code, 0, add.stderr);
+  assert.match(add.stdout, /, via jump-1\)\n$/);
+  const posted = api.requests.find((q) => q.method === 'POST')?.body as { jumpHost?: string } | undefined;
+  assert.equal(posted?.jumpHost, 'jump-1');
+
+  const list = await orca(['hosts', 'list', '--url', api.url]);
+  assert.equal(
+    list.stdout,
+    [
+      'NAME     KIND       ADDRESS                 USER    CREDENTIAL  HEALTH          OS',
+      'db-1     linux ssh  10.1.0.5:22             deploy  ops         down (timeout)  -',
+      'inner-1  linux ssh  10.1.0.5:22 via jump-1  deploy  ops         up 42ms         Debian GNU/Linux 12 x86_64',
+      '',
+    ].join('\n'),
+  );
+  const filtered = await orca(['hosts', 'list', '--health', 'down', '--url', api.url]);
+  assert.match(filtered.stdout, /^NAME.*\ndb-1 .*\n$/);
+  const bad = await orca(['hosts', 'list', '--health', 'sideways', '--url', api.url]);
+  assert.equal(bad.code, 2);
+
+  const show = await orca(['hosts', 'show', 'inner-1', '--url', api.url]);
+  assert.equal(show.code, 0, show.stderr);
+  for (const line of [
+    /^jump host: +jump-1$/m,
+    /^health: +up 42ms$/m,
+    /^hostname: +inner-1\.lan$/m,
+    /^os: +Debian GNU\/Linux 12$/m,
+    /^kernel: +6\.1\.0-18-amd64$/m,
+    /^arch: +x86_64$/m,
+  ]) {
+    assert.match(show.stdout, line);
+  }
+  const showDown = await orca(['hosts', 'show', 'db-1', '--url', api.url]);
+  assert.match(showDown.stdout, /^failure: +timed out$/m);
+  assert.match(showDown.stdout, /^hostname: +-$/m);
 });
 
 test('hosts add registers a Windows host over WinRM HTTPS with the CA read from a file', async (t) => {

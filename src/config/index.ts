@@ -34,6 +34,8 @@ const Env = Type.Object({
   ORCA_NOTIFY_TIMEOUT_MS: Type.Integer({ default: 10_000, minimum: 100 }),
   ORCA_NOTIFY_ATTEMPTS: Type.Integer({ default: 5, minimum: 1, maximum: 20 }),
   ORCA_NOTIFY_BACKOFF_MS: Type.Integer({ default: 2_000, minimum: 10 }),
+  ORCA_HEALTH_INTERVAL_S: Type.Integer({ default: 300, minimum: 0 }),
+  ORCA_HEALTH_CONCURRENCY: Type.Integer({ default: 20, minimum: 1, maximum: 1000 }),
 });
 type Env = Static<typeof Env>;
 
@@ -60,6 +62,10 @@ export interface Config {
   readonly filesDir: string;
   /** The largest file a download step keeps as an artifact. */
   readonly artifactLimitBytes: number;
+  /** Each host's connectivity is checked this often; 0 disables the periodic check. */
+  readonly healthIntervalMs: number;
+  /** Health checks in flight at once, across all workers. */
+  readonly healthConcurrency: number;
   readonly notify: NotifySettings;
 }
 
@@ -122,6 +128,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       attempts: e.ORCA_NOTIFY_ATTEMPTS,
       backoffMs: e.ORCA_NOTIFY_BACKOFF_MS,
     },
+    healthIntervalMs: e.ORCA_HEALTH_INTERVAL_S * 1000,
+    healthConcurrency: e.ORCA_HEALTH_CONCURRENCY,
   };
 }
 

@@ -40,6 +40,15 @@ export class ConnectorError extends Error {
   }
 }
 
+/** A bastion's failure, its name in front and its host id (for host-key bookkeeping) in details. */
+export function atBastion(hop: Pick<ConnectTarget, 'name' | 'hostId'>, error: unknown): unknown {
+  if (!(error instanceof ConnectorError)) return error;
+  return new ConnectorError(error.kind, `bastion ${hop.name}: ${error.message}`, {
+    ...error.details,
+    hostId: error.details.hostId ?? hop.hostId,
+  });
+}
+
 /** A public host key, as recorded on first contact. */
 export interface HostKey {
   /** Key algorithm as the server names it, e.g. `ssh-ed25519`. */
@@ -69,9 +78,17 @@ export type Secret =
   | { readonly kind: 'password'; readonly password: string }
   | { readonly kind: 'ssh-key'; readonly privateKey: string; readonly passphrase?: string | undefined };
 
+/** A bastion (jump host) a connection goes through, with its own credential. */
+export interface JumpHop {
+  readonly target: ConnectTarget;
+  readonly secret: Secret;
+}
+
 export interface OpenOptions {
   readonly connectTimeoutMs: number;
   readonly signal?: AbortSignal | undefined;
+  /** Bastions to go through, nearest to the worker first (SSH only). */
+  readonly via?: readonly JumpHop[] | undefined;
 }
 
 export type OutputStream = 'stdout' | 'stderr';
@@ -131,6 +148,8 @@ export interface GetResult {
 export interface Session {
   /** The key the host presented during this session's handshake. */
   readonly hostKey: HostKey | null;
+  /** The keys the bastions presented, nearest to the worker first (SSH through bastions). */
+  readonly hopHostKeys?: readonly { readonly hostId: string; readonly hostKey: HostKey }[];
   /**
    * Run a command. Resolves with the exit status (non-zero is not an error here);
    * rejects with a ConnectorError of kind `timeout`, `canceled` or `protocol`.

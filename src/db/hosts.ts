@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { FailureKind, HostKey } from '../connectors/connector.ts';
 import type { ConnectionSettings, Os, Shell, Transport, WinrmAuth } from '../domain/host-settings.ts';
 import type { Host } from '../http/schemas.ts';
@@ -59,10 +60,21 @@ const settingsColumns = (s: ConnectionSettings) => ({
   winrm_skip_verify: s.winrm?.skipVerify ?? false,
 });
 
+const HEALTH_COLUMNS = [
+  'h.health_status',
+  'h.health_latency_ms',
+  'h.health_failure_kind',
+  'h.health_message',
+  'h.health_checked_at',
+  'h.facts',
+  'h.facts_gathered_at',
+] as const;
+
 function selectHosts(db: Db) {
   return db
     .selectFrom('hosts as h')
     .leftJoin('credentials as c', 'c.id', 'h.credential_id')
+    .leftJoin('hosts as j', 'j.id', 'h.jump_host_id')
     .leftJoinLateral(
       (eb) =>
         eb
@@ -89,6 +101,8 @@ function selectHosts(db: Db) {
       'h.pending_host_key_fingerprint',
       'h.created_at',
       'h.updated_at',
+      'j.name as jump_host_name',
+      ...HEALTH_COLUMNS,
       'k.status as check_status',
       'k.failure_kind as check_failure_kind',
       'k.message as check_message',
@@ -122,12 +136,31 @@ const toHost = (r: HostRow): Host => ({
           checkedAt: r.check_finished_at.toISOString(),
         }
       : null,
+  jumpHost: r.jump_host_name,
+  health: {
+    status: r.health_status,
+    latencyMs: r.health_latency_ms,
+    failureKind: (r.health_failure_kind as FailureKind | null) ?? null,
+    message: r.health_message,
+    checkedAt: r.health_checked_at?.toISOString() ?? null,
+  },
+  facts:
+    r.facts && r.facts_gathered_at ? { ...r.facts, gatheredAt: r.facts_gathered_at.toISOString() } : null,
   createdAt: r.created_at.toISOString(),
   updatedAt: r.updated_at.toISOString(),
 });
 
-export async function listHosts(db: Db): Promise<Host[]> {
-  return (await selectHosts(db).orderBy('h.name').execute()).map(toHost);
+export async function listHosts(
+  db: Db,
+  filter: { health?: 'up' | 'down' | 'unknown' | undefined; os?: string | undefined } = {},
+): Promise<Host[]> {
+  let q = selectHosts(db);
+  if (filter.health) q = q.where('h.health_status', '=', filter.health);
+  if (filter.os) {
+    const pattern = `%${filter.os.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    q = q.where(sql<string>`h.facts->>'os'`, 'ilike', pattern);
+  }
+  return (await q.orderBy('h.name').execute()).map(toHost);
 }
 
 export async function getHost(db: Db, id: string): Promise<Host | undefined> {
@@ -163,7 +196,14 @@ export async function resolveHosts(
 
 export async function insertHost(
   db: Db,
-  h: { name: string; address: string; settings: ConnectionSettings; username: string; credentialId: string },
+  h: {
+    name: string;
+    address: string;
+    settings: ConnectionSettings;
+    username: string;
+    credentialId: string;
+    jumpHostId?: string | null;
+  },
 ): Promise<string> {
   const row = await db
     .insertInto('hosts')
@@ -173,6 +213,7 @@ export async function insertHost(
       ...settingsColumns(h.settings),
       username: h.username,
       credential_id: h.credentialId,
+      jump_host_id: h.jumpHostId ?? null,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -188,6 +229,7 @@ export async function updateHost(
     settings?: ConnectionSettings;
     username?: string;
     credentialId?: string;
+    jumpHostId?: string | null;
   },
   /** True when the address, port or transport changes: the host's recorded key no longer applies. */
   moved: boolean,
@@ -200,6 +242,7 @@ export async function updateHost(
       ...(patch.settings !== undefined && settingsColumns(patch.settings)),
       ...(patch.username !== undefined && { username: patch.username }),
       ...(patch.credentialId !== undefined && { credential_id: patch.credentialId }),
+      ...(patch.jumpHostId !== undefined && { jump_host_id: patch.jumpHostId }),
       // A host at a new address is a new machine as far as its key is concerned.
       ...(moved && {
         host_key_algorithm: null,
@@ -267,6 +310,8 @@ export async function getConnectInfo(db: Db, id: string) {
       'h.username',
       'h.host_key_algorithm',
       'h.host_key_fingerprint',
+      'h.jump_host_id',
+      'h.facts_gathered_at',
       'h.credential_id',
       'c.kind as credential_kind',
       'c.secret',
@@ -275,4 +320,33 @@ export async function getConnectInfo(db: Db, id: string) {
     ])
     .where('h.id', '=', id)
     .executeTakeFirst();
+}
+
+/** The hosts that name this one as their bastion. */
+export async function hostsJumpingVia(db: Db, id: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('hosts')
+    .select('name')
+    .where('jump_host_id', '=', id)
+    .orderBy('name')
+    .execute();
+  return rows.map((r) => r.name);
+}
+
+/** A host and the bastions behind it, in order (the host first); stops after `limit` hosts. */
+export async function jumpChain(
+  db: Db,
+  id: string,
+  limit = 32,
+): Promise<{ id: string; name: string; transport: 'ssh' | 'winrm' }[]> {
+  const r = await sql<{ id: string; name: string; transport: 'ssh' | 'winrm' }>`
+    with recursive chain (id, name, transport, jump_host_id, depth) as (
+      select id, name, transport, jump_host_id, 1 from hosts where id = ${id}
+      union all
+      select h.id, h.name, h.transport, h.jump_host_id, c.depth + 1
+      from hosts h join chain c on h.id = c.jump_host_id
+      where c.depth < ${limit}
+    )
+    select id, name, transport from chain order by depth`.execute(db);
+  return r.rows;
 }

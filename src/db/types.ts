@@ -1,5 +1,6 @@
 /** Row types of every table, as Kysely sees them. Domain types live in src/domain; mappers in each module. */
 import type { ColumnType, Generated } from 'kysely';
+import type { HostFacts } from '../domain/host-facts.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
@@ -65,6 +66,14 @@ export interface HostsTable {
   host_key_fingerprint: string | null;
   pending_host_key_algorithm: string | null;
   pending_host_key_fingerprint: string | null;
+  jump_host_id: ColumnType<string | null, string | null | undefined, string | null>;
+  health_status: Generated<'up' | 'down' | 'unknown'>;
+  health_latency_ms: number | null;
+  health_failure_kind: string | null;
+  health_message: string | null;
+  health_checked_at: NullableTimestamp;
+  facts: ColumnType<HostFacts | null, string | null | undefined, string | null>;
+  facts_gathered_at: NullableTimestamp;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
@@ -178,6 +187,7 @@ export interface HostChecksTable {
   failure_kind: string | null;
   message: string | null;
   latency_ms: number | null;
+  source: Generated<'manual' | 'health'>;
   created_at: Generated<Date>;
   finished_at: NullableTimestamp;
 }

@@ -1,10 +1,13 @@
-/** "Test connection": connect, authenticate, verify the host key and run `true`. */
+/**
+ * "Test connection" and the periodic health check: connect, authenticate, verify the host key,
+ * run `true`, then gather the host's facts. The result is the host's health.
+ */
 import { FailureKind } from '../connectors/connector.ts';
 import { Channel, notify } from '../db/events.ts';
 import { finishHostCheck, getHostCheck } from '../db/host-checks.ts';
-import { secretValues } from '../security/credentials.ts';
-import { loadContact, openSession } from './contact.ts';
+import { contactSecrets, loadContact, openSession } from './contact.ts';
 import type { EngineDeps } from './deps.ts';
+import { gatherFacts } from './facts.ts';
 import { errorOutcome } from './outcome.ts';
 
 export async function runHostCheck(deps: EngineDeps, checkId: string): Promise<void> {
@@ -15,9 +18,9 @@ export async function runHostCheck(deps: EngineDeps, checkId: string): Promise<v
   const started = performance.now();
   try {
     const contact = await loadContact(deps, check.hostId, check.hostId);
-    secrets = secretValues(contact.secret);
+    secrets = contactSecrets(contact);
     // A fresh connection, never a pooled one: the point is to test connecting.
-    const session = await openSession(deps, contact);
+    const session = await openSession(deps, contact, undefined, { facts: false });
     const latencyMs = Math.round(performance.now() - started);
     try {
       // `exit 0` means success to sh, PowerShell and cmd alike.
@@ -39,6 +42,7 @@ export async function runHostCheck(deps: EngineDeps, checkId: string): Promise<v
               message: `connected, but running a command failed (exit ${r.exitCode}); the account may lack a shell`,
               latencyMs,
             };
+      if (result.ok) await gatherFacts(deps, session, contact.target);
     } finally {
       await session.close();
     }

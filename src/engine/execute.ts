@@ -11,9 +11,8 @@ import {
   requeueLater,
 } from '../db/executions.ts';
 import { refreshRunStatus } from '../db/runs.ts';
-import { secretValues } from '../security/credentials.ts';
 import { ShutdownAbort } from './cancel.ts';
-import { type Contact, loadContact, openSession } from './contact.ts';
+import { type Contact, contactSecrets, loadContact, openSession } from './contact.ts';
 import type { EngineDeps } from './deps.ts';
 import { loadJobRunContext } from './job-context.ts';
 import { type JobExecutionEnd, runJobSteps } from './job-execution.ts';
@@ -85,7 +84,7 @@ async function executeJob(deps: EngineDeps, ex: ClaimedExecution, signal: AbortS
       if (e instanceof ConnectorError) return e;
       throw e;
     });
-    secrets = [...job.secrets, ...(contact instanceof ConnectorError ? [] : secretValues(contact.secret))];
+    secrets = [...job.secrets, ...(contact instanceof ConnectorError ? [] : contactSecrets(contact))];
     recorder = newRecorder(deps, ex, secrets);
     if (ex.nextStep === 0) recorder.event('status', JSON.stringify({ status: 'running' }));
     end = await runJobSteps(deps, ex, job, contact, recorder, secrets, signal);
@@ -153,7 +152,7 @@ async function execute(deps: EngineDeps, ex: ClaimedExecution, signal: AbortSign
   let outcome: Omit<ExecutionOutcome, 'outputBytes' | 'truncatedBytes'>;
   try {
     const contact = await loadContact(deps, ex.hostId, ex.hostName);
-    secrets = secretValues(contact.secret);
+    secrets = contactSecrets(contact);
     recorder = newRecorder(deps, ex, secrets);
     recorder.event('status', JSON.stringify({ status: 'running' }));
     const rec = recorder;

@@ -140,6 +140,41 @@ export const HostCheck = Type.Object({
 });
 export type HostCheck = Static<typeof HostCheck>;
 
+export const HEALTH_STATUSES = ['up', 'down', 'unknown'] as const;
+/** The last connectivity check (periodic or by hand); `unknown` until the first one. */
+export const HostHealth = Type.Object({
+  status: Literals(HEALTH_STATUSES),
+  latencyMs: Nullable(Type.Integer()),
+  failureKind: Nullable(FailureKindSchema),
+  message: Nullable(Type.String()),
+  checkedAt: Nullable(Timestamp),
+});
+/** What the host reported about itself on first contact and each check. */
+export const HostFacts = Type.Object({
+  hostname: Nullable(Type.String()),
+  os: Nullable(Type.String()),
+  osVersion: Nullable(Type.String()),
+  kernel: Nullable(Type.String()),
+  arch: Nullable(Type.String()),
+  gatheredAt: Timestamp,
+});
+export const HostListQuery = Type.Object(
+  {
+    health: Type.Optional(Literals(HEALTH_STATUSES)),
+    os: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 128, description: 'facts.os contains this (any case)' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+const JumpHost = Nullable(
+  Type.String({
+    minLength: 1,
+    maxLength: 128,
+    description: "the bastion's name or id; null: connect directly",
+  }),
+);
+
 export const Host = Type.Object({
   id: Id,
   name: Type.String(),
@@ -157,6 +192,10 @@ export const Host = Type.Object({
   /** A key the host presented that differs from the recorded one, waiting to be accepted. */
   pendingHostKey: Nullable(HostKey),
   lastCheck: Nullable(HostCheck),
+  /** The bastion's name; connections go through it (and its own bastion, if any). */
+  jumpHost: Nullable(Type.String()),
+  health: HostHealth,
+  facts: Nullable(HostFacts),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
@@ -172,6 +211,7 @@ export const CreateHost = Type.Object(
     ...ConnectionFields,
     username: Username,
     credentialId: Id,
+    jumpHost: Type.Optional(JumpHost),
   },
   { additionalProperties: false },
 );
@@ -184,6 +224,7 @@ export const UpdateHost = Type.Object(
     ...ConnectionFields,
     username: Type.Optional(Username),
     credentialId: Type.Optional(Id),
+    jumpHost: Type.Optional(JumpHost),
   },
   { additionalProperties: false, minProperties: 1 },
 );

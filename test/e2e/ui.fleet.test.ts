@@ -189,8 +189,41 @@ test('register a Linux and a Windows host in the UI and run whoami on both at on
   await step('test-windows-connection', async () => {
     await page.getByRole('button', { name: 'Test connection to win-1' }).click();
     await waitForText(page.getByTestId('check-result-win-1'), 'connection ok', 30_000);
-    await waitForText(page.getByTestId('host-row-win-1'), /ok/);
+    // The check recorded the host's health and the facts PowerShell reported.
+    await waitForText(page.getByTestId('health-win-1'), /^up · /);
+    await waitForText(
+      page.getByTestId('facts-win-1'),
+      'Microsoft Windows Server 2022 Datacenter 10.0.20348 · AMD64',
+    );
+    await waitForText(page.getByTestId('health-linux-1'), 'not checked yet');
     await shot(page.getByTestId('hosts-table'), 'hosts-table');
+  });
+
+  await step('filter-hosts-by-health', async () => {
+    const filter = page.getByTestId('health-filter');
+    await filter.getByText('Up (1)').click();
+    await waitForText(page.getByTestId('hosts-table'), 'win-1');
+    assert.equal(await page.getByTestId('host-row-linux-1').count(), 0);
+    await filter.getByText('Not checked (1)').click();
+    await page.getByTestId('host-row-linux-1').waitFor();
+    assert.equal(await page.getByTestId('host-row-win-1').count(), 0);
+    await filter.getByText('All (2)').click();
+    await page.getByTestId('host-row-win-1').waitFor();
+  });
+
+  await step('jump-host-choice', async () => {
+    // Only SSH hosts other than the one edited are offered as bastions, to Linux and Windows hosts.
+    await page.getByRole('button', { name: 'Add host' }).click();
+    const dialog = page.getByRole('dialog');
+    const options = () => dialog.getByLabel('Jump host').locator('option').allTextContents();
+    assert.deepEqual(await options(), ['None (connect directly)', 'linux-1']);
+    await choose(dialog, 'Operating system', 'Windows');
+    assert.deepEqual(await options(), ['None (connect directly)', 'linux-1']);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('button', { name: 'More actions for linux-1' }).click();
+    await page.getByRole('menuitem', { name: 'Edit' }).click();
+    assert.deepEqual(await options(), ['None (connect directly)']);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
   });
 
   await step('run-whoami-on-both', async () => {

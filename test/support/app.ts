@@ -58,6 +58,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ORCA_ADMIN_PASSWORD: ADMIN_PASSWORD,
     ORCA_LOG_LEVEL: 'silent',
     ORCA_CONNECT_TIMEOUT_MS: '5000',
+    // No periodic health checks unless a test asks: they would contact hosts behind its back.
+    ORCA_HEALTH_INTERVAL_S: '0',
     ...options.env,
   });
   const log = pino({ level: process.env.ORCA_TEST_LOG ?? 'silent' });

@@ -39,7 +39,8 @@ export interface ClientKeys {
 }
 
 export interface SshdHandle {
-  readonly host: '127.0.0.1';
+  /** 127.0.0.1, or the address in the network namespace it was started in. */
+  readonly host: string;
   readonly port: number;
   readonly user: string;
   readonly password: string;
@@ -68,6 +69,12 @@ export interface SshdOptions {
    * shell runs it with the client's command in $SSH_ORIGINAL_COMMAND); `true` evaluates that.
    */
   readonly forceCommand?: boolean | string;
+  /**
+   * Run inside this network namespace (`ip netns exec`), listening on `address` port 22 there,
+   * e.g. a host reachable only through a bastion. Readiness is then read from sshd's log, since
+   * the test process may have no route to it.
+   */
+  readonly netns?: { readonly name: string; readonly address: string };
 }
 
 const live = new Map<number, { process: ChildProcess; dir: string }>();
@@ -90,10 +97,10 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdHandle> 
   let child: ChildProcess | null = null;
   let port = 0;
   for (let attempt = 1; !child; attempt++) {
-    port = await freePort();
+    port = options.netns ? 22 : await freePort();
     await writeFile(join(dir, 'sshd_config'), sshdConfig(dir, port, options));
     try {
-      child = await launch(dir, port, logPath);
+      child = await launch(dir, port, logPath, options.netns);
     } catch (error) {
       // Another process may have taken the port between freePort() and sshd's bind().
       if (attempt >= 5) throw error;
@@ -102,7 +109,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdHandle> 
   let current: ChildProcess = child;
 
   const handle: SshdHandle = {
-    host: '127.0.0.1',
+    host: options.netns?.address ?? '127.0.0.1',
     port,
     user: TEST_USER,
     password: TEST_PASSWORD,
@@ -127,7 +134,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdHandle> 
     async restartWithNewHostKeys() {
       await terminate(current);
       hostKeys = await generateHostKeys(dir);
-      current = await launch(dir, port, logPath);
+      current = await launch(dir, port, logPath, options.netns);
     },
   };
   return handle;
@@ -137,7 +144,9 @@ function sshdConfig(dir: string, port: number, options: SshdOptions): string {
   const kbd = options.passwordMethod === 'keyboard-interactive';
   return `${[
     `Port ${port}`,
-    'ListenAddress 127.0.0.1',
+    `ListenAddress ${options.netns?.address ?? '127.0.0.1'}`,
+    // A bastion forwards channels to the hosts behind it.
+    'AllowTcpForwarding yes',
     `HostKey ${join(dir, 'ssh_host_ed25519_key')}`,
     `HostKey ${join(dir, 'ssh_host_rsa_key')}`,
     `PidFile ${join(dir, 'sshd.pid')}`,
@@ -164,11 +173,19 @@ function sshdConfig(dir: string, port: number, options: SshdOptions): string {
 }
 
 /** Starts sshd in the foreground and resolves once it answers with an SSH banner. */
-async function launch(dir: string, port: number, logPath: string): Promise<ChildProcess> {
+async function launch(
+  dir: string,
+  port: number,
+  logPath: string,
+  netns?: SshdOptions['netns'],
+): Promise<ChildProcess> {
   const log = openSync(logPath, 'a');
-  const child = spawn(SSHD_PATH, ['-D', '-e', '-f', join(dir, 'sshd_config')], {
-    stdio: ['ignore', 'ignore', log],
-  });
+  const args = ['-D', '-e', '-f', join(dir, 'sshd_config')];
+  // `ip netns exec` execs sshd in place, so the child's pid is sshd's.
+  const child = netns
+    ? spawn('ip', ['netns', 'exec', netns.name, SSHD_PATH, ...args], { stdio: ['ignore', 'ignore', log] })
+    : spawn(SSHD_PATH, args, { stdio: ['ignore', 'ignore', log] });
+  const logged = (await readFile(logPath, 'utf8').catch(() => '')).length;
   closeSync(log);
   const exited = new Promise<never>((_, reject) => {
     child.once('error', reject);
@@ -176,7 +193,8 @@ async function launch(dir: string, port: number, logPath: string): Promise<Child
   });
   exited.catch(() => {});
   try {
-    await Promise.race([waitForBanner(port, 10_000), exited]);
+    const ready = netns ? waitForListening(logPath, logged, 10_000) : waitForBanner(port, 10_000);
+    await Promise.race([ready, exited]);
   } catch (error) {
     child.kill('SIGKILL');
     const tail = (await readFile(logPath, 'utf8').catch(() => '')).split('\n').slice(-15).join('\n');
@@ -225,6 +243,17 @@ async function terminate(child: ChildProcess): Promise<void> {
   await gone;
   clearTimeout(timer);
   live.delete(pid);
+}
+
+/** Resolves once sshd's log, past `offset`, says it listens. */
+async function waitForListening(logPath: string, offset: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const text = (await readFile(logPath, 'utf8').catch(() => '')).slice(offset);
+    if (text.includes('Server listening on')) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`sshd did not log "Server listening" after ${timeoutMs} ms`);
 }
 
 function waitForBanner(port: number, timeoutMs: number): Promise<void> {

@@ -1,5 +1,6 @@
 /** Opens an authenticated ssh2 connection over a TCP socket we create ourselves. */
 import net from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { ConnectConfig, Client as Ssh2Client } from 'ssh2';
 import ssh2 from 'ssh2';
 import type { ConnectTarget, HostKey, OpenOptions, Secret } from '../connector.ts';
@@ -23,23 +24,31 @@ export interface ConnectSettings {
 
 export interface Connection {
   readonly client: Ssh2Client;
-  readonly socket: net.Socket;
+  /** What the SSH connection runs over: the TCP socket, or a channel forwarded by a bastion. */
+  readonly socket: Duplex;
+  /** The worker's own TCP socket (to the host, or to the first bastion); TCP_NODELAY is set on it. */
+  readonly tcp: net.Socket;
   readonly hostKey: HostKey;
+  /** The bastions passed through, nearest to the worker first; empty when direct. */
+  readonly hops: readonly { readonly hostId: string; readonly hostKey: HostKey }[];
 }
 
+/** Connects to `target` over a new TCP socket, or over `over` (a channel a bastion forwarded). */
 export function connect(
   target: ConnectTarget,
   secret: Secret,
   options: OpenOptions,
   settings: ConnectSettings,
+  over?: { readonly stream: Duplex; readonly tcp: net.Socket },
 ): Promise<Connection> {
   if (options.signal?.aborted) return Promise.reject(openCanceled(target));
   return new Promise<Connection>((resolve, reject) => {
     // Our own socket, so that TCP_NODELAY is set on it before the first byte (interactive
     // request/response traffic otherwise waits on Nagle + delayed ACK, ~40 ms per round trip).
-    const socket = net.connect({ host: target.address, port: target.port, noDelay: true });
+    const tcp = over?.tcp ?? net.connect({ host: target.address, port: target.port, noDelay: true });
+    const socket: Duplex = over?.stream ?? tcp;
     const client = new ssh2.Client();
-    let phase: OpenPhase = 'tcp';
+    let phase: OpenPhase = over ? 'handshake' : 'tcp';
     let presented: HostKey | null = null;
     let rejectedKey: HostKey | null = null;
     let settled = false;
@@ -56,9 +65,10 @@ export function connect(
     const ignore = () => {};
     socket.on('error', ignore);
     client.on('error', (error: TransportError) => fail(classify(error)));
-    socket.once('connect', () => {
-      phase = 'handshake';
-    });
+    if (!over)
+      tcp.once('connect', () => {
+        phase = 'handshake';
+      });
     client.once('handshake', () => {
       phase = 'auth';
     });
@@ -67,7 +77,7 @@ export function connect(
       if (settled) return;
       settled = true;
       cleanup();
-      resolve({ client, socket, hostKey: presented as HostKey });
+      resolve({ client, socket, tcp, hostKey: presented as HostKey, hops: [] });
     });
     if (secret.kind === 'password') {
       // Many servers offer only keyboard-interactive (PAM); its prompts ask for the password.

@@ -98,7 +98,11 @@ test('a changed host key names both keys and carries the presented one in detail
   assert.equal(e.kind, FailureKind.hostKey);
   assert.match(e.message, /expected SHA256:old \(ssh-ed25519\), got SHA256:new \(ssh-ed25519\)/);
   assert.match(e.message, /POST \/api\/v1\/hosts\/h-1\/accept-host-key/);
-  assert.deepEqual(e.details, { presentedAlgorithm: 'ssh-ed25519', presentedFingerprint: 'SHA256:new' });
+  assert.deepEqual(e.details, {
+    hostId: 'h-1',
+    presentedAlgorithm: 'ssh-ed25519',
+    presentedFingerprint: 'SHA256:new',
+  });
 });
 
 test('a lost connection is unreachable when reset or silent, protocol otherwise', () => {

@@ -143,7 +143,11 @@ export function hostKeyChanged(target: ConnectTarget, expected: HostKey, present
     `host key for ${target.name} changed: expected ${expected.fingerprint} (${expected.algorithm}), ` +
       `got ${presented.fingerprint} (${presented.algorithm}). If the change is expected, accept the new key ` +
       `in Hosts → ${target.name} (or POST /api/v1/hosts/${target.hostId}/accept-host-key)`,
-    { presentedAlgorithm: presented.algorithm, presentedFingerprint: presented.fingerprint },
+    {
+      hostId: target.hostId,
+      presentedAlgorithm: presented.algorithm,
+      presentedFingerprint: presented.fingerprint,
+    },
   );
 }
 

@@ -3,7 +3,7 @@
  * one, commands killed for real on timeout and cancel.
  */
 import type { Connector, ConnectTarget, OpenOptions, Secret, Session } from '../connector.ts';
-import { connect } from './connect.ts';
+import { connectThrough } from './jump.ts';
 import { SshSession } from './session.ts';
 
 export { SshSession } from './session.ts';
@@ -25,7 +25,7 @@ export function createSshConnector(options: SshConnectorOptions = {}): Connector
   const killTimeoutMs = options.killTimeoutMs ?? 5_000;
   return {
     async open(target: ConnectTarget, secret: Secret, openOptions: OpenOptions): Promise<Session> {
-      const connection = await connect(target, secret, openOptions, settings);
+      const connection = await connectThrough(target, secret, openOptions, settings);
       return new SshSession(connection, target, killTimeoutMs);
     },
   };

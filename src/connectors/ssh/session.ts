@@ -26,7 +26,8 @@ const CLOSE_GRACE_MS = 2000;
 
 export class SshSession implements Session {
   readonly hostKey: HostKey;
-  /** The TCP socket under the connection (TCP_NODELAY is set on it); for diagnostics. */
+  readonly hopHostKeys: readonly { readonly hostId: string; readonly hostKey: HostKey }[];
+  /** The worker's TCP socket (to the host or its first bastion; TCP_NODELAY is set); for diagnostics. */
   readonly socket: net.Socket;
   private ended: { readonly cause: TransportError | null } | undefined;
   private lastError: TransportError | null = null;
@@ -46,7 +47,8 @@ export class SshSession implements Session {
     killTimeoutMs: number,
   ) {
     this.hostKey = connection.hostKey;
-    this.socket = connection.socket;
+    this.hopHostKeys = connection.hops;
+    this.socket = connection.tcp;
     const { client } = connection;
     client.on('error', (error: TransportError) => {
       this.lastError ??= error;
@@ -67,7 +69,9 @@ export class SshSession implements Session {
   }
 
   get alive(): boolean {
-    return !this.ended && !this.closing && !this.connection.socket.destroyed;
+    return (
+      !this.ended && !this.closing && !this.connection.socket.destroyed && !this.connection.tcp.destroyed
+    );
   }
 
   async exec(command: string, options: ExecOptions): Promise<ExecResult> {

@@ -3,7 +3,7 @@
  * A request takes an idle connection (or opens one), so a Signal sent while a Receive is blocked
  * travels on its own connection instead of queueing behind it.
  */
-import { type HttpEndpoint, type WinrmAuthOptions, WinrmConnection } from './http.ts';
+import { type HttpEndpoint, type Tunnel, type WinrmAuthOptions, WinrmConnection } from './http.ts';
 import { WinrmHttpError } from './http-errors.ts';
 import {
   buildEnvelope,
@@ -21,6 +21,8 @@ export interface WsmanClientOptions {
   /** Upper bound on the envelope the host may send back (WinRM's MaxEnvelopeSize, bytes). */
   readonly maxEnvelopeSize: number;
   readonly locale: string;
+  /** Open each connection through this (a bastion) instead of a TCP connection of our own. */
+  readonly tunnel?: Tunnel | undefined;
 }
 
 export interface CallOptions {
@@ -90,7 +92,7 @@ export class WsmanClient {
     const idle = this.idle.pop();
     if (idle) return idle;
     if (this.all.size < this.options.maxConnections) {
-      const c = new WinrmConnection(this.options.endpoint, this.options.auth);
+      const c = new WinrmConnection(this.options.endpoint, this.options.auth, this.options.tunnel);
       this.all.add(c);
       return c;
     }
@@ -103,7 +105,7 @@ export class WsmanClient {
       connection.close();
       this.all.delete(connection);
       if (!this.closed && this.waiting.length > 0) {
-        const c = new WinrmConnection(this.options.endpoint, this.options.auth);
+        const c = new WinrmConnection(this.options.endpoint, this.options.auth, this.options.tunnel);
         this.all.add(c);
         this.waiting.shift()?.(c);
       }

@@ -11,7 +11,9 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type net from 'node:net';
+import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
+import { ConnectorError } from '../connector.ts';
 import { decryptMessage, encryptMessage } from './encryption.ts';
 import { type HttpEndpoint, WinrmHttpError } from './http-errors.ts';
 import { NtlmClient, type NtlmSecurity } from './ntlm/index.ts';
@@ -40,7 +42,38 @@ interface RawResponse {
   readonly socket: net.Socket;
 }
 
+/** Opens the byte stream one HTTP connection runs over (a channel a bastion forwarded). */
+export type Tunnel = () => Promise<Duplex>;
+
 const SOAP_TYPE = 'application/soap+xml;charset=UTF-8';
+
+/**
+ * A forwarded channel as the socket of an HTTP agent: the socket methods the agent and the
+ * request call exist and do nothing (keep-alive and Nagle are the bastion's TCP socket's business).
+ */
+function asSocket(stream: Duplex): net.Socket {
+  const s = stream as Duplex & Record<string, unknown>;
+  for (const name of ['setKeepAlive', 'setNoDelay', 'setTimeout', 'ref', 'unref']) {
+    if (typeof s[name] !== 'function') s[name] = () => s;
+  }
+  return s as unknown as net.Socket;
+}
+
+/** Makes `agent` open its connections through `tunnel` (TLS on top of it for HTTPS). */
+function tunnelAgent(agent: http.Agent, tunnel: Tunnel, endpoint: HttpEndpoint): void {
+  type Create = (options: tls.ConnectionOptions, cb: (e: Error | null, s?: net.Socket) => void) => undefined;
+  (agent as unknown as { createConnection: Create }).createConnection = (options, cb) => {
+    tunnel().then(
+      (stream) => {
+        if (!endpoint.https) return cb(null, asSocket(stream));
+        const secure = tls.connect({ ...options, socket: asSocket(stream) });
+        cb(null, secure);
+      },
+      (error: Error) => cb(error),
+    );
+    return undefined;
+  };
+}
 /** Responses larger than this are not WinRM (MaxEnvelopeSize is far below). */
 const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
@@ -53,6 +86,7 @@ export class WinrmConnection {
   constructor(
     private readonly endpoint: HttpEndpoint,
     private readonly auth: WinrmAuthOptions,
+    tunnel?: Tunnel,
   ) {
     const options = { keepAlive: true, maxSockets: 1, maxFreeSockets: 1, scheduling: 'lifo' as const };
     this.agent = endpoint.https
@@ -62,6 +96,7 @@ export class WinrmConnection {
           rejectUnauthorized: !endpoint.skipVerify,
         })
       : new http.Agent(options);
+    if (tunnel) tunnelAgent(this.agent, tunnel, endpoint);
   }
 
   /** Whether sealing applies: NTLM over plain HTTP, unless the host accepts unencrypted bodies. */
@@ -236,7 +271,10 @@ export class WinrmConnection {
       });
       request.on('error', (error) => {
         clearTimeout(timer);
-        reject(WinrmHttpError.from(error, endpoint, options.signal));
+        // A bastion's failure (forwarding refused, its connection gone) keeps its own kind and name.
+        reject(
+          error instanceof ConnectorError ? error : WinrmHttpError.from(error, endpoint, options.signal),
+        );
       });
       request.on('response', (response) => {
         const chunks: Buffer[] = [];

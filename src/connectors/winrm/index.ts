@@ -16,6 +16,7 @@ import {
   type Secret,
   type Session,
 } from '../connector.ts';
+import { bastionKeys, closeBastions, forward, openBastions } from '../ssh/jump.ts';
 import { WsmanClient } from './client.ts';
 import { type CommandSettings, runCommand } from './command.ts';
 import { copyFile } from './copy.ts';
@@ -32,6 +33,16 @@ export interface WinrmConnectorOptions {
   readonly maxConnections?: number;
 }
 
+/** SSH keepalive of the bastion connections, as the SSH connector's defaults. */
+const SSH_SETTINGS = { keepaliveIntervalMs: 15_000, keepaliveCountMax: 3 };
+
+/** The bastions a session goes through: their keys, whether their connection was lost, and closing them. */
+interface BastionLink {
+  readonly hops: NonNullable<Session['hopHostKeys']>;
+  readonly lost: boolean;
+  close(): void;
+}
+
 export function createWinrmConnector(options: WinrmConnectorOptions = {}): Connector {
   const settings: CommandSettings = { receiveTimeoutS: options.receiveTimeoutS ?? 20, cleanupTimeoutS: 10 };
   const maxConnections = options.maxConnections ?? 10;
@@ -46,6 +57,16 @@ export function createWinrmConnector(options: WinrmConnectorOptions = {}): Conne
         );
       }
       const { username, domain } = parseUserName(target.username);
+      const via = openOptions.via ?? [];
+      // Through bastions: SSH to each in turn; every HTTP connection is a channel the last forwards.
+      const bastions = via.length > 0 ? await openBastions(via, openOptions, SSH_SETTINGS) : [];
+      const last = bastions[bastions.length - 1];
+      const lastHop = via[via.length - 1];
+      const tunnel =
+        last && lastHop
+          ? () =>
+              forward(last.client, lastHop.target, target, { connectTimeoutMs: openOptions.connectTimeoutMs })
+          : undefined;
       const client = new WsmanClient({
         endpoint: {
           host: target.address,
@@ -66,17 +87,23 @@ export function createWinrmConnector(options: WinrmConnectorOptions = {}): Conne
         // What Windows' own clients and pywinrm ask for; every host's MaxEnvelopeSizekb allows it.
         maxEnvelopeSize: DEFAULT_MAX_ENVELOPE_SIZE,
         locale: 'en-US',
+        tunnel,
+      });
+      const bastion = { hops: bastionKeys(via, bastions), close: () => closeBastions(bastions), lost: false };
+      last?.client.once('close', () => {
+        bastion.lost = true;
       });
       try {
         await probe(client, openOptions);
       } catch (error) {
         client.close();
+        bastion.close();
         if (openOptions.signal?.aborted) {
           throw new ConnectorError(FailureKind.canceled, `connecting to ${target.name} was canceled`);
         }
         throw winrmError(error, target, 'connecting');
       }
-      return new WinrmSession(client, target, settings);
+      return new WinrmSession(client, target, settings, bastion);
     },
   };
 }
@@ -104,16 +131,20 @@ async function probe(client: WsmanClient, options: OpenOptions): Promise<void> {
 export class WinrmSession implements Session {
   /** WinRM has no host key; HTTPS certificates are verified instead. */
   readonly hostKey = null;
+  readonly hopHostKeys: BastionLink['hops'];
   private closed = false;
 
   constructor(
     private readonly client: WsmanClient,
     private readonly target: ConnectTarget,
     private readonly settings: CommandSettings,
-  ) {}
+    private readonly bastion: BastionLink = { hops: [], lost: false, close() {} },
+  ) {
+    this.hopHostKeys = bastion.hops;
+  }
 
   get alive(): boolean {
-    return !this.closed;
+    return !this.closed && !this.bastion.lost;
   }
 
   exec(command: string, options: Parameters<Session['exec']>[1]) {
@@ -148,6 +179,7 @@ export class WinrmSession implements Session {
   async close(): Promise<void> {
     this.closed = true;
     this.client.close();
+    this.bastion.close();
   }
 }
 

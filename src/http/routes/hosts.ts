@@ -5,19 +5,38 @@ import {
   acceptPendingHostKey,
   deleteHost,
   getHost,
+  hostsJumpingVia,
   insertHost,
+  jumpChain,
   listHosts,
+  resolveHosts,
   updateHost,
 } from '../../db/hosts.ts';
 import { ErrorCode, invalid, notFound, OrcaError } from '../../domain/errors.ts';
 import { resolveConnection } from '../../domain/host-settings.ts';
+import { jumpChainProblem, MAX_JUMP_HOPS } from '../../domain/jump-chain.ts';
 import type { App, HttpDeps } from '../app.ts';
 import { conflictOnForeignKey, conflictOnUnique } from '../pg-errors.ts';
-import { CreateHost, Host, HostCheck, IdParams, UpdateHost } from '../schemas.ts';
+import { CreateHost, Host, HostCheck, HostListQuery, IdParams, UpdateHost } from '../schemas.ts';
 
 async function requireCredential(deps: HttpDeps, id: string): Promise<void> {
   if (!(await getCredential(deps.db, id)))
     throw invalid('body.credentialId', `credential ${id} does not exist`);
+}
+
+/** The id of the bastion `jumpHost` names, after checking the chain it leads to; null for none. */
+async function resolveJumpHost(
+  deps: HttpDeps,
+  jumpHost: string | null,
+  host: { id: string | null; name: string },
+): Promise<string | null> {
+  if (jumpHost === null) return null;
+  const { hosts } = await resolveHosts(deps.db, [jumpHost]);
+  const jump = hosts[0];
+  if (!jump) throw invalid('body.jumpHost', `no host named ${jumpHost}`);
+  const problem = jumpChainProblem(host, await jumpChain(deps.db, jump.id, MAX_JUMP_HOPS + 2));
+  if (problem) throw invalid('body.jumpHost', problem);
+  return jump.id;
 }
 
 export function hostRoutes(app: App, deps: HttpDeps): void {
@@ -25,8 +44,15 @@ export function hostRoutes(app: App, deps: HttpDeps): void {
 
   app.get(
     '/hosts',
-    { schema: { tags: ['hosts'], summary: 'The inventory', response: { 200: Type.Array(Host) } } },
-    async () => listHosts(deps.db),
+    {
+      schema: {
+        tags: ['hosts'],
+        summary: 'The inventory, optionally only hosts in one health state or with a matching OS',
+        querystring: HostListQuery,
+        response: { 200: Type.Array(Host) },
+      },
+    },
+    async (request) => listHosts(deps.db, request.query),
   );
 
   app.get(
@@ -44,12 +70,18 @@ export function hostRoutes(app: App, deps: HttpDeps): void {
     async (request, reply) => {
       const b = request.body;
       await requireCredential(deps, b.credentialId);
+      const settings = resolveConnection(b);
+      const jumpHostId = await resolveJumpHost(deps, b.jumpHost ?? null, {
+        id: null,
+        name: b.name,
+      });
       const id = await insertHost(deps.db, {
         name: b.name,
         address: b.address,
-        settings: resolveConnection(b),
+        settings,
         username: b.username,
         credentialId: b.credentialId,
+        jumpHostId,
       }).catch(conflictOnUnique(`a host named ${b.name} already exists`));
       return reply.status(201).send(await get(id));
     },
@@ -68,15 +100,26 @@ export function hostRoutes(app: App, deps: HttpDeps): void {
       },
     },
     async (request) => {
-      const { os, transport, shell, port, winrm, ...b } = request.body;
+      const { os, transport, shell, port, winrm, jumpHost, ...b } = request.body;
       const current = await get(request.params.id);
       if (b.credentialId) await requireCredential(deps, b.credentialId);
       const settings = resolveConnection({ os, transport, shell, port, winrm }, current);
+      const jumpHostId = await resolveJumpHost(deps, jumpHost === undefined ? current.jumpHost : jumpHost, {
+        id: current.id,
+        name: b.name ?? current.name,
+      });
+      const users = settings.transport === 'ssh' ? [] : await hostsJumpingVia(deps.db, current.id);
+      if (users.length > 0) {
+        throw invalid(
+          'body.transport',
+          `${current.name} is the bastion of ${users.join(', ')}; a bastion must stay an SSH host`,
+        );
+      }
       const moved =
         (b.address !== undefined && b.address !== current.address) ||
         settings.port !== current.port ||
         settings.transport !== current.transport;
-      const found = await updateHost(deps.db, request.params.id, { ...b, settings }, moved).catch(
+      const found = await updateHost(deps.db, request.params.id, { ...b, settings, jumpHostId }, moved).catch(
         conflictOnUnique(`a host named ${b.name} already exists`),
       );
       if (!found) throw notFound('host', request.params.id);
@@ -96,6 +139,15 @@ export function hostRoutes(app: App, deps: HttpDeps): void {
       },
     },
     async (request, reply) => {
+      const users = await hostsJumpingVia(deps.db, request.params.id);
+      if (users.length > 0) {
+        const host = await get(request.params.id);
+        throw new OrcaError(
+          ErrorCode.conflict,
+          `host ${host.name} is the bastion of ${users.join(', ')}; give them another jumpHost (or none) first`,
+          users.map((name) => ({ path: 'jumpHost', message: `${name} goes through ${host.name}` })),
+        );
+      }
       const found = await deleteHost(deps.db, request.params.id).catch(
         conflictOnForeignKey('the host is still referenced'),
       );

@@ -17,7 +17,11 @@ export interface CertificatePaths {
   readonly key: string;
 }
 
-export async function makeTestCertificates(dir: string): Promise<CertificatePaths> {
+/** `ips`: more addresses the server certificate is valid for (e.g. one inside a network namespace). */
+export async function makeTestCertificates(
+  dir: string,
+  ips: readonly string[] = [],
+): Promise<CertificatePaths> {
   const p = (name: string) => join(dir, name);
   const days = ['-days', '2'];
   await run('openssl', [
@@ -52,7 +56,7 @@ export async function makeTestCertificates(dir: string): Promise<CertificatePath
   ]);
   await writeFile(
     p('server.ext'),
-    'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:wintest\n' +
+    `subjectAltName=${['127.0.0.1', ...ips].map((ip) => `IP:${ip}`).join(',')},DNS:localhost,DNS:wintest\n` +
       'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n',
   );
   await run('openssl', [

@@ -53,11 +53,13 @@ export interface WinrmServerOptions {
    * shim/winpath.ts). Default: a new temporary directory, removed by close().
    */
   readonly fileRoot?: string;
+  /** Address to listen on (default 127.0.0.1), e.g. one inside a network namespace. */
+  readonly host?: string;
 }
 
 export interface WinrmTestServer {
   readonly port: number;
-  /** `http(s)://127.0.0.1:PORT/wsman` */
+  /** `http(s)://HOST:PORT/wsman` */
   readonly url: string;
   readonly computerName: string;
   readonly users: readonly Account[];
@@ -120,7 +122,7 @@ export async function startWinrmServer(options: WinrmServerOptions = {}): Promis
   server.keepAliveTimeout = 120_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(0, options.host ?? '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
 
@@ -131,7 +133,7 @@ export async function startWinrmServer(options: WinrmServerOptions = {}): Promis
 
   return {
     port,
-    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}/wsman`,
+    url: `${options.tls ? 'https' : 'http'}://${options.host ?? '127.0.0.1'}:${port}/wsman`,
     computerName,
     users,
     stats,

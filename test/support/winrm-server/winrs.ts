@@ -110,6 +110,7 @@ export class Winrs {
       COMPUTERNAME: this.options.computerName,
       USERDOMAIN: this.options.computerName,
       USERNAME: ctx.user,
+      PROCESSOR_ARCHITECTURE: 'AMD64',
     };
     for (const v of childrenNamed(child(shellEl, NS.shell, 'Environment'), NS.shell, 'Variable')) {
       env[v.attrs.Name ?? ''] = v.text;

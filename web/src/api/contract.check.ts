@@ -44,6 +44,8 @@ export type ContractChecks = [
   Expect<SameKeys<W.HostKey, Static<typeof S.HostKey>>>,
   Expect<SameKeys<W.HostCheck, S.HostCheck>>,
   Expect<SameKeys<W.Host, S.Host>>,
+  Expect<SameKeys<W.HostHealth, Static<typeof S.HostHealth>>>,
+  Expect<SameKeys<W.HostFacts, Static<typeof S.HostFacts>>>,
   Expect<SameKeys<W.CreateHost, S.CreateHost>>,
   Expect<SameKeys<W.UpdateHost, S.UpdateHost>>,
   Expect<Equal<W.StepResultStatus, Static<typeof S.StepResultStatus>>>,

@@ -136,8 +136,29 @@ export interface Host {
   /** A key the host presented that differs from the recorded one, waiting to be accepted. */
   readonly pendingHostKey: HostKey | null;
   readonly lastCheck: HostCheck | null;
+  /** The bastion's name; connections go through it. */
+  readonly jumpHost: string | null;
+  readonly health: HostHealth;
+  readonly facts: HostFacts | null;
   readonly createdAt: string;
   readonly updatedAt: string;
+}
+
+export type HealthStatus = 'up' | 'down' | 'unknown';
+export interface HostHealth {
+  readonly status: HealthStatus;
+  readonly latencyMs: number | null;
+  readonly failureKind: FailureKind | null;
+  readonly message: string | null;
+  readonly checkedAt: string | null;
+}
+export interface HostFacts {
+  readonly hostname: string | null;
+  readonly os: string | null;
+  readonly osVersion: string | null;
+  readonly kernel: string | null;
+  readonly arch: string | null;
+  readonly gatheredAt: string;
 }
 
 export interface CreateHost {
@@ -150,6 +171,8 @@ export interface CreateHost {
   readonly winrm?: Partial<WinrmSettings>;
   readonly username: string;
   readonly credentialId: string;
+  /** A bastion's name or id; null: connect directly. */
+  readonly jumpHost?: string | null;
 }
 
 export type UpdateHost = Partial<CreateHost>;

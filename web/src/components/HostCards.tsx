@@ -1,12 +1,12 @@
 /** Hosts as a list of cards, for narrow screens. */
 import { Group, Paper, Stack, Text } from '@mantine/core';
 import type { Host } from '../api/types.ts';
+import { HealthBadge, HostFactsText } from './HostHealth.tsx';
 import {
   type HostActionHandlers,
   HostActions,
   HostAddress,
   HostKeyText,
-  LastCheck,
   PlatformBadge,
 } from './HostParts.tsx';
 
@@ -27,11 +27,12 @@ export function HostCards({
                 <Text fw={600}>{h.name}</Text>
                 <PlatformBadge host={h} />
               </Group>
-              <LastCheck check={h.lastCheck} />
+              <HealthBadge host={h} />
             </Group>
             <div style={{ overflowX: 'auto' }}>
               <HostAddress host={h} />
             </div>
+            <HostFactsText host={h} />
             <Group gap="xs" justify="space-between" align="flex-start">
               <Text size="sm" c="dimmed">
                 {h.credentialName ?? 'no credential'}

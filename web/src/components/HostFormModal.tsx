@@ -29,6 +29,7 @@ const FIELDS = [
   'shell',
   'username',
   'credentialId',
+  'jumpHost',
   'winrm.https',
   'winrm.auth',
   'winrm.allowUnencrypted',
@@ -40,6 +41,7 @@ export function HostFormModal({
   opened,
   host,
   credentials,
+  hosts,
   onClose,
   onSaved,
 }: {
@@ -47,6 +49,8 @@ export function HostFormModal({
   /** The host to edit; null to add one. */
   host: Host | null;
   credentials: readonly Credential[];
+  /** The inventory, for the jump host choice. */
+  hosts: readonly Host[];
   onClose: () => void;
   onSaved: (host: Host) => void;
 }) {
@@ -164,6 +168,20 @@ export function HostFormModal({
             passwordOnly={winrm}
             error={fieldErrors.credentialId}
             onChange={set('credentialId')}
+          />
+          <NativeSelect
+            label="Jump host"
+            data-testid="host-jump"
+            description="Connect through this SSH bastion (ProxyJump); it logs in with its own credential and has its own host key checked"
+            value={values.jumpHost}
+            error={fieldErrors.jumpHost}
+            onChange={(e) => set('jumpHost')(e.currentTarget.value)}
+            data={[
+              { value: '', label: 'None (connect directly)' },
+              ...hosts
+                .filter((h) => h.transport === 'ssh' && h.id !== host?.id)
+                .map((h) => ({ value: h.name, label: h.name })),
+            ]}
           />
           <FormActions busy={busy} onCancel={onClose} />
         </Stack>

@@ -1,7 +1,6 @@
 /** Pieces of a host shown by both the table (wide screens) and the cards (phones). */
 import { ActionIcon, Badge, Button, Group, Menu, Text, Tooltip } from '@mantine/core';
-import type { Host, HostCheck } from '../api/types.ts';
-import { formatDuration, relativeTime } from '../lib/format.ts';
+import type { Host } from '../api/types.ts';
 import { platformDetail, platformLabel } from '../lib/host-form.ts';
 import { Icon } from './icons.tsx';
 
@@ -14,33 +13,6 @@ export interface HostActionHandlers {
   readonly onDelete: (host: Host) => void;
 }
 
-export function LastCheck({ check }: { check: HostCheck | null }) {
-  if (!check) {
-    return (
-      <Text size="sm" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
-        never tested
-      </Text>
-    );
-  }
-  const when = relativeTime(check.checkedAt);
-  if (check.ok) {
-    return (
-      <Tooltip label={`checked ${when}`}>
-        <Badge color="green" variant="light">
-          ok{check.latencyMs !== null ? ` · ${formatDuration(check.latencyMs)}` : ''}
-        </Badge>
-      </Tooltip>
-    );
-  }
-  return (
-    <Tooltip label={`${check.message} (${when})`} multiline maw={360}>
-      <Badge color={check.failureKind === 'host-key' ? 'orange' : 'red'} variant="light">
-        {check.failureKind ?? 'failed'}
-      </Badge>
-    </Tooltip>
-  );
-}
-
 export function HostAddress({ host }: { host: Host }) {
   return (
     <Text size="sm" ff="monospace" maw={280} style={{ overflowWrap: 'anywhere' }}>
@@ -48,6 +20,12 @@ export function HostAddress({ host }: { host: Host }) {
         {host.username}@
       </Text>
       {host.address}:{host.port}
+      {host.jumpHost && (
+        <Text span c="dimmed" inherit data-testid={`jump-${host.name}`}>
+          {' '}
+          via {host.jumpHost}
+        </Text>
+      )}
     </Text>
   );
 }

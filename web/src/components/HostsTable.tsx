@@ -1,11 +1,11 @@
 import { Stack, Table, Text } from '@mantine/core';
 import type { Host } from '../api/types.ts';
+import { HealthBadge, HostFactsText } from './HostHealth.tsx';
 import {
   type HostActionHandlers,
   HostActions,
   HostAddress,
   HostKeyText,
-  LastCheck,
   PlatformBadge,
 } from './HostParts.tsx';
 
@@ -18,7 +18,7 @@ export function HostsTable({
   handlers: HostActionHandlers | null;
 }) {
   return (
-    <Table.ScrollContainer minWidth={handlers ? 860 : 700}>
+    <Table.ScrollContainer minWidth={handlers ? 980 : 820}>
       <Table verticalSpacing="sm" highlightOnHover data-testid="hosts-table">
         <Table.Thead>
           <Table.Tr>
@@ -26,7 +26,8 @@ export function HostsTable({
             <Table.Th>Address</Table.Th>
             <Table.Th>Credential</Table.Th>
             <Table.Th>Host key</Table.Th>
-            <Table.Th>Last check</Table.Th>
+            <Table.Th>Health</Table.Th>
+            <Table.Th>OS</Table.Th>
             {handlers && <Table.Th />}
           </Table.Tr>
         </Table.Thead>
@@ -55,7 +56,10 @@ export function HostsTable({
                 <HostKeyText host={h} onReviewKey={handlers?.onReviewKey} />
               </Table.Td>
               <Table.Td miw={120}>
-                <LastCheck check={h.lastCheck} />
+                <HealthBadge host={h} />
+              </Table.Td>
+              <Table.Td>
+                <HostFactsText host={h} />
               </Table.Td>
               {handlers && (
                 <Table.Td>

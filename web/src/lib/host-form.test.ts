@@ -36,6 +36,9 @@ function host(overrides: Partial<Host> = {}): Host {
     hostKey: null,
     pendingHostKey: null,
     lastCheck: null,
+    jumpHost: null,
+    health: { status: 'unknown', latencyMs: null, failureKind: null, message: null, checkedAt: null },
+    facts: null,
     createdAt: '2025-01-01T00:00:00Z',
     updatedAt: '2025-01-01T00:00:00Z',
     ...overrides,
@@ -117,4 +120,22 @@ test('a host reads as its OS and transport at a glance', () => {
     platformDetail(host()),
     'WinRM with Negotiate (NTLM) over HTTP, messages encrypted by NTLM; commands run in PowerShell',
   );
+});
+
+test('a jump host is sent when chosen (SSH and WinRM hosts alike), and clearing it sends null', () => {
+  assert.equal(createBody({ ...base, jumpHost: 'jump-1' }).jumpHost, 'jump-1');
+  assert.equal('jumpHost' in createBody(base), false);
+  assert.equal(createBody({ ...withOs(base, 'windows'), jumpHost: 'jump-1' }).jumpHost, 'jump-1');
+  const linux = host({
+    os: 'linux',
+    transport: 'ssh',
+    shell: 'sh',
+    winrm: null,
+    port: 22,
+    jumpHost: 'jump-1',
+  });
+  assert.equal(valuesOf(linux).jumpHost, 'jump-1');
+  assert.deepEqual(updateBody(linux, { ...valuesOf(linux), jumpHost: '' }), { jumpHost: null });
+  assert.deepEqual(updateBody(linux, { ...valuesOf(linux), jumpHost: 'jump-2' }), { jumpHost: 'jump-2' });
+  assert.deepEqual(updateBody(linux, valuesOf(linux)), {});
 });

@@ -27,6 +27,8 @@ export interface HostValues {
   winrm: WinrmValues;
   username: string;
   credentialId: string;
+  /** The bastion's name; empty: connect directly. */
+  jumpHost: string;
 }
 
 const DEFAULT_WINRM: WinrmValues = {
@@ -47,6 +49,7 @@ export const EMPTY_HOST: HostValues = {
   winrm: DEFAULT_WINRM,
   username: '',
   credentialId: '',
+  jumpHost: '',
 };
 
 export function defaultPort(transport: Transport, https: boolean): number {
@@ -68,6 +71,7 @@ export function valuesOf(host: Host | null): HostValues {
     winrm,
     username: host.username,
     credentialId: host.credentialId ?? '',
+    jumpHost: host.jumpHost ?? '',
   };
 }
 
@@ -112,6 +116,7 @@ export function createBody(v: HostValues): CreateHost {
     ...(v.transport === 'winrm' && { winrm: winrmSettings(v.winrm) }),
     username: v.username.trim(),
     credentialId: v.credentialId,
+    ...(v.jumpHost && { jumpHost: v.jumpHost }),
   };
 }
 
@@ -129,6 +134,7 @@ export function updateBody(host: Host, v: HostValues): UpdateHost {
   if (after.winrm && (!before.winrm || JSON.stringify(after.winrm) !== JSON.stringify(before.winrm))) {
     body.winrm = after.winrm;
   }
+  if ((after.jumpHost ?? null) !== (before.jumpHost ?? null)) body.jumpHost = after.jumpHost ?? null;
   if (after.port !== before.port) {
     // A cleared port goes back to the default of the new settings.
     body.port = after.port ?? defaultPort(v.transport, v.transport === 'winrm' && v.winrm.https);

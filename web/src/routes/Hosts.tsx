@@ -9,11 +9,13 @@ import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { HostCards } from '../components/HostCards.tsx';
 import { type CheckResult, HostCheckAlert } from '../components/HostCheckAlert.tsx';
 import { HostFormModal } from '../components/HostFormModal.tsx';
+import { HealthFilterControl } from '../components/HostHealth.tsx';
 import { HostKeyModal } from '../components/HostKeyModal.tsx';
 import type { HostActionHandlers } from '../components/HostParts.tsx';
 import { HostsTable } from '../components/HostsTable.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { useResource } from '../hooks/useResource.ts';
+import { filterByHealth, type HealthFilter } from '../lib/host-health.ts';
 
 export function HostsPage() {
   const api = useApi();
@@ -25,6 +27,7 @@ export function HostsPage() {
   const [keyHost, setKeyHost] = useState<Host | null>(null);
   const [testing, setTesting] = useState<ReadonlySet<string>>(new Set());
   const [results, setResults] = useState<ReadonlyMap<string, CheckResult>>(new Map());
+  const [health, setHealth] = useState<HealthFilter>('all');
 
   const list = hosts.data ?? [];
   const openForm = (host: Host | null) => {
@@ -117,13 +120,17 @@ export function HostsPage() {
           recorded on first contact.
         </Empty>
       ) : (
-        <HostList hosts={list} handlers={handlers} />
+        <>
+          <HealthFilterControl hosts={list} value={health} onChange={setHealth} />
+          <HostList hosts={filterByHealth(list, health)} handlers={handlers} />
+        </>
       )}
 
       <HostFormModal
         opened={form !== null}
         host={form?.host ?? null}
         credentials={credentials.data ?? []}
+        hosts={list}
         onClose={() => setForm(null)}
         onSaved={replace}
       />
@@ -147,7 +154,8 @@ export function HostsPage() {
         }}
       >
         <Text size="sm">
-          Orca forgets the host and its recorded host key. Past runs on it stay in the history.
+          Orca forgets the host and its recorded host key. Past runs on it stay in the history. A bastion
+          other hosts go through cannot be deleted until they have another jump host.
         </Text>
       </ConfirmDialog>
     </>

@@ -34,7 +34,12 @@ export function shimHarness() {
       identity: 'wintest\\testuser',
       computerName: 'WINTEST',
       codepage: options.codepage ?? 65001,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', COMPUTERNAME: 'WINTEST', ...options.env },
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        COMPUTERNAME: 'WINTEST',
+        PROCESSOR_ARCHITECTURE: 'AMD64',
+        ...options.env,
+      },
       stdin,
       processes,
       abort: new AbortController().signal,

@@ -36,7 +36,9 @@
  *   (winpath.ts maps `C:\Temp\x` to `<root>/C/Temp/x`): `[Console]::In.ReadLine()/ReadToEnd()`
  *   over WinRS stdin, `[IO.File]::Open/Exists/Delete/Move/Replace`, FileStream
  *   Write/Flush/Close/Dispose, `Get-FileHash [-Algorithm A] [-LiteralPath|-Path] p` (an object
- *   with Algorithm, Hash, Path); see ps-dotnet.ts. Objects print as `@{Name=value; …}`, not as
+ *   with Algorithm, Hash, Path), `Get-CimInstance [-ClassName] Win32_OperatingSystem` (Caption,
+ *   Version, BuildNumber, OSArchitecture, CSName of a Windows Server 2022), `[Environment]::MachineName`;
+ *   see ps-dotnet.ts. Objects print as `@{Name=value; …}`, not as
  *   tables, and there are no arrays or pipelines of objects.
  *   Other Verb-Noun names fail with PowerShell's "is not recognized" error; any other statement
  *   (`ls`, `true`, `sleep.sh`) runs by `/bin/sh -c <statement text>` and sets $LASTEXITCODE.

@@ -79,6 +79,9 @@ export function psCommands(deps: { sleep: Sleeper; cmd: (run: PsRun, line: strin
       case 'del':
       case 'rm':
         return removeItem(run, args);
+      case 'get-ciminstance':
+      case 'gcim':
+        return getCimInstance(run, args);
       case 'set-location':
       case 'cd':
       case 'sl':
@@ -198,6 +201,35 @@ async function removeItem(run: PsRun, args: readonly Value[]): Promise<boolean> 
       'DirectoryNotEmpty,Microsoft.PowerShell.Commands.RemoveItemCommand',
     );
   }
+  return true;
+}
+
+/**
+ * Get-CimInstance [-ClassName] Win32_OperatingSystem: the properties fact gathering reads, with
+ * the values of a Windows Server 2022 Datacenter (x64); other classes fail as Windows reports it.
+ */
+function getCimInstance(run: PsRun, args: readonly Value[]): boolean {
+  const values = positional(args, ['-classname', '-namespace'], []);
+  const className = toText(values[0] ?? null);
+  if (className.toLowerCase() !== 'win32_operatingsystem') {
+    return run.cmdletError(
+      errorRecord(
+        'Get-CimInstance : Invalid class ',
+        run.at,
+        `MetadataError: (root\\cimv2:${className}:String) [Get-CimInstance], CimException`,
+        'HRESULT 0x80041010,Microsoft.Management.Infrastructure.CimCmdlets.GetCimInstanceCommand',
+      ),
+    );
+  }
+  run.emit(
+    new PropertyBag('Microsoft.Management.Infrastructure.CimInstance#root/cimv2/Win32_OperatingSystem', {
+      Caption: 'Microsoft Windows Server 2022 Datacenter',
+      Version: '10.0.20348',
+      BuildNumber: '20348',
+      OSArchitecture: '64-bit',
+      CSName: run.io.computerName.toUpperCase(),
+    }),
+  );
   return true;
 }
 

@@ -1,5 +1,6 @@
 /**
- * .NET members about the process itself: `[Environment]::CurrentDirectory` (get and set; the
+ * .NET members about the process itself: `[Environment]::MachineName`,
+ * `[Environment]::CurrentDirectory` (get and set; the
  * directory relative paths of the file members resolve against) and `[Console]::Out` /
  * `[Console]::Error` (Write, WriteLine, Flush straight to the stream, bypassing the pipeline, and
  * waiting while the stream is full, as a console write does).
@@ -48,6 +49,9 @@ export function processMember(ctx: DotNetContext, type: string, name: string): V
   switch (`${type}::${name}`) {
     case '[environment]::currentdirectory':
       return ctx.cwd;
+    case '[environment]::machinename':
+      // The NetBIOS name, upper case, as COMPUTERNAME holds it.
+      return ctx.io.computerName.toUpperCase();
     case '[console]::out':
       return new ConsoleWriter(ctx.io, 'stdout');
     case '[console]::error':

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { decodeClixml } from '../../../../src/connectors/windows/clixml.ts';
 import { planPowerShell, powershellCommandLine } from '../../../../src/connectors/windows/powershell.ts';
 import { copyScript, dataLine, endLines } from '../../../../src/connectors/winrm/copy.ts';
+import { WINDOWS_FACTS_SCRIPT } from '../../../../src/domain/host-facts.ts';
 import { shimHarness } from './harness.ts';
 
 const { fileRoot, shim, ps } = shimHarness();
@@ -168,4 +169,19 @@ test('script files: & runs a .ps1 whose exit ends only the script; %TEMP% exists
   const loud = await ps(`Remove-Item '${temp}job.ps1'`);
   assert.equal(loud.code, 1);
   assert.match(decodeClixml(loud.stderr), /Cannot find path .*job\.ps1' because it does not exist/);
+});
+
+test("orca's facts script: Win32_OperatingSystem, the machine name and the processor architecture", async () => {
+  const ran = await ps(WINDOWS_FACTS_SCRIPT);
+  assert.deepEqual(ran, {
+    code: 0,
+    stdout:
+      'hostname=WINTEST\r\nos=Microsoft Windows Server 2022 Datacenter\r\nversion=10.0.20348\r\nbuild=20348\r\narch=AMD64\r\n',
+    stderr: '',
+  });
+  const bag = await ps('Write-Output (Get-CimInstance Win32_OperatingSystem).OSArchitecture');
+  assert.deepEqual(bag, { code: 0, stdout: '64-bit\r\n', stderr: '' });
+  const bad = await ps('Get-CimInstance -ClassName Win32_NoSuchThing');
+  assert.equal(bad.code, 1);
+  assert.match(decodeClixml(bad.stderr), /Get-CimInstance : Invalid class/);
 });

@@ -1,0 +1,17 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { loadConfig } from './index.ts';
+
+test('health checks default to every 300 s, 20 at a time; 0 disables them', () => {
+  const d = loadConfig({});
+  assert.equal(d.healthIntervalMs, 300_000);
+  assert.equal(d.healthConcurrency, 20);
+  const off = loadConfig({ ORCA_HEALTH_INTERVAL_S: '0', ORCA_HEALTH_CONCURRENCY: '3' });
+  assert.equal(off.healthIntervalMs, 0);
+  assert.equal(off.healthConcurrency, 3);
+});
+
+test('a negative interval or a concurrency of 0 is refused, naming the variable', () => {
+  assert.throws(() => loadConfig({ ORCA_HEALTH_INTERVAL_S: '-1' }), /ORCA_HEALTH_INTERVAL_S/);
+  assert.throws(() => loadConfig({ ORCA_HEALTH_CONCURRENCY: '0' }), /ORCA_HEALTH_CONCURRENCY/);
+});
