@@ -13,6 +13,8 @@ create table schedules (
   -- the secret parameters' values, sealed by the vault (AAD schedule-parameters:<id>)
   secret_parameters bytea,
   secret_key_id text,
+  -- the names of the sealed values (shown as ***)
+  secret_names text[] not null default '{}',
   -- the target selection (names, globs, selector); null: the job's default targets
   targets jsonb,
   cron text not null,

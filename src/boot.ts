@@ -25,6 +25,7 @@ import { newWorkerId, startWorker, type WorkerHandle } from './engine/worker.ts'
 import type { App } from './http/app.ts';
 import { Hub } from './http/hub.ts';
 import { buildServer } from './http/server.ts';
+import { Scheduler, startSchedulerLoop } from './scheduler/scheduler.ts';
 import { hashPassword } from './security/passwords.ts';
 import { generatePassword } from './security/tokens.ts';
 import { loadMasterKey, Vault } from './security/vault.ts';
@@ -97,11 +98,26 @@ export async function startServer(
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const maintenance = startMaintenance(handle, config, log);
+  const scheduler =
+    config.schedulerIntervalMs > 0
+      ? startSchedulerLoop(
+          new Scheduler({
+            db: handle.db,
+            vault,
+            log: log.child({ part: 'scheduler' }),
+            misfireGraceMs: config.misfireGraceMs,
+            runTimeoutMs: config.commandTimeoutMs,
+          }),
+          config.schedulerIntervalMs,
+          log,
+        )
+      : null;
   return {
     app,
     url: `http://${config.bind === '0.0.0.0' ? 'localhost' : config.bind}:${port}`,
     async stop() {
       maintenance.stop();
+      await scheduler?.stop();
       await app.close();
       await hub.stop();
     },

@@ -28,6 +28,8 @@ const Env = Type.Object({
   ORCA_LEASE_TIMEOUT_MS: Type.Integer({ default: 30000, minimum: 1000 }),
   ORCA_FILES_DIR: Type.Optional(Type.String({ minLength: 1 })),
   ORCA_ARTIFACT_LIMIT_BYTES: Type.Integer({ default: 256 * 1024 * 1024, minimum: 1024 }),
+  ORCA_SCHEDULER_INTERVAL_MS: Type.Integer({ default: 1000, minimum: 0 }),
+  ORCA_SCHEDULE_MISFIRE_GRACE_MS: Type.Integer({ default: 60000, minimum: 0 }),
 });
 type Env = Static<typeof Env>;
 
@@ -54,6 +56,10 @@ export interface Config {
   readonly filesDir: string;
   /** The largest file a download step keeps as an artifact. */
   readonly artifactLimitBytes: number;
+  /** How often the scheduler looks for due schedules; 0 turns it off in this process. */
+  readonly schedulerIntervalMs: number;
+  /** A fire time reached later than this is a misfire (the schedule's misfire policy applies). */
+  readonly misfireGraceMs: number;
 }
 
 const validate = compileSchema(Env, { coerceTypes: true, useDefaults: true });
@@ -93,6 +99,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     leaseTimeoutMs: e.ORCA_LEASE_TIMEOUT_MS,
     filesDir: resolve(e.ORCA_FILES_DIR ?? resolve(home, 'files')),
     artifactLimitBytes: e.ORCA_ARTIFACT_LIMIT_BYTES,
+    schedulerIntervalMs: e.ORCA_SCHEDULER_INTERVAL_MS,
+    misfireGraceMs: e.ORCA_SCHEDULE_MISFIRE_GRACE_MS,
   };
 }
 

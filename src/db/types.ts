@@ -236,6 +236,8 @@ export interface SchedulesTable {
   parameters: ColumnType<unknown, string | undefined, string>;
   secret_parameters: Buffer | null;
   secret_key_id: string | null;
+  /** Names of the sealed values, shown as `***`. */
+  secret_names: ColumnType<string[], string[] | undefined, string[]>;
   targets: ColumnType<unknown, string | null | undefined, string | null>;
   cron: string;
   time_zone: string;

@@ -62,7 +62,13 @@ export interface DueTimes {
 }
 
 /** The fire times due at `now`, from `first` (a schedule's next_fire_at, itself a fire time). */
-export function dueTimes(cron: string, timeZone: string, first: Date, now: Date, limit = 1000): DueTimes | null {
+export function dueTimes(
+  cron: string,
+  timeZone: string,
+  first: Date,
+  now: Date,
+  limit = 1000,
+): DueTimes | null {
   if (first.getTime() > now.getTime()) return null;
   const c = cronOf(cron, timeZone);
   let last = first;

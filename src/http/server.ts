@@ -24,6 +24,7 @@ import { hostRoutes } from './routes/hosts.ts';
 import { jobRunRoutes } from './routes/job-runs.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { runRoutes } from './routes/runs.ts';
+import { scheduleRoutes } from './routes/schedules.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { ErrorBody } from './schemas.ts';
 import { streamRoutes } from './stream.ts';
@@ -107,6 +108,7 @@ export async function buildServer(deps: HttpDeps): Promise<App> {
       jobRoutes(a, deps);
       runRoutes(a, deps);
       jobRunRoutes(a, deps);
+      scheduleRoutes(a, deps);
       streamRoutes(a, deps);
       a.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>
         app.swagger(),
