@@ -8,10 +8,11 @@ import { type CliIo, processIo } from './io.ts';
 import { registerJobs } from './jobs.ts';
 import { registerLogs } from './logs.ts';
 import { registerRuns } from './runs.ts';
+import { registerSchedules } from './schedules.ts';
 
 export type { CliIo } from './io.ts';
 
-/** Adds login, logout, exec, logs, runs, hosts, credentials and jobs to the `orca` program. */
+/** Adds login, logout, exec, logs, runs, hosts, credentials, jobs and schedules to the `orca` program. */
 export function registerClientCommands(program: Command, io: CliIo = processIo()): void {
   // Program options only before a sub-command, so `orca jobs run x --version 2` means the job's
   // version 2, not `orca --version`.
@@ -23,4 +24,5 @@ export function registerClientCommands(program: Command, io: CliIo = processIo()
   registerHosts(program, io);
   registerCredentials(program, io);
   registerJobs(program, io);
+  registerSchedules(program, io);
 }
