@@ -13,6 +13,8 @@ import { NotFoundPage } from './routes/NotFound.tsx';
 import { RunCommandPage } from './routes/RunCommand.tsx';
 import { RunDetailPage } from './routes/RunDetail.tsx';
 import { RunsPage } from './routes/Runs.tsx';
+import { ScheduleNewPage } from './routes/ScheduleNew.tsx';
+import { SchedulesPage } from './routes/Schedules.tsx';
 import { TokensPage } from './routes/Tokens.tsx';
 
 export function App() {
@@ -35,6 +37,8 @@ export function App() {
         <Route path="jobs/:id/run" element={<JobLaunchPage />} />
         <Route path="runs" element={<RunsPage />} />
         <Route path="runs/:id" element={<RunDetailPage />} />
+        <Route path="schedules" element={<SchedulesPage />} />
+        <Route path="schedules/new" element={<ScheduleNewPage />} />
         <Route path="hosts" element={<HostsPage />} />
         <Route path="credentials" element={<CredentialsPage />} />
         <Route path="tokens" element={<TokensPage />} />
