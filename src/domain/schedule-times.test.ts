@@ -80,7 +80,13 @@ describe('expressions', () => {
     ]);
     assert.equal(nextFireAfter('0 0 L * *', 'UTC', from)?.toISOString(), '2026-02-28T00:00:00.000Z');
     assert.equal(nextFireAfter('0 0 * * 5#2', 'UTC', from)?.toISOString(), '2026-02-13T00:00:00.000Z');
+    assert.equal(nextFireAfter('0 0 * * 5L', 'UTC', from)?.toISOString(), '2026-02-27T00:00:00.000Z');
     assert.equal(nextFireAfter('0 9-11 * * *', 'UTC', from)?.toISOString(), '2026-02-02T09:00:00.000Z');
+    // both day fields restricted: a day matching either fires (classic cron)
+    assert.deepEqual(iso(nextFireTimes('0 0 13 * 5', 'UTC', from, 2)), [
+      '2026-02-06T00:00:00.000Z',
+      '2026-02-13T00:00:00.000Z',
+    ]);
     assert.equal(nextFireAfter('@daily', 'UTC', from)?.toISOString(), '2026-02-02T00:00:00.000Z');
     assert.equal(nextFireAfter('0 9 * * *', 'Asia/Tokyo', from)?.toISOString(), '2026-02-02T00:00:00.000Z');
   });
