@@ -139,4 +139,30 @@ test('create a schedule in the browser, seeing its next five fire times first', 
     assert.equal(enabled, false);
     await waitForText(page.getByTestId('schedule-next-nightly-backup'), '—');
   });
+
+  await step('history', async () => {
+    const jobs = (await (await app.api('/jobs')).json()) as { id: string }[];
+    const res = await app.api('/schedules', {
+      body: { name: 'every-second', jobId: jobs[0]?.id, cron: '* * * * * *', overlap: 'skip' },
+    });
+    assert.equal(res.status, 201, await res.clone().text());
+    const { id } = (await res.json()) as { id: string };
+    let fired: { run: { id: string } | null }[] = [];
+    for (let i = 0; i < 100 && !fired.some((f) => f.run); i++) {
+      fired = (await (await app.api(`/schedules/${id}/fires`)).json()) as typeof fired;
+      if (!fired.some((f) => f.run)) await page.waitForTimeout(100);
+    }
+    await app.api(`/schedules/${id}/disable`, { method: 'POST' });
+    const runId = fired.find((f) => f.run)?.run?.id ?? '';
+    assert.ok(runId, 'the server’s scheduler started a run');
+    await page.reload();
+    await page.getByRole('link', { name: 'every-second' }).click();
+    await page.waitForURL(new RegExp(`/schedules/${id}$`));
+    const table = page.getByTestId('schedule-fires');
+    await waitForText(table, 'started');
+    assert.ok(await table.locator(`a[href="/runs/${runId}"]`).count(), 'the fire links its run');
+    await page.getByRole('link', { name: 'back to schedules' }).click();
+    await page.getByRole('link', { name: 'nightly-backup' }).click();
+    await waitForText(page.locator('main'), 'It has not fired yet.');
+  });
 });

@@ -13,6 +13,7 @@ import { NotFoundPage } from './routes/NotFound.tsx';
 import { RunCommandPage } from './routes/RunCommand.tsx';
 import { RunDetailPage } from './routes/RunDetail.tsx';
 import { RunsPage } from './routes/Runs.tsx';
+import { ScheduleDetailPage } from './routes/ScheduleDetail.tsx';
 import { ScheduleNewPage } from './routes/ScheduleNew.tsx';
 import { SchedulesPage } from './routes/Schedules.tsx';
 import { TokensPage } from './routes/Tokens.tsx';
@@ -39,6 +40,7 @@ export function App() {
         <Route path="runs/:id" element={<RunDetailPage />} />
         <Route path="schedules" element={<SchedulesPage />} />
         <Route path="schedules/new" element={<ScheduleNewPage />} />
+        <Route path="schedules/:id" element={<ScheduleDetailPage />} />
         <Route path="hosts" element={<HostsPage />} />
         <Route path="credentials" element={<CredentialsPage />} />
         <Route path="tokens" element={<TokensPage />} />

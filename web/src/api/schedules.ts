@@ -11,6 +11,8 @@ import type {
 const seg = encodeURIComponent;
 
 export const listSchedules = (api: OrcaClient) => api.http.request<Schedule[]>('GET', '/schedules');
+export const getSchedule = (api: OrcaClient, id: string) =>
+  api.http.request<Schedule>('GET', `/schedules/${seg(id)}`);
 export const createSchedule = (api: OrcaClient, body: CreateSchedule) =>
   api.http.request<Schedule>('POST', '/schedules', body);
 export const setScheduleEnabled = (api: OrcaClient, id: string, enabled: boolean) =>

@@ -99,7 +99,11 @@ function SchedulesTable({
         <Table.Tbody>
           {schedules.map((s) => (
             <Table.Tr key={s.id} data-testid={`schedule-row-${s.name}`}>
-              <Table.Td fw={600}>{s.name}</Table.Td>
+              <Table.Td>
+                <Anchor component={Link} to={`/schedules/${s.id}`} fw={600} size="sm">
+                  {s.name}
+                </Anchor>
+              </Table.Td>
               <Table.Td>
                 <Anchor component={Link} to={`/jobs/${s.job.id}`} size="sm">
                   {s.job.name}
