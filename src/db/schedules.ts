@@ -1,7 +1,9 @@
 /** Schedules: rows, the shape the API shows, and their fire history. */
 import { MASK } from '../domain/redact.ts';
+import type { RunStatus } from '../domain/status.ts';
+import type { Schedule, ScheduleFire } from '../http/schedule-schemas.ts';
 import type { Db } from './pool.ts';
-import type { ScheduleFiresTable, SchedulesTable } from './types.ts';
+import type { SchedulesTable } from './types.ts';
 
 export const scheduleSecretsAad = (scheduleId: string) => `schedule-parameters:${scheduleId}`;
 
@@ -130,27 +132,7 @@ function selectSchedules(db: Db) {
 type Row = Awaited<ReturnType<ReturnType<typeof selectSchedules>['executeTakeFirstOrThrow']>>;
 
 /** A schedule as the API shows it; secret values are `***`. */
-export interface ScheduleView {
-  id: string;
-  name: string;
-  job: { id: string; name: string; active: boolean };
-  version: number | null;
-  parameters: Record<string, unknown>;
-  targets: { hosts?: string[]; selector?: string } | null;
-  cron: string;
-  timeZone: string;
-  overlap: SchedulesTable['overlap'];
-  misfire: SchedulesTable['misfire'];
-  enabled: boolean;
-  lastFireAt: string | null;
-  nextFireAt: string | null;
-  lastRun: { id: string; status: string; createdAt: string } | null;
-  createdBy: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-const toView = (r: Row): ScheduleView => {
+const toView = (r: Row): Schedule => {
   const parameters = { ...(r.parameters as Record<string, unknown>) };
   for (const name of r.secret_names) parameters[name] = MASK;
   return {
@@ -159,7 +141,7 @@ const toView = (r: Row): ScheduleView => {
     job: { id: r.job_id, name: r.job_name, active: r.job_active },
     version: r.version,
     parameters,
-    targets: (r.targets as ScheduleView['targets']) ?? null,
+    targets: (r.targets as Schedule['targets']) ?? null,
     cron: r.cron,
     timeZone: r.time_zone,
     overlap: r.overlap,
@@ -169,7 +151,11 @@ const toView = (r: Row): ScheduleView => {
     nextFireAt: r.enabled ? (r.next_fire_at?.toISOString() ?? null) : null,
     lastRun:
       r.last_run_id && r.last_run_status && r.last_run_created_at
-        ? { id: r.last_run_id, status: r.last_run_status, createdAt: r.last_run_created_at.toISOString() }
+        ? {
+            id: r.last_run_id,
+            status: r.last_run_status as RunStatus,
+            createdAt: r.last_run_created_at.toISOString(),
+          }
         : null,
     createdBy: r.created_by,
     createdAt: r.created_at.toISOString(),
@@ -177,32 +163,22 @@ const toView = (r: Row): ScheduleView => {
   };
 };
 
-export async function listSchedules(db: Db, q: { job?: string | undefined } = {}): Promise<ScheduleView[]> {
+export async function listSchedules(db: Db, q: { job?: string | undefined } = {}): Promise<Schedule[]> {
   let query = selectSchedules(db).orderBy('s.name');
   if (q.job) query = query.where('s.job_id', '=', q.job);
   return (await query.execute()).map(toView);
 }
 
-export async function getSchedule(db: Db, id: string): Promise<ScheduleView | undefined> {
+export async function getSchedule(db: Db, id: string): Promise<Schedule | undefined> {
   const r = await selectSchedules(db).where('s.id', '=', id).executeTakeFirst();
   return r && toView(r);
-}
-
-export interface FireView {
-  id: string;
-  fireAt: string;
-  status: ScheduleFiresTable['status'];
-  message: string | null;
-  run: { id: string; status: string } | null;
-  createdAt: string;
-  updatedAt: string;
 }
 
 export async function listFires(
   db: Db,
   scheduleId: string,
   q: { limit: number; before?: string | undefined },
-): Promise<FireView[]> {
+): Promise<ScheduleFire[]> {
   let query = db
     .selectFrom('schedule_fires as f')
     .leftJoin('runs as r', 'r.id', 'f.run_id')
@@ -225,7 +201,7 @@ export async function listFires(
     fireAt: f.fire_at.toISOString(),
     status: f.status,
     message: f.message,
-    run: f.run_id && f.run_status ? { id: f.run_id, status: f.run_status } : null,
+    run: f.run_id && f.run_status ? { id: f.run_id, status: f.run_status as RunStatus } : null,
     createdAt: f.created_at.toISOString(),
     updatedAt: f.updated_at.toISOString(),
   }));

@@ -74,6 +74,7 @@ export const ScheduleFire = Type.Object({
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
+export type ScheduleFire = Static<typeof ScheduleFire>;
 
 export const FiresQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),

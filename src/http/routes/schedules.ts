@@ -21,7 +21,7 @@ const tags = ['schedules'];
 
 export function scheduleRoutes(app: App, deps: HttpDeps): void {
   const get = async (id: string) =>
-    ((await getSchedule(deps.db, id)) as Schedule | undefined) ?? Promise.reject(notFound('schedule', id));
+    (await getSchedule(deps.db, id)) ?? Promise.reject(notFound('schedule', id));
   const exists = async (id: string) => {
     if (!(await scheduleRow(deps.db, id))) throw notFound('schedule', id);
   };
@@ -36,7 +36,7 @@ export function scheduleRoutes(app: App, deps: HttpDeps): void {
         response: { 200: Type.Array(Schedule) },
       },
     },
-    async (request) => (await listSchedules(deps.db, request.query)) as Schedule[],
+    async (request) => listSchedules(deps.db, request.query),
   );
 
   app.post(
