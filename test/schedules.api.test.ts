@@ -4,7 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { createApiToken } from '../src/db/api-tokens.ts';
+import { createUserIfMissing } from '../src/db/users.ts';
 import { createSchedule as saveSchedule } from '../src/scheduler/definitions.ts';
+import { API_TOKEN_PREFIX, hashToken, newToken } from '../src/security/tokens.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
 import { addHost, addPasswordCredential } from './support/fleet.ts';
 import { createJob } from './support/jobs.ts';
@@ -148,6 +151,42 @@ describe('saving', () => {
     assert.equal((await app.api(`/schedules/${s.id}`, { method: 'DELETE' })).status, 204);
     assert.equal((await app.api(`/schedules/${s.id}`)).status, 404);
   });
+});
+
+test('viewers see schedules and their fires but cannot change them', async () => {
+  const db = app.database.handle.db;
+  await createUserIfMissing(db, { username: 'vic', passwordHash: 'not-used', role: 'viewer' });
+  const user = await db
+    .selectFrom('users')
+    .select('id')
+    .where('username', '=', 'vic')
+    .executeTakeFirstOrThrow();
+  const token = newToken(API_TOKEN_PREFIX);
+  await createApiToken(db, {
+    userId: user.id,
+    name: 't',
+    tokenHash: hashToken(token),
+    prefix: 'orca_',
+    expiresAt: null,
+  });
+  const s = await createSchedule(app, { name: 'viewed', jobId, cron: '@daily' });
+  assert.equal((await app.api('/schedules', { token })).status, 200);
+  assert.equal((await app.api(`/schedules/${s.id}`, { token })).status, 200);
+  assert.equal((await app.api(`/schedules/${s.id}/fires`, { token })).status, 200);
+  assert.equal((await app.api('/schedules/preview', { body: { cron: '@daily' }, token })).status, 200);
+  const writes: [string, string, unknown][] = [
+    ['POST', '/schedules', { name: 'nope', jobId, cron: '@daily' }],
+    ['PATCH', `/schedules/${s.id}`, { cron: '@hourly' }],
+    ['POST', `/schedules/${s.id}/disable`, undefined],
+    ['POST', `/schedules/${s.id}/enable`, undefined],
+    ['DELETE', `/schedules/${s.id}`, undefined],
+  ];
+  for (const [method, path, body] of writes) {
+    assert.equal((await app.api(path, { method, body, token })).status, 403, `${method} ${path}`);
+  }
+  const after = await getSchedule(app, s.id);
+  assert.deepEqual([after.enabled, after.name], [true, 'viewed']);
+  await app.api(`/schedules/${s.id}`, { method: 'DELETE' });
 });
 
 test('preview gives the next five fire times by default, in the time zone asked for', async () => {
