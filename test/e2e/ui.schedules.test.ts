@@ -165,4 +165,23 @@ test('create a schedule in the browser, seeing its next five fire times first', 
     await page.getByRole('link', { name: 'nightly-backup' }).click();
     await waitForText(page.locator('main'), 'It has not fired yet.');
   });
+
+  await step('edit', async () => {
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await page.waitForURL(/\/schedules\/[0-9a-f-]{36}\/edit$/);
+    assert.equal(await page.getByTestId('param-keep').inputValue(), '3');
+    await page.getByTestId('schedule-cron').fill('45 4 * * 1-5');
+    const first = nextFireTimes('45 4 * * 1-5', 'Europe/Berlin', new Date(), 1)[0]?.toISOString() ?? '';
+    await page.locator(`[data-fire-time="${first}"]`).waitFor();
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.waitForURL(/\/schedules\/[0-9a-f-]{36}$/);
+    await waitForText(page.locator('main'), '45 4 * * 1-5');
+    const list = (await (await app.api('/schedules')).json()) as {
+      name: string;
+      cron: string;
+      parameters: unknown;
+    }[];
+    const saved = list.find((x) => x.name === 'nightly-backup');
+    assert.deepEqual(saved && [saved.cron, saved.parameters], ['45 4 * * 1-5', { keep: 3 }]);
+  });
 });

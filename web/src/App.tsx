@@ -14,7 +14,7 @@ import { RunCommandPage } from './routes/RunCommand.tsx';
 import { RunDetailPage } from './routes/RunDetail.tsx';
 import { RunsPage } from './routes/Runs.tsx';
 import { ScheduleDetailPage } from './routes/ScheduleDetail.tsx';
-import { ScheduleNewPage } from './routes/ScheduleNew.tsx';
+import { ScheduleEditPage, ScheduleNewPage } from './routes/ScheduleNew.tsx';
 import { SchedulesPage } from './routes/Schedules.tsx';
 import { TokensPage } from './routes/Tokens.tsx';
 
@@ -41,6 +41,7 @@ export function App() {
         <Route path="schedules" element={<SchedulesPage />} />
         <Route path="schedules/new" element={<ScheduleNewPage />} />
         <Route path="schedules/:id" element={<ScheduleDetailPage />} />
+        <Route path="schedules/:id/edit" element={<ScheduleEditPage />} />
         <Route path="hosts" element={<HostsPage />} />
         <Route path="credentials" element={<CredentialsPage />} />
         <Route path="tokens" element={<TokensPage />} />

@@ -15,6 +15,8 @@ export const getSchedule = (api: OrcaClient, id: string) =>
   api.http.request<Schedule>('GET', `/schedules/${seg(id)}`);
 export const createSchedule = (api: OrcaClient, body: CreateSchedule) =>
   api.http.request<Schedule>('POST', '/schedules', body);
+export const updateSchedule = (api: OrcaClient, id: string, body: Partial<CreateSchedule>) =>
+  api.http.request<Schedule>('PATCH', `/schedules/${seg(id)}`, body);
 export const setScheduleEnabled = (api: OrcaClient, id: string, enabled: boolean) =>
   api.http.request<Schedule>('POST', `/schedules/${seg(id)}/${enabled ? 'enable' : 'disable'}`);
 export const deleteSchedule = (api: OrcaClient, id: string) =>

@@ -83,6 +83,9 @@ function ScheduleView({
         actions={
           canEdit && (
             <>
+              <Button component={Link} to={`/schedules/${s.id}/edit`} variant="light">
+                Edit
+              </Button>
               <Button variant="light" onClick={toggle} data-testid="schedule-toggle">
                 {s.enabled ? 'Disable' : 'Enable'}
               </Button>

@@ -1,13 +1,14 @@
 /**
- * A new schedule: the job and its version (pinned or latest), parameter values and targets as the
- * launch form takes them, the cron expression and time zone with the next five fire times shown
- * live, and the overlap and misfire policies.
+ * A new or changed schedule: the job and its version (pinned or latest), parameter values and
+ * targets as the launch form takes them, the cron expression and time zone with the next five
+ * fire times shown live, and the overlap and misfire policies.
  */
 import {
   Alert,
   Anchor,
   Button,
   Group,
+  Loader,
   NumberInput,
   Paper,
   SegmentedControl,
@@ -20,11 +21,11 @@ import {
   Title,
 } from '@mantine/core';
 import { type FormEvent, useCallback, useMemo, useState } from 'react';
-import { Link, useNavigate } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError } from '../api/http.ts';
 import type { JobDefinition } from '../api/job-types.ts';
-import type { MisfirePolicy, OverlapPolicy } from '../api/schedule-types.ts';
-import { createSchedule } from '../api/schedules.ts';
+import type { MisfirePolicy, OverlapPolicy, Schedule } from '../api/schedule-types.ts';
+import { createSchedule, getSchedule, updateSchedule } from '../api/schedules.ts';
 import { useApi, useSession } from '../auth/session.tsx';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { FirePreview } from '../components/FirePreview.tsx';
@@ -34,6 +35,7 @@ import { ParameterField } from '../components/ParameterField.tsx';
 import { selectionOf, type TargetChoice, TargetPicker } from '../components/TargetPicker.tsx';
 import { useResource } from '../hooks/useResource.ts';
 import { type FieldValue, type FormValues, initialValues, launchValues } from '../lib/params.ts';
+import { formValuesOf, targetChoiceOf } from '../lib/schedule-form.ts';
 
 const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 const zones = (): string[] => {
@@ -43,23 +45,40 @@ const zones = (): string[] => {
 };
 
 export function ScheduleNewPage() {
+  return <ScheduleForm />;
+}
+
+export function ScheduleEditPage() {
+  const { id = '' } = useParams();
+  const api = useApi();
+  const schedule = useResource(useCallback(() => getSchedule(api, id), [api, id]));
+  if (!schedule.data)
+    return schedule.error ? (
+      <ErrorAlert error={schedule.error} title="Could not load the schedule" />
+    ) : (
+      <Loader />
+    );
+  return <ScheduleForm key={schedule.data.id} initial={schedule.data} />;
+}
+
+function ScheduleForm({ initial }: { initial?: Schedule }) {
   const api = useApi();
   const canEdit = useSession().can('operator');
   const navigate = useNavigate();
   const jobs = useResource(useCallback(() => api.listJobs(), [api]));
   const hosts = useResource(useCallback(() => api.listHosts(), [api]));
-  const [name, setName] = useState('');
-  const [jobId, setJobId] = useState<string | null>(null);
-  const [pinned, setPinned] = useState(false);
-  const [version, setVersion] = useState<number | ''>('');
-  const [cron, setCron] = useState('0 3 * * *');
-  const [timeZone, setTimeZone] = useState(browserZone);
-  const [overlap, setOverlap] = useState<OverlapPolicy>('skip');
-  const [misfire, setMisfire] = useState<MisfirePolicy>('skip');
-  const [enabled, setEnabled] = useState(true);
+  const [name, setName] = useState(initial?.name ?? '');
+  const [jobId, setJobId] = useState<string | null>(initial?.job.id ?? null);
+  const [pinned, setPinned] = useState(initial ? initial.version !== null : false);
+  const [version, setVersion] = useState<number | ''>(initial?.version ?? '');
+  const [cron, setCron] = useState(initial?.cron ?? '0 3 * * *');
+  const [timeZone, setTimeZone] = useState(initial?.timeZone ?? browserZone);
+  const [overlap, setOverlap] = useState<OverlapPolicy>(initial?.overlap ?? 'skip');
+  const [misfire, setMisfire] = useState<MisfirePolicy>(initial?.misfire ?? 'skip');
+  const [enabled, setEnabled] = useState(initial?.enabled ?? true);
   const [values, setValues] = useState<FormValues>({});
   const [checked, setChecked] = useState<Record<string, string>>({});
-  const [targets, setTargets] = useState<TargetChoice>({ mode: 'default', hosts: [], selector: '' });
+  const [targets, setTargets] = useState<TargetChoice>(() => targetChoiceOf(initial?.targets));
   const [previewError, setPreviewError] = useState<{ field: string | null; message: string | null }>({
     field: null,
     message: null,
@@ -80,19 +99,21 @@ export function ScheduleNewPage() {
   const jobTargets = definition.data?.targets;
   const zoneList = useMemo(zones, []);
 
+  const [keepStored, setKeepStored] = useState(initial !== undefined);
   const pickJob = (id: string | null) => {
     setJobId(id);
+    setKeepStored(false);
     setValues({});
     setChecked({});
     const j = jobs.data?.find((x) => x.id === id);
     setVersion(j?.version ?? '');
   };
-  // New specs (another job or version) start from their defaults.
-  const specKey = JSON.stringify(specs.map((s) => s.name));
+  // New specs (another job or version) start from their defaults; an edit starts from the stored values.
+  const specKey = JSON.stringify([jobId, specs.map((s) => s.name)]);
   const [shownKey, setShownKey] = useState('');
   if (definition.data && specKey !== shownKey) {
     setShownKey(specKey);
-    setValues(initialValues(specs));
+    setValues(keepStored && initial ? formValuesOf(specs, initial.parameters) : initialValues(specs));
   }
 
   const serverErrors = error instanceof ApiError ? error.pathErrors() : {};
@@ -120,7 +141,7 @@ export function ScheduleNewPage() {
     setBusy(true);
     try {
       const selection = targets.mode === 'default' ? null : (selectionOf(targets, jobTargets) ?? null);
-      await createSchedule(api, {
+      const body = {
         name: name.trim(),
         jobId,
         version: wantedVersion ?? null,
@@ -131,8 +152,14 @@ export function ScheduleNewPage() {
         overlap,
         misfire,
         enabled,
-      });
-      navigate('/schedules');
+      };
+      if (initial) {
+        await updateSchedule(api, initial.id, body);
+        navigate(`/schedules/${initial.id}`);
+      } else {
+        await createSchedule(api, body);
+        navigate('/schedules');
+      }
     } catch (err) {
       setError(err);
       setBusy(false);
@@ -142,10 +169,10 @@ export function ScheduleNewPage() {
   return (
     <>
       <PageHeader
-        title="New schedule"
+        title={initial ? `Edit ${initial.name}` : 'New schedule'}
         description={
-          <Anchor component={Link} to="/schedules" size="sm">
-            back to schedules
+          <Anchor component={Link} to={initial ? `/schedules/${initial.id}` : '/schedules'} size="sm">
+            {initial ? 'back to the schedule' : 'back to schedules'}
           </Anchor>
         }
       />
@@ -306,7 +333,7 @@ export function ScheduleNewPage() {
             <Switch label="Enabled" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />
             <Group justify="flex-end">
               <Button type="submit" loading={busy} disabled={!canEdit || !jobId || !name.trim()}>
-                Create schedule
+                {initial ? 'Save changes' : 'Create schedule'}
               </Button>
             </Group>
           </Stack>
