@@ -26,6 +26,7 @@ import type { App } from './http/app.ts';
 import { Hub } from './http/hub.ts';
 import { buildServer } from './http/server.ts';
 import { startHealthSweep } from './inventory/health.ts';
+import { Scheduler, startSchedulerLoop } from './scheduler/scheduler.ts';
 import { hashPassword } from './security/passwords.ts';
 import { generatePassword } from './security/tokens.ts';
 import { loadMasterKey, Vault } from './security/vault.ts';
@@ -107,12 +108,27 @@ export async function startServer(
     },
     log,
   );
+  const scheduler =
+    config.schedulerIntervalMs > 0
+      ? startSchedulerLoop(
+          new Scheduler({
+            db: handle.db,
+            vault,
+            log: log.child({ part: 'scheduler' }),
+            misfireGraceMs: config.misfireGraceMs,
+            runTimeoutMs: config.commandTimeoutMs,
+          }),
+          config.schedulerIntervalMs,
+          log,
+        )
+      : null;
   return {
     app,
     url: `http://${config.bind === '0.0.0.0' ? 'localhost' : config.bind}:${port}`,
     async stop() {
       maintenance.stop();
       health.stop();
+      await scheduler?.stop();
       await app.close();
       await hub.stop();
     },

@@ -9,11 +9,15 @@ import { registerJobs } from './jobs.ts';
 import { registerLogs } from './logs.ts';
 import { registerNotifications } from './notifications.ts';
 import { registerRuns } from './runs.ts';
+import { registerSchedules } from './schedules.ts';
 import { registerTriggers } from './triggers.ts';
 
 export type { CliIo } from './io.ts';
 
-/** Adds login, logout, exec, logs, runs, hosts, credentials, jobs, notifications and triggers to the `orca` program. */
+/**
+ * Adds login, logout, exec, logs, runs, hosts, credentials, jobs, notifications, triggers and
+ * schedules to the `orca` program.
+ */
 export function registerClientCommands(program: Command, io: CliIo = processIo()): void {
   // Program options only before a sub-command, so `orca jobs run x --version 2` means the job's
   // version 2, not `orca --version`.
@@ -27,4 +31,5 @@ export function registerClientCommands(program: Command, io: CliIo = processIo()
   registerJobs(program, io);
   registerNotifications(program, io);
   registerTriggers(program, io);
+  registerSchedules(program, io);
 }

@@ -43,7 +43,7 @@ interface RunFlags extends ConnectionFlags {
  * Values for the secrets nobody gave: asked one by one at a terminal (an optional one may be left
  * empty), or the one required secret read from piped input.
  */
-async function askSecrets(io: CliIo, ask: readonly SecretToAsk[]): Promise<[string, string][]> {
+export async function askSecrets(io: CliIo, ask: readonly SecretToAsk[]): Promise<[string, string][]> {
   const tty = io.stdin?.isTTY === true;
   const needed = tty ? ask : ask.filter((a) => a.required);
   if (!tty && needed.length > 1) {
@@ -65,7 +65,7 @@ async function askSecrets(io: CliIo, ask: readonly SecretToAsk[]): Promise<[stri
   return out;
 }
 
-async function readParams(path: string | undefined): Promise<Record<string, unknown>> {
+export async function readParams(path: string | undefined): Promise<Record<string, unknown>> {
   if (path === undefined) return {};
   const text = await readFile(path, 'utf8').catch(() => {
     throw usageError(`${path}: cannot read the parameters file`);

@@ -36,6 +36,8 @@ const Env = Type.Object({
   ORCA_NOTIFY_BACKOFF_MS: Type.Integer({ default: 2_000, minimum: 10 }),
   ORCA_HEALTH_INTERVAL_S: Type.Integer({ default: 300, minimum: 0 }),
   ORCA_HEALTH_CONCURRENCY: Type.Integer({ default: 20, minimum: 1, maximum: 1000 }),
+  ORCA_SCHEDULER_INTERVAL_MS: Type.Integer({ default: 1000, minimum: 0 }),
+  ORCA_SCHEDULE_MISFIRE_GRACE_MS: Type.Integer({ default: 60000, minimum: 0 }),
 });
 type Env = Static<typeof Env>;
 
@@ -66,6 +68,10 @@ export interface Config {
   readonly healthIntervalMs: number;
   /** Health checks in flight at once, across all workers. */
   readonly healthConcurrency: number;
+  /** How often the scheduler looks for due schedules; 0 turns it off in this process. */
+  readonly schedulerIntervalMs: number;
+  /** A fire time reached later than this is a misfire (the schedule's misfire policy applies). */
+  readonly misfireGraceMs: number;
   readonly notify: NotifySettings;
 }
 
@@ -130,6 +136,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     },
     healthIntervalMs: e.ORCA_HEALTH_INTERVAL_S * 1000,
     healthConcurrency: e.ORCA_HEALTH_CONCURRENCY,
+    schedulerIntervalMs: e.ORCA_SCHEDULER_INTERVAL_MS,
+    misfireGraceMs: e.ORCA_SCHEDULE_MISFIRE_GRACE_MS,
   };
 }
 

@@ -298,4 +298,43 @@ export interface Database {
   notification_deliveries: NotificationDeliveriesTable;
   job_triggers: JobTriggersTable;
   trigger_invocations: TriggerInvocationsTable;
+  schedules: SchedulesTable;
+  schedule_fires: ScheduleFiresTable;
+}
+
+export interface SchedulesTable {
+  id: Generated<string>;
+  name: string;
+  job_id: string;
+  /** null: the job's current version at fire time. */
+  version: number | null;
+  /** Non-secret parameter values (JSON). */
+  parameters: ColumnType<unknown, string | undefined, string>;
+  secret_parameters: Buffer | null;
+  secret_key_id: string | null;
+  /** Names of the sealed values, shown as `***`. */
+  secret_names: ColumnType<string[], string[] | undefined, string[]>;
+  targets: ColumnType<unknown, string | null | undefined, string | null>;
+  cron: string;
+  time_zone: string;
+  overlap: 'skip' | 'queue' | 'allow';
+  misfire: 'skip' | 'run-once';
+  enabled: Generated<boolean>;
+  last_fire_at: NullableTimestamp;
+  next_fire_at: NullableTimestamp;
+  last_run_id: string | null;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface ScheduleFiresTable {
+  id: Generated<string>;
+  schedule_id: string;
+  fire_at: ColumnType<Date, Date | string, Date | string>;
+  status: 'launching' | 'started' | 'waiting' | 'skipped' | 'failed' | 'missed';
+  run_id: string | null;
+  message: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
 }

@@ -26,6 +26,7 @@ import { jobRunRoutes } from './routes/job-runs.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { notificationRoutes } from './routes/notifications.ts';
 import { runRoutes } from './routes/runs.ts';
+import { scheduleRoutes } from './routes/schedules.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { triggerRoutes } from './routes/triggers.ts';
 import { ErrorBody } from './schemas.ts';
@@ -114,6 +115,7 @@ export async function buildServer(deps: HttpDeps): Promise<App> {
       triggerRoutes(a, deps);
       // Its own scope: the hook keeps the raw body (signatures) with its own JSON parser.
       await a.register(async (h) => hookRoutes(h, deps));
+      scheduleRoutes(a, deps);
       streamRoutes(a, deps);
       a.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>
         app.swagger(),

@@ -14,6 +14,9 @@ import { NotificationsPage } from './routes/Notifications.tsx';
 import { RunCommandPage } from './routes/RunCommand.tsx';
 import { RunDetailPage } from './routes/RunDetail.tsx';
 import { RunsPage } from './routes/Runs.tsx';
+import { ScheduleDetailPage } from './routes/ScheduleDetail.tsx';
+import { ScheduleEditPage, ScheduleNewPage } from './routes/ScheduleNew.tsx';
+import { SchedulesPage } from './routes/Schedules.tsx';
 import { TokensPage } from './routes/Tokens.tsx';
 
 export function App() {
@@ -36,6 +39,10 @@ export function App() {
         <Route path="jobs/:id/run" element={<JobLaunchPage />} />
         <Route path="runs" element={<RunsPage />} />
         <Route path="runs/:id" element={<RunDetailPage />} />
+        <Route path="schedules" element={<SchedulesPage />} />
+        <Route path="schedules/new" element={<ScheduleNewPage />} />
+        <Route path="schedules/:id" element={<ScheduleDetailPage />} />
+        <Route path="schedules/:id/edit" element={<ScheduleEditPage />} />
         <Route path="hosts" element={<HostsPage />} />
         <Route path="credentials" element={<CredentialsPage />} />
         <Route path="tokens" element={<TokensPage />} />

@@ -12,6 +12,7 @@ const NAV: { to: string; label: string; icon: IconName; exact?: boolean }[] = [
   { to: '/run', label: 'Run a command', icon: 'terminal', exact: true },
   { to: '/jobs', label: 'Jobs', icon: 'jobs' },
   { to: '/runs', label: 'Runs', icon: 'history' },
+  { to: '/schedules', label: 'Schedules', icon: 'calendar' },
   { to: '/hosts', label: 'Hosts', icon: 'server' },
   { to: '/credentials', label: 'Credentials', icon: 'key' },
   { to: '/notifications', label: 'Notifications', icon: 'bell' },
