@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { FailureKind, HostKey } from '../connectors/connector.ts';
 import type { ConnectionSettings, Os, Shell, Transport, WinrmAuth } from '../domain/host-settings.ts';
 import type { Host } from '../http/schemas.ts';
@@ -87,6 +88,10 @@ function selectHosts(db: Db) {
       'h.host_key_fingerprint',
       'h.pending_host_key_algorithm',
       'h.pending_host_key_fingerprint',
+      'h.tags',
+      'h.labels',
+      sql<string[]>`array(select g.name from host_group_members m join host_groups g on g.id = m.group_id
+        where m.host_id = h.id order by g.name)`.as('group_names'),
       'h.created_at',
       'h.updated_at',
       'k.status as check_status',
@@ -122,6 +127,9 @@ const toHost = (r: HostRow): Host => ({
           checkedAt: r.check_finished_at.toISOString(),
         }
       : null,
+  tags: r.tags,
+  labels: r.labels,
+  groups: r.group_names,
   createdAt: r.created_at.toISOString(),
   updatedAt: r.updated_at.toISOString(),
 });
@@ -161,9 +169,20 @@ export async function resolveHosts(
   return { hosts, missing };
 }
 
+/** Tags each once, in the order first given. */
+export const uniqueTags = (tags: readonly string[]): string[] => [...new Set(tags)];
+
 export async function insertHost(
   db: Db,
-  h: { name: string; address: string; settings: ConnectionSettings; username: string; credentialId: string },
+  h: {
+    name: string;
+    address: string;
+    settings: ConnectionSettings;
+    username: string;
+    credentialId: string;
+    tags?: readonly string[] | undefined;
+    labels?: Readonly<Record<string, string>> | undefined;
+  },
 ): Promise<string> {
   const row = await db
     .insertInto('hosts')
@@ -173,6 +192,8 @@ export async function insertHost(
       ...settingsColumns(h.settings),
       username: h.username,
       credential_id: h.credentialId,
+      tags: uniqueTags(h.tags ?? []),
+      labels: JSON.stringify(h.labels ?? {}),
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -188,6 +209,8 @@ export async function updateHost(
     settings?: ConnectionSettings;
     username?: string;
     credentialId?: string;
+    tags?: readonly string[];
+    labels?: Readonly<Record<string, string>>;
   },
   /** True when the address, port or transport changes: the host's recorded key no longer applies. */
   moved: boolean,
@@ -200,6 +223,8 @@ export async function updateHost(
       ...(patch.settings !== undefined && settingsColumns(patch.settings)),
       ...(patch.username !== undefined && { username: patch.username }),
       ...(patch.credentialId !== undefined && { credential_id: patch.credentialId }),
+      ...(patch.tags !== undefined && { tags: uniqueTags(patch.tags) }),
+      ...(patch.labels !== undefined && { labels: JSON.stringify(patch.labels) }),
       // A host at a new address is a new machine as far as its key is concerned.
       ...(moved && {
         host_key_algorithm: null,

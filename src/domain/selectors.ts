@@ -180,7 +180,7 @@ class Parser {
     if (t.type === 'string') return { kind: 'name', value: { text: t.text, quoted: true } };
     if (t.type === 'word' && !keyword(t)) return this.term(t);
     const where = after ? ` after ${describe(after)}` : '';
-    return this.fail(t, `expected a term${where}, found ${describe(t)}`);
+    return this.fail(t, `expected a term${where}${t.type === 'end' ? '' : `, found ${describe(t)}`}`);
   }
 
   /** A word: `NAME`, `PREFIX:VALUE`, or `KEY` followed by `=`/`!=` and a value. */

@@ -140,6 +140,18 @@ export const HostCheck = Type.Object({
 });
 export type HostCheck = Static<typeof HostCheck>;
 
+export const Tag = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.:-]+$' });
+export const Tags = Type.Array(Tag, { maxItems: 100 });
+const LabelKey = '^[A-Za-z0-9_./-]{1,64}$';
+export const Labels = Type.Unsafe<Record<string, string>>({
+  type: 'object',
+  patternProperties: { [LabelKey]: { type: 'string', maxLength: 256 } },
+  additionalProperties: false,
+  maxProperties: 100,
+  description: 'keys: letters, digits and _ . / - (up to 64); values up to 256 characters',
+});
+export const GroupNames = Type.Array(Name, { maxItems: 100, description: 'groups the host is directly in' });
+
 export const Host = Type.Object({
   id: Id,
   name: Type.String(),
@@ -157,6 +169,10 @@ export const Host = Type.Object({
   /** A key the host presented that differs from the recorded one, waiting to be accepted. */
   pendingHostKey: Nullable(HostKey),
   lastCheck: Nullable(HostCheck),
+  tags: Type.Array(Type.String()),
+  labels: Type.Record(Type.String(), Type.String()),
+  /** The groups the host is directly in (selectors see their ancestors too). */
+  groups: Type.Array(Type.String()),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
@@ -172,6 +188,9 @@ export const CreateHost = Type.Object(
     ...ConnectionFields,
     username: Username,
     credentialId: Id,
+    tags: Type.Optional(Tags),
+    labels: Type.Optional(Labels),
+    groups: Type.Optional(GroupNames),
   },
   { additionalProperties: false },
 );
@@ -184,6 +203,9 @@ export const UpdateHost = Type.Object(
     ...ConnectionFields,
     username: Type.Optional(Username),
     credentialId: Type.Optional(Id),
+    tags: Type.Optional(Tags),
+    labels: Type.Optional(Labels),
+    groups: Type.Optional(GroupNames),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -311,8 +333,19 @@ export const CreateRun = Type.Object(
   {
     command: Type.String({ minLength: 1, maxLength: 65536 }),
     targets: Type.Object(
-      { hosts: Type.Array(Type.String({ minLength: 1, maxLength: 128 }), { minItems: 1, maxItems: 10000 }) },
-      { additionalProperties: false, description: 'host names or ids' },
+      {
+        hosts: Type.Optional(
+          Type.Array(Type.String({ minLength: 1, maxLength: 128 }), { minItems: 1, maxItems: 10000 }),
+        ),
+        selector: Type.Optional(
+          Type.String({ minLength: 1, maxLength: 4096, description: 'a selector expression' }),
+        ),
+      },
+      {
+        additionalProperties: false,
+        minProperties: 1,
+        description: 'host names or ids, a selector, or both (their union)',
+      },
     ),
     timeoutSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 7 * 24 * 3600 })),
   },

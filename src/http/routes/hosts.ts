@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { getCredential } from '../../db/credentials.ts';
+import { groupIdsByName, setHostGroups } from '../../db/groups.ts';
 import { createHostCheck, getHostCheck } from '../../db/host-checks.ts';
 import {
   acceptPendingHostKey,
@@ -9,9 +10,13 @@ import {
   listHosts,
   updateHost,
 } from '../../db/hosts.ts';
+import { loadInventory } from '../../db/inventory.ts';
+import type { Db } from '../../db/pool.ts';
 import { ErrorCode, invalid, notFound, OrcaError } from '../../domain/errors.ts';
 import { resolveConnection } from '../../domain/host-settings.ts';
 import type { App, HttpDeps } from '../app.ts';
+import { HostListQuery } from '../inventory-schemas.ts';
+import { selectorPredicate } from '../launch.ts';
 import { conflictOnForeignKey, conflictOnUnique } from '../pg-errors.ts';
 import { CreateHost, Host, HostCheck, IdParams, UpdateHost } from '../schemas.ts';
 
@@ -20,13 +25,38 @@ async function requireCredential(deps: HttpDeps, id: string): Promise<void> {
     throw invalid('body.credentialId', `credential ${id} does not exist`);
 }
 
+/** Ids of the named groups; a name that is no group is a 400 naming its place in the list. */
+export async function requireGroups(db: Db, names: readonly string[], path: string): Promise<string[]> {
+  const ids = await groupIdsByName(db, names);
+  return names.map((n, i) => {
+    const id = ids.get(n);
+    if (!id)
+      throw invalid(`${path}[${i}]`, `group ${n} does not exist; create it first (orca groups create ${n})`);
+    return id;
+  });
+}
+
 export function hostRoutes(app: App, deps: HttpDeps): void {
   const get = async (id: string) => (await getHost(deps.db, id)) ?? Promise.reject(notFound('host', id));
 
   app.get(
     '/hosts',
-    { schema: { tags: ['hosts'], summary: 'The inventory', response: { 200: Type.Array(Host) } } },
-    async () => listHosts(deps.db),
+    {
+      schema: {
+        tags: ['hosts'],
+        summary: 'The inventory; with `selector`, the hosts it picks',
+        querystring: HostListQuery,
+        response: { 200: Type.Array(Host) },
+      },
+    },
+    async (request) => {
+      const { selector } = request.query;
+      const select = selector !== undefined ? selectorPredicate(selector, 'querystring') : null;
+      const hosts = await listHosts(deps.db);
+      if (!select) return hosts;
+      const picked = new Set((await loadInventory(deps.db)).filter(select).map((h) => h.id));
+      return hosts.filter((h) => picked.has(h.id));
+    },
   );
 
   app.get(
@@ -44,13 +74,23 @@ export function hostRoutes(app: App, deps: HttpDeps): void {
     async (request, reply) => {
       const b = request.body;
       await requireCredential(deps, b.credentialId);
-      const id = await insertHost(deps.db, {
-        name: b.name,
-        address: b.address,
-        settings: resolveConnection(b),
-        username: b.username,
-        credentialId: b.credentialId,
-      }).catch(conflictOnUnique(`a host named ${b.name} already exists`));
+      const groups = await requireGroups(deps.db, b.groups ?? [], 'body.groups');
+      const id = await deps.db
+        .transaction()
+        .execute(async (trx) => {
+          const id = await insertHost(trx, {
+            name: b.name,
+            address: b.address,
+            settings: resolveConnection(b),
+            username: b.username,
+            credentialId: b.credentialId,
+            tags: b.tags,
+            labels: b.labels,
+          });
+          await setHostGroups(trx, id, groups);
+          return id;
+        })
+        .catch(conflictOnUnique(`a host named ${b.name} already exists`));
       return reply.status(201).send(await get(id));
     },
   );
@@ -68,17 +108,23 @@ export function hostRoutes(app: App, deps: HttpDeps): void {
       },
     },
     async (request) => {
-      const { os, transport, shell, port, winrm, ...b } = request.body;
+      const { os, transport, shell, port, winrm, groups: groupNames, ...b } = request.body;
       const current = await get(request.params.id);
       if (b.credentialId) await requireCredential(deps, b.credentialId);
+      const groups = groupNames && (await requireGroups(deps.db, groupNames, 'body.groups'));
       const settings = resolveConnection({ os, transport, shell, port, winrm }, current);
       const moved =
         (b.address !== undefined && b.address !== current.address) ||
         settings.port !== current.port ||
         settings.transport !== current.transport;
-      const found = await updateHost(deps.db, request.params.id, { ...b, settings }, moved).catch(
-        conflictOnUnique(`a host named ${b.name} already exists`),
-      );
+      const found = await deps.db
+        .transaction()
+        .execute(async (trx) => {
+          const found = await updateHost(trx, request.params.id, { ...b, settings }, moved);
+          if (found && groups) await setHostGroups(trx, request.params.id, groups);
+          return found;
+        })
+        .catch(conflictOnUnique(`a host named ${b.name} already exists`));
       if (!found) throw notFound('host', request.params.id);
       return get(request.params.id);
     },

@@ -5,6 +5,7 @@ import {
   createBody,
   EMPTY_HOST,
   type HostValues,
+  parseLabels,
   platformDetail,
   platformLabel,
   updateBody,
@@ -36,6 +37,9 @@ function host(overrides: Partial<Host> = {}): Host {
     hostKey: null,
     pendingHostKey: null,
     lastCheck: null,
+    tags: [],
+    labels: {},
+    groups: [],
     createdAt: '2025-01-01T00:00:00Z',
     updatedAt: '2025-01-01T00:00:00Z',
     ...overrides,
@@ -117,4 +121,23 @@ test('a host reads as its OS and transport at a glance', () => {
     platformDetail(host()),
     'WinRM with Negotiate (NTLM) over HTTP, messages encrypted by NTLM; commands run in PowerShell',
   );
+});
+
+test('tags, labels and groups go with a new host when given; an edit sends those that changed', () => {
+  assert.deepEqual(
+    createBody({ ...base, tags: ['web'], labels: 'env=prod\n\n team = edge ', groups: ['eu'] }),
+    {
+      ...createBody(base),
+      tags: ['web'],
+      labels: { env: 'prod', team: 'edge' },
+      groups: ['eu'],
+    },
+  );
+  const h = host({ tags: ['a'], labels: { env: 'prod' }, groups: ['g'] });
+  const v = valuesOf(h);
+  assert.equal(v.labels, 'env=prod');
+  assert.deepEqual(updateBody(h, v), {});
+  assert.deepEqual(updateBody(h, { ...v, tags: [], groups: ['g', 'h'] }), { tags: [], groups: ['g', 'h'] });
+  assert.deepEqual(updateBody(h, { ...v, labels: '' }), { labels: {} });
+  assert.deepEqual(parseLabels('a=1\nbroken'), { labels: { a: '1' }, error: 'line 2: write key=value' });
 });

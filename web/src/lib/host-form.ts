@@ -27,6 +27,11 @@ export interface HostValues {
   winrm: WinrmValues;
   username: string;
   credentialId: string;
+  tags: string[];
+  /** One `key=value` a line. */
+  labels: string;
+  /** Groups the host is directly in. */
+  groups: string[];
 }
 
 const DEFAULT_WINRM: WinrmValues = {
@@ -47,7 +52,29 @@ export const EMPTY_HOST: HostValues = {
   winrm: DEFAULT_WINRM,
   username: '',
   credentialId: '',
+  tags: [],
+  labels: '',
+  groups: [],
 };
+
+/** `key=value` lines as labels; blank lines are skipped, a line without `=` is an error. */
+export function parseLabels(text: string): { labels: Record<string, string>; error: string | null } {
+  const labels: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (const [i, raw] of lines.entries()) {
+    const line = raw.trim();
+    if (!line) continue;
+    const eq = line.indexOf('=');
+    if (eq <= 0) return { labels, error: `line ${i + 1}: write key=value` };
+    labels[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
+  }
+  return { labels, error: null };
+}
+
+export const formatLabels = (labels: Readonly<Record<string, string>>): string =>
+  Object.entries(labels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('\n');
 
 export function defaultPort(transport: Transport, https: boolean): number {
   if (transport === 'ssh') return 22;
@@ -68,6 +95,9 @@ export function valuesOf(host: Host | null): HostValues {
     winrm,
     username: host.username,
     credentialId: host.credentialId ?? '',
+    tags: [...host.tags],
+    labels: formatLabels(host.labels),
+    groups: [...host.groups],
   };
 }
 
@@ -112,6 +142,17 @@ export function createBody(v: HostValues): CreateHost {
     ...(v.transport === 'winrm' && { winrm: winrmSettings(v.winrm) }),
     username: v.username.trim(),
     credentialId: v.credentialId,
+    ...inventoryFields(v, false),
+  };
+}
+
+/** Tags, labels and groups as sent; on create, empty ones stay out. */
+function inventoryFields(v: HostValues, all: boolean): Pick<CreateHost, 'tags' | 'labels' | 'groups'> {
+  const labels = parseLabels(v.labels).labels;
+  return {
+    ...((all || v.tags.length > 0) && { tags: v.tags }),
+    ...((all || Object.keys(labels).length > 0) && { labels }),
+    ...((all || v.groups.length > 0) && { groups: v.groups }),
   };
 }
 
@@ -128,6 +169,11 @@ export function updateBody(host: Host, v: HostValues): UpdateHost {
   }
   if (after.winrm && (!before.winrm || JSON.stringify(after.winrm) !== JSON.stringify(before.winrm))) {
     body.winrm = after.winrm;
+  }
+  const was = inventoryFields(valuesOf(host), true);
+  const now = inventoryFields(v, true);
+  for (const key of ['tags', 'labels', 'groups'] as const) {
+    if (JSON.stringify(now[key]) !== JSON.stringify(was[key])) body[key] = now[key];
   }
   if (after.port !== before.port) {
     // A cleared port goes back to the default of the new settings.
