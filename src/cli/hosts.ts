@@ -1,4 +1,4 @@
-/** `orca hosts list|add|test` */
+/** `orca hosts list|add|test`; tag, untag and delete are in hosts-bulk.ts. */
 import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import {
@@ -11,6 +11,7 @@ import {
   WINRM_AUTHS,
   type WinrmAuth,
 } from '../domain/host-settings.ts';
+import type { HostsBulkResult } from '../http/inventory-schemas.ts';
 import type { Credential, Host, HostCheck } from '../http/schemas.ts';
 import type { ApiClient } from './client.ts';
 import {
@@ -23,6 +24,7 @@ import {
   subcommand,
   withConnection,
 } from './common.ts';
+import { registerHostBulk } from './hosts-bulk.ts';
 import { type CliIo, ExitCode, usageError } from './io.ts';
 import { formatDuration, type Palette, palette, table } from './output.ts';
 
@@ -39,6 +41,22 @@ interface AddFlags extends ConnectionFlags {
   readonly allowUnencrypted?: boolean;
   readonly caCert?: string;
   readonly insecureSkipVerify?: boolean;
+  readonly tag: string[];
+  readonly label: string[];
+  readonly group: string[];
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** `k=v` flags as labels. */
+export function parseLabelFlags(values: readonly string[]): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const v of values) {
+    const eq = v.indexOf('=');
+    if (eq <= 0) throw usageError(`--label ${v}: write key=value`);
+    labels[v.slice(0, eq)] = v.slice(eq + 1);
+  }
+  return labels;
 }
 
 /** The WinRM part of a host from the flags that were given; undefined when none was. */
@@ -75,12 +93,6 @@ export function findByNameOrId<T extends { id: string; name: string }>(
   return items.find((i) => i.id === key) ?? items.find((i) => i.name === key);
 }
 
-export async function resolveHost(client: ApiClient, key: string): Promise<Host> {
-  const host = findByNameOrId(await client.get<Host[]>('/hosts'), key);
-  if (!host) throw usageError(`no host named ${key}; see \`orca hosts list\``);
-  return host;
-}
-
 export function checkText(check: HostCheck | null, p: Palette = palette(false)): string {
   if (!check) return '-';
   if (check.ok) return p.green(`ok${check.latencyMs === null ? '' : ` ${formatDuration(check.latencyMs)}`}`);
@@ -89,27 +101,41 @@ export function checkText(check: HostCheck | null, p: Palette = palette(false)):
 
 export function hostsTable(hosts: readonly Host[], p: Palette = palette(false)): string {
   return table(
-    ['NAME', 'KIND', 'ADDRESS', 'USER', 'CREDENTIAL', 'LAST CHECK'],
+    ['NAME', 'KIND', 'ADDRESS', 'USER', 'CREDENTIAL', 'TAGS', 'LABELS', 'GROUPS', 'LAST CHECK'],
     hosts.map((h) => [
       h.name,
       hostKind(h),
       `${h.address}:${h.port}`,
       h.username,
       h.credentialName ?? '-',
+      h.tags.join(',') || '-',
+      Object.entries(h.labels)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',') || '-',
+      h.groups.join(',') || '-',
       checkText(h.lastCheck, p) + (h.pendingHostKey ? p.yellow(' (host key changed)') : ''),
     ]),
   );
 }
 
 export function registerHosts(program: Command, io: CliIo): void {
-  const hosts = subcommand(program, 'hosts', io).description('the inventory: list, add, test');
+  const hosts = subcommand(program, 'hosts', io).description(
+    'the inventory: list, add, test, tag, untag, delete',
+  );
 
   withConnection(
-    subcommand(hosts, 'list', io).description('every host').option('--json', 'print JSON'),
+    subcommand(hosts, 'list', io)
+      .description('every host, or those a selector picks')
+      .option('--selector <expr>', "e.g. 'tag:web and env=prod' (see docs/inventory.md)")
+      .option('--json', 'print JSON'),
   ).action(
-    action(io, async (flags: ConnectionFlags & { json?: boolean }) => {
-      const list = await (await apiClient(io, flags)).get<Host[]>('/hosts');
+    action(io, async (flags: ConnectionFlags & { json?: boolean; selector?: string }) => {
+      const list = await (await apiClient(io, flags)).get<Host[]>(
+        '/hosts',
+        flags.selector === undefined ? undefined : { selector: flags.selector },
+      );
       if (flags.json) printJson(io, list);
+      else if (list.length === 0 && flags.selector !== undefined) io.stdout('no host matches\n');
       else if (list.length === 0) io.stdout('no hosts; add one with `orca hosts add`\n');
       else io.stdout(hostsTable(list, colors(io)));
       return ExitCode.ok;
@@ -140,7 +166,10 @@ export function registerHosts(program: Command, io: CliIo): void {
       )
       .option('--allow-unencrypted', 'the host accepts unencrypted WinRM messages (basic over plain HTTP)')
       .option('--ca-cert <file>', "PEM file of the CA that issued the host's HTTPS certificate")
-      .option('--insecure-skip-verify', 'accept any HTTPS certificate (not recommended)'),
+      .option('--insecure-skip-verify', 'accept any HTTPS certificate (not recommended)')
+      .option('--tag <tag>', 'a tag (repeatable)', collect, [])
+      .option('--label <key=value>', 'a label (repeatable)', collect, [])
+      .option('--group <name>', 'a group to put the host in (repeatable)', collect, []),
   ).action(
     action(io, async (name: string, flags: AddFlags) => {
       const client = await apiClient(io, flags);
@@ -157,6 +186,9 @@ export function registerHosts(program: Command, io: CliIo): void {
         ...(winrmFlags(flags) && { winrm: winrmFlags(flags) }),
         username: flags.user,
         credentialId: credential.id,
+        ...(flags.tag.length > 0 && { tags: flags.tag }),
+        ...(flags.label.length > 0 && { labels: parseLabelFlags(flags.label) }),
+        ...(flags.group.length > 0 && { groups: flags.group }),
       });
       io.stdout(
         `added host ${host.name} (${hostKind(host)}, ${host.username}@${host.address}:${host.port}, credential ${credential.name})\n`,
@@ -168,11 +200,12 @@ export function registerHosts(program: Command, io: CliIo): void {
   withConnection(
     subcommand(hosts, 'test', io)
       .description('connect, authenticate, check the host key and run `true` (done by a worker)')
-      .argument('<name-or-id>', 'the host'),
+      .argument('<host-or-selector>', 'a host name or id, or a selector for many hosts'),
   ).action(
     action(io, async (key: string, flags: ConnectionFlags) => {
       const client = await apiClient(io, flags);
-      const host = await resolveHost(client, key);
+      const host = findByNameOrId(await client.get<Host[]>('/hosts'), key);
+      if (!host) return testMany(io, client, key);
       const check = await client.post<HostCheck>(`/hosts/${host.id}/test`);
       const p = colors(io);
       if (check.ok) {
@@ -183,4 +216,19 @@ export function registerHosts(program: Command, io: CliIo): void {
       return ExitCode.failure;
     }),
   );
+
+  registerHostBulk(hosts, io);
+}
+
+/** `orca hosts test <selector>`: one check per host the selector picks. */
+async function testMany(io: CliIo, client: ApiClient, selector: string): Promise<number> {
+  const r = await client.post<HostsBulkResult>('/hosts/bulk', { action: 'test', selector });
+  const p = colors(io);
+  let failed = false;
+  for (const c of r.checks) {
+    if (!c.result?.ok) failed = true;
+    const text = c.result ? checkText(c.result, p) : p.yellow('no answer yet');
+    io.stdout(`${c.hostName}: ${text}${c.result?.message ? `: ${c.result.message}` : ''}\n`);
+  }
+  return failed ? ExitCode.failure : ExitCode.ok;
 }

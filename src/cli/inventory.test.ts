@@ -21,6 +21,9 @@ test('hosts add and test address credentials and hosts by name', async (t) => {
     credentialName: 'ops',
     lastCheck: null,
     pendingHostKey: null,
+    tags: [],
+    labels: {},
+    groups: [],
   };
   const api = await withApi(t, {
     http: (req) => {
@@ -88,7 +91,7 @@ test('hosts add and test address credentials and hosts by name', async (t) => {
   const list = await orca(['hosts', 'list', '--url', api.url]);
   assert.equal(
     list.stdout,
-    'NAME   KIND       ADDRESS        USER    CREDENTIAL  LAST CHECK\nweb-1  linux ssh  10.0.0.1:2222  deploy  ops         -\n',
+    'NAME   KIND       ADDRESS        USER    CREDENTIAL  TAGS  LABELS  GROUPS  LAST CHECK\nweb-1  linux ssh  10.0.0.1:2222  deploy  ops         -     -       -       -\n',
   );
 });
 
@@ -110,6 +113,9 @@ test('hosts add registers a Windows host over WinRM HTTPS with the CA read from 
     credentialName: 'ops',
     lastCheck: null,
     pendingHostKey: null,
+    tags: [],
+    labels: {},
+    groups: [],
   };
   const api = await withApi(t, {
     http: (req) => {

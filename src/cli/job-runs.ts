@@ -32,6 +32,7 @@ interface RunFlags extends ConnectionFlags {
   readonly param: Assignment[];
   readonly paramsFile?: string;
   readonly hosts?: string;
+  readonly selector?: string;
   readonly version?: number;
   readonly follow: boolean;
   readonly json?: boolean;
@@ -108,6 +109,7 @@ export function registerJobRunCommands(jobs: Command, io: CliIo): void {
       )
       .option('--params-file <file>', 'values from a YAML or JSON mapping; -p wins over it')
       .option('--hosts <names>', "comma-separated host names, globs allowed (default: the job's targets)")
+      .option('--selector <expr>', "hosts a selector picks, e.g. 'tag:web and env=prod' (with --hosts: both)")
       .option('--version <n>', 'run this version instead of the current one', positiveInt)
       .option('--no-follow', 'print the run id and return at once')
       .option('--json', 'print the final run as JSON instead of the output'),
@@ -131,7 +133,12 @@ export function registerJobRunCommands(jobs: Command, io: CliIo): void {
       if (hosts?.length === 0) throw usageError('--hosts needs at least one host name');
       const body: LaunchJob = {
         parameters: Object.fromEntries([...Object.entries(converted.values), ...secrets]),
-        ...(hosts ? { targets: { hosts } } : {}),
+        ...((hosts || flags.selector !== undefined) && {
+          targets: {
+            ...(hosts && { hosts }),
+            ...(flags.selector !== undefined && { selector: flags.selector }),
+          },
+        }),
         ...(flags.version ? { version: flags.version } : {}),
       };
       let run: RunDetail;
