@@ -272,7 +272,7 @@ test('exec and jobs run take --selector, alone or with --hosts', async (t) => {
     '--',
     'uptime',
   ]);
-  assert.deepEqual((api.requests.at(-1)?.body as { targets: unknown }).targets, {
+  assert.deepEqual((api.requests.at(-1)?.body as { targets?: unknown } | undefined)?.targets, {
     hosts: ['db-1'],
     selector: 'tag:web',
   });
@@ -292,5 +292,5 @@ test('exec and jobs run take --selector, alone or with --hosts', async (t) => {
   ]);
   assert.equal(job.code, 0, job.stderr);
   const launched = api.requests.find((q) => q.path === `/jobs/${B}/runs`);
-  assert.deepEqual((launched?.body as { targets: unknown }).targets, { selector: 'env=prod' });
+  assert.deepEqual((launched?.body as { targets?: unknown } | undefined)?.targets, { selector: 'env=prod' });
 });
