@@ -1,11 +1,12 @@
 /** Hosts as a list of cards, for narrow screens. */
-import { Group, Paper, Stack, Text } from '@mantine/core';
+import { Checkbox, Group, Paper, Stack, Text } from '@mantine/core';
 import type { Host } from '../api/types.ts';
 import {
   type HostActionHandlers,
   HostActions,
   HostAddress,
   HostKeyText,
+  InventoryChips,
   LastCheck,
   PlatformBadge,
 } from './HostParts.tsx';
@@ -24,6 +25,14 @@ export function HostCards({
           <Stack gap={6}>
             <Group justify="space-between" wrap="nowrap">
               <Group gap="xs" wrap="wrap">
+                {handlers && (
+                  <Checkbox
+                    aria-label={`Select ${h.name}`}
+                    data-testid={`select-host-${h.name}`}
+                    checked={handlers.selected.has(h.id)}
+                    onChange={(e) => handlers.onSelect(h, e.currentTarget.checked)}
+                  />
+                )}
                 <Text fw={600}>{h.name}</Text>
                 <PlatformBadge host={h} />
               </Group>
@@ -32,6 +41,7 @@ export function HostCards({
             <div style={{ overflowX: 'auto' }}>
               <HostAddress host={h} />
             </div>
+            <InventoryChips host={h} />
             <Group gap="xs" justify="space-between" align="flex-start">
               <Text size="sm" c="dimmed">
                 {h.credentialName ?? 'no credential'}

@@ -13,6 +13,7 @@ const NAV: { to: string; label: string; icon: IconName; exact?: boolean }[] = [
   { to: '/jobs', label: 'Jobs', icon: 'jobs' },
   { to: '/runs', label: 'Runs', icon: 'history' },
   { to: '/hosts', label: 'Hosts', icon: 'server' },
+  { to: '/groups', label: 'Groups', icon: 'groups' },
   { to: '/credentials', label: 'Credentials', icon: 'key' },
   { to: '/tokens', label: 'API tokens', icon: 'token' },
 ];
