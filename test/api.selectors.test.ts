@@ -4,8 +4,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { createApiToken } from '../src/db/api-tokens.ts';
+import { createUserIfMissing } from '../src/db/users.ts';
 import { ancestorsOf } from '../src/domain/groups.ts';
 import { type SelectableHost, selectHosts } from '../src/domain/selectors.ts';
+import { API_TOKEN_PREFIX, hashToken, newToken } from '../src/security/tokens.ts';
 import type { TestApp } from './support/app.ts';
 import { addPasswordCredential, waitForRun } from './support/fleet.ts';
 import { createJob, type JobFleet, launch, startJobFleet, waitForJobRun } from './support/jobs.ts';
@@ -252,6 +255,42 @@ test('bulk tag and untag change every picked host or none', async () => {
   await ok('/hosts/bulk', { action: 'delete', hosts: ['db-2'] });
   assert.ok(!(await hostsNamed())['db-2']);
   await addHost('db-2', { tags: ['db', 'legacy'] });
+});
+
+test('viewers read hosts, groups and selectors but change nothing; the OpenAPI document lists the routes', async () => {
+  const db = app.database.handle.db;
+  await createUserIfMissing(db, { username: 'vic', passwordHash: 'not-used', role: 'viewer' });
+  const user = await db
+    .selectFrom('users')
+    .select('id')
+    .where('username', '=', 'vic')
+    .executeTakeFirstOrThrow();
+  const token = newToken(API_TOKEN_PREFIX);
+  await createApiToken(db, {
+    userId: user.id,
+    name: 't',
+    tokenHash: hashToken(token),
+    prefix: 'orca_',
+    expiresAt: null,
+  });
+  assert.equal((await app.api('/groups', { token })).status, 200);
+  assert.equal((await app.api('/hosts?selector=tag:web', { token })).status, 200);
+  assert.equal((await app.api('/hosts/resolve', { token, body: { selector: 'tag:web' } })).status, 200);
+  const eu = await groupId('eu');
+  for (const [method, path, body] of [
+    ['POST', '/hosts/bulk', { action: 'tag', tags: ['x'], selector: 'tag:web' }],
+    ['POST', '/hosts/bulk', { action: 'delete', selector: 'tag:web' }],
+    ['POST', '/groups', { name: 'nope' }],
+    ['PATCH', `/groups/${eu}`, { description: 'x' }],
+    ['DELETE', `/groups/${eu}`, undefined],
+  ] as const) {
+    assert.equal((await app.api(path, { method, body, token })).status, 403, `${method} ${path}`);
+  }
+  assert.deepEqual((await hostsNamed())['web-1']?.tags, ['web'], 'nothing changed');
+  const openapi = (await (await app.api('/openapi.json', { token: null })).json()) as { paths: object };
+  for (const path of ['/api/v1/groups', '/api/v1/groups/{id}', '/api/v1/hosts/bulk']) {
+    assert.ok(path in openapi.paths, path);
+  }
 });
 
 test('bulk test checks each host and reports each result', async () => {
