@@ -11,23 +11,14 @@ import {
   setGroupHosts,
   updateGroup,
 } from '../../db/groups.ts';
-import { resolveHosts } from '../../db/hosts.ts';
 import type { Db } from '../../db/pool.ts';
-import { ErrorCode, invalid, notFound, OrcaError } from '../../domain/errors.ts';
+import { ErrorCode, notFound, OrcaError } from '../../domain/errors.ts';
 import { nestingPath } from '../../domain/groups.ts';
 import type { App, HttpDeps } from '../app.ts';
+import { requireGroups, requireHosts } from '../inventory-refs.ts';
 import { CreateGroup, Group, UpdateGroup } from '../inventory-schemas.ts';
 import { conflictOnUnique } from '../pg-errors.ts';
 import { IdParams } from '../schemas.ts';
-import { requireGroups } from './hosts.ts';
-
-async function requireHosts(db: Db, names: readonly string[], path: string): Promise<string[]> {
-  if (names.length === 0) return [];
-  const { hosts, missing } = await resolveHosts(db, names);
-  const first = missing[0];
-  if (first !== undefined) throw invalid(`${path}[${names.indexOf(first)}]`, `host ${first} does not exist`);
-  return hosts.map((h) => h.id);
-}
 
 /** Refuses children that would put the group inside itself, naming the nesting that already exists. */
 async function checkNesting(db: Db, id: string, name: string, childIds: readonly string[]): Promise<void> {

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { getCredential } from '../../db/credentials.ts';
-import { groupIdsByName, setHostGroups } from '../../db/groups.ts';
+import { setHostGroups } from '../../db/groups.ts';
 import { createHostCheck, getHostCheck } from '../../db/host-checks.ts';
 import {
   acceptPendingHostKey,
@@ -11,10 +11,10 @@ import {
   updateHost,
 } from '../../db/hosts.ts';
 import { loadInventory } from '../../db/inventory.ts';
-import type { Db } from '../../db/pool.ts';
 import { ErrorCode, invalid, notFound, OrcaError } from '../../domain/errors.ts';
 import { resolveConnection } from '../../domain/host-settings.ts';
 import type { App, HttpDeps } from '../app.ts';
+import { requireGroups } from '../inventory-refs.ts';
 import { HostListQuery } from '../inventory-schemas.ts';
 import { selectorPredicate } from '../launch.ts';
 import { conflictOnForeignKey, conflictOnUnique } from '../pg-errors.ts';
@@ -23,17 +23,6 @@ import { CreateHost, Host, HostCheck, IdParams, UpdateHost } from '../schemas.ts
 async function requireCredential(deps: HttpDeps, id: string): Promise<void> {
   if (!(await getCredential(deps.db, id)))
     throw invalid('body.credentialId', `credential ${id} does not exist`);
-}
-
-/** Ids of the named groups; a name that is no group is a 400 naming its place in the list. */
-export async function requireGroups(db: Db, names: readonly string[], path: string): Promise<string[]> {
-  const ids = await groupIdsByName(db, names);
-  return names.map((n, i) => {
-    const id = ids.get(n);
-    if (!id)
-      throw invalid(`${path}[${i}]`, `group ${n} does not exist; create it first (orca groups create ${n})`);
-    return id;
-  });
 }
 
 export function hostRoutes(app: App, deps: HttpDeps): void {
