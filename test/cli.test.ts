@@ -220,7 +220,10 @@ test('Ctrl-C cancels the run on the server, waits for the end and exits 130', as
 test('hosts and runs are listed as aligned tables', async () => {
   const hosts = await orca(['hosts', 'list', ...server()]);
   assert.equal(hosts.code, 0, hosts.stderr);
-  assert.match(hosts.stdout, /^NAME\s+KIND\s+ADDRESS\s+USER\s+CREDENTIAL\s+HEALTH\s+OS\n/);
+  assert.match(
+    hosts.stdout,
+    /^NAME\s+KIND\s+ADDRESS\s+USER\s+CREDENTIAL\s+HEALTH\s+OS\s+TAGS\s+LABELS\s+GROUPS\n/,
+  );
   assert.match(
     hosts.stdout,
     new RegExp(`\\nh1\\s+linux ssh\\s+127\\.0\\.0\\.1:${sshd.port}\\s+${sshd.user}\\s+test-pw`),

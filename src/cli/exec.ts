@@ -1,4 +1,4 @@
-/** `orca exec --hosts a,b -- command`: an ad-hoc run, followed live, with a per-host summary. */
+/** `orca exec --hosts a,b [--selector expr] -- command`: an ad-hoc run, followed live, with a per-host summary. */
 import type { Command } from 'commander';
 import type { RunDetail } from '../http/schemas.ts';
 import {
@@ -14,7 +14,8 @@ import { followToEnd, printStarted } from './follow.ts';
 import { type CliIo, usageError } from './io.ts';
 
 interface ExecFlags extends ConnectionFlags {
-  readonly hosts: string;
+  readonly hosts?: string;
+  readonly selector?: string;
   readonly timeout?: number;
   readonly priority?: number;
   readonly follow: boolean;
@@ -33,8 +34,9 @@ export function registerExec(program: Command, io: CliIo): void {
   withConnection(
     subcommand(program, 'exec', io)
       .description('run a command on hosts and follow its output live')
-      .usage('--hosts <names> [options] -- <command...>')
-      .requiredOption('--hosts <names>', 'comma-separated host names (or ids)')
+      .usage('--hosts <names> | --selector <expr> [options] -- <command...>')
+      .option('--hosts <names>', 'comma-separated host names (or ids)')
+      .option('--selector <expr>', "hosts a selector picks, e.g. 'tag:web and env=prod' (with --hosts: both)")
       .option('--timeout <seconds>', 'time limit per host', positiveInt)
       .option('--priority <n>', 'from -100 to 100: higher starts first when workers are busy', priority)
       .option('--no-follow', 'print the run id and return at once')
@@ -42,14 +44,18 @@ export function registerExec(program: Command, io: CliIo): void {
       .argument('<command...>', 'the command, after `--`; its words are joined with spaces'),
   ).action(
     action(io, async (words: string[], flags: ExecFlags) => {
-      const hosts = parseHostList(flags.hosts);
-      if (hosts.length === 0) throw usageError('--hosts needs at least one host name');
+      const hosts = flags.hosts === undefined ? undefined : parseHostList(flags.hosts);
+      if (hosts?.length === 0) throw usageError('--hosts needs at least one host name');
+      if (!hosts && flags.selector === undefined) throw usageError('choose hosts with --hosts or --selector');
       const command = words.join(' ');
       if (!command.trim()) throw usageError('no command given; put it after `--`');
       const client = await apiClient(io, flags);
       const run = await client.post<RunDetail>('/runs', {
         command,
-        targets: { hosts },
+        targets: {
+          ...(hosts && { hosts }),
+          ...(flags.selector !== undefined && { selector: flags.selector }),
+        },
         ...(flags.timeout ? { timeoutSeconds: flags.timeout } : {}),
         ...(flags.priority !== undefined ? { priority: flags.priority } : {}),
       });

@@ -1,4 +1,4 @@
-/** `orca hosts list|add|show|test` */
+/** `orca hosts list|add|show|test`; tag, untag and delete are in hosts-bulk.ts. */
 import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import {
@@ -11,6 +11,7 @@ import {
   WINRM_AUTHS,
   type WinrmAuth,
 } from '../domain/host-settings.ts';
+import type { HostsBulkResult } from '../http/inventory-schemas.ts';
 import type { Credential, Host, HostCheck } from '../http/schemas.ts';
 import type { ApiClient } from './client.ts';
 import {
@@ -24,6 +25,7 @@ import {
   withConnection,
 } from './common.ts';
 import { healthText, hostDetails, osText } from './host-show.ts';
+import { registerHostBulk } from './hosts-bulk.ts';
 import { type CliIo, ExitCode, usageError } from './io.ts';
 import { formatDuration, type Palette, palette, table } from './output.ts';
 
@@ -41,6 +43,22 @@ interface AddFlags extends ConnectionFlags {
   readonly caCert?: string;
   readonly insecureSkipVerify?: boolean;
   readonly jump?: string;
+  readonly tag: string[];
+  readonly label: string[];
+  readonly group: string[];
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** `k=v` flags as labels. */
+export function parseLabelFlags(values: readonly string[]): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const v of values) {
+    const eq = v.indexOf('=');
+    if (eq <= 0) throw usageError(`--label ${v}: write key=value`);
+    labels[v.slice(0, eq)] = v.slice(eq + 1);
+  }
+  return labels;
 }
 
 /** The WinRM part of a host from the flags that were given; undefined when none was. */
@@ -91,7 +109,7 @@ export function checkText(check: HostCheck | null, p: Palette = palette(false)):
 
 export function hostsTable(hosts: readonly Host[], p: Palette = palette(false)): string {
   return table(
-    ['NAME', 'KIND', 'ADDRESS', 'USER', 'CREDENTIAL', 'HEALTH', 'OS'],
+    ['NAME', 'KIND', 'ADDRESS', 'USER', 'CREDENTIAL', 'HEALTH', 'OS', 'TAGS', 'LABELS', 'GROUPS'],
     hosts.map((h) => [
       h.name,
       hostKind(h),
@@ -100,33 +118,51 @@ export function hostsTable(hosts: readonly Host[], p: Palette = palette(false)):
       h.credentialName ?? '-',
       healthText(h.health, p) + (h.pendingHostKey ? p.yellow(' (host key changed)') : ''),
       osText(h.facts),
+      h.tags.join(',') || '-',
+      Object.entries(h.labels)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',') || '-',
+      h.groups.join(',') || '-',
     ]),
   );
 }
 
 export function registerHosts(program: Command, io: CliIo): void {
-  const hosts = subcommand(program, 'hosts', io).description('the inventory: list, add, show, test');
+  const hosts = subcommand(program, 'hosts', io).description(
+    'the inventory: list, add, show, test, tag, untag, delete',
+  );
 
   withConnection(
     subcommand(hosts, 'list', io)
-      .description('every host, with its health and OS')
+      .description('every host with its health and OS, or those a selector or filter picks')
+      .option('--selector <expr>', "e.g. 'tag:web and env=prod' (see docs/inventory.md)")
       .addOption(
         new Option('--health <status>', 'only hosts in this state').choices(['up', 'down', 'unknown']),
       )
       .option('--os <text>', 'only hosts whose OS fact contains this (any case)')
       .option('--json', 'print JSON'),
   ).action(
-    action(io, async (flags: ConnectionFlags & { json?: boolean; health?: string; os?: string }) => {
-      const query = new URLSearchParams({
-        ...(flags.health && { health: flags.health }),
-        ...(flags.os && { os: flags.os }),
-      }).toString();
-      const list = await (await apiClient(io, flags)).get<Host[]>(`/hosts${query ? `?${query}` : ''}`);
-      if (flags.json) printJson(io, list);
-      else if (list.length === 0) io.stdout('no hosts; add one with `orca hosts add`\n');
-      else io.stdout(hostsTable(list, colors(io)));
-      return ExitCode.ok;
-    }),
+    action(
+      io,
+      async (
+        flags: ConnectionFlags & { json?: boolean; selector?: string; health?: string; os?: string },
+      ) => {
+        const query: Record<string, string> = {
+          ...(flags.selector !== undefined && { selector: flags.selector }),
+          ...(flags.health && { health: flags.health }),
+          ...(flags.os && { os: flags.os }),
+        };
+        const list = await (await apiClient(io, flags)).get<Host[]>(
+          '/hosts',
+          Object.keys(query).length > 0 ? query : undefined,
+        );
+        if (flags.json) printJson(io, list);
+        else if (list.length === 0 && flags.selector !== undefined) io.stdout('no host matches\n');
+        else if (list.length === 0) io.stdout('no hosts; add one with `orca hosts add`\n');
+        else io.stdout(hostsTable(list, colors(io)));
+        return ExitCode.ok;
+      },
+    ),
   );
 
   withConnection(
@@ -154,7 +190,10 @@ export function registerHosts(program: Command, io: CliIo): void {
       .option('--allow-unencrypted', 'the host accepts unencrypted WinRM messages (basic over plain HTTP)')
       .option('--ca-cert <file>', "PEM file of the CA that issued the host's HTTPS certificate")
       .option('--insecure-skip-verify', 'accept any HTTPS certificate (not recommended)')
-      .option('--jump <host>', 'connect through this bastion (a registered SSH host, name or id)'),
+      .option('--jump <host>', 'connect through this bastion (a registered SSH host, name or id)')
+      .option('--tag <tag>', 'a tag (repeatable)', collect, [])
+      .option('--label <key=value>', 'a label (repeatable)', collect, [])
+      .option('--group <name>', 'a group to put the host in (repeatable)', collect, []),
   ).action(
     action(io, async (name: string, flags: AddFlags) => {
       const client = await apiClient(io, flags);
@@ -172,6 +211,9 @@ export function registerHosts(program: Command, io: CliIo): void {
         username: flags.user,
         credentialId: credential.id,
         ...(flags.jump && { jumpHost: flags.jump }),
+        ...(flags.tag.length > 0 && { tags: flags.tag }),
+        ...(flags.label.length > 0 && { labels: parseLabelFlags(flags.label) }),
+        ...(flags.group.length > 0 && { groups: flags.group }),
       });
       io.stdout(
         `added host ${host.name} (${hostKind(host)}, ${host.username}@${host.address}:${host.port}, credential ${credential.name}${host.jumpHost ? `, via ${host.jumpHost}` : ''})\n`,
@@ -197,11 +239,12 @@ export function registerHosts(program: Command, io: CliIo): void {
   withConnection(
     subcommand(hosts, 'test', io)
       .description('connect, authenticate, check the host key and run `true` (done by a worker)')
-      .argument('<name-or-id>', 'the host'),
+      .argument('<host-or-selector>', 'a host name or id, or a selector for many hosts'),
   ).action(
     action(io, async (key: string, flags: ConnectionFlags) => {
       const client = await apiClient(io, flags);
-      const host = await resolveHost(client, key);
+      const host = findByNameOrId(await client.get<Host[]>('/hosts'), key);
+      if (!host) return testMany(io, client, key);
       const check = await client.post<HostCheck>(`/hosts/${host.id}/test`);
       const p = colors(io);
       if (check.ok) {
@@ -212,4 +255,19 @@ export function registerHosts(program: Command, io: CliIo): void {
       return ExitCode.failure;
     }),
   );
+
+  registerHostBulk(hosts, io);
+}
+
+/** `orca hosts test <selector>`: one check per host the selector picks. */
+async function testMany(io: CliIo, client: ApiClient, selector: string): Promise<number> {
+  const r = await client.post<HostsBulkResult>('/hosts/bulk', { action: 'test', selector });
+  const p = colors(io);
+  let failed = false;
+  for (const c of r.checks) {
+    if (!c.result?.ok) failed = true;
+    const text = c.result ? checkText(c.result, p) : p.yellow('no answer yet');
+    io.stdout(`${c.hostName}: ${text}${c.result?.message ? `: ${c.result.message}` : ''}\n`);
+  }
+  return failed ? ExitCode.failure : ExitCode.ok;
 }

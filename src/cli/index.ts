@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { registerAuth } from './auth.ts';
 import { registerCredentials } from './credentials.ts';
 import { registerExec } from './exec.ts';
+import { registerGroups } from './groups.ts';
 import { registerHosts } from './hosts.ts';
 import { type CliIo, processIo } from './io.ts';
 import { registerJobs } from './jobs.ts';
@@ -15,8 +16,8 @@ import { registerTriggers } from './triggers.ts';
 export type { CliIo } from './io.ts';
 
 /**
- * Adds login, logout, exec, logs, runs, hosts, credentials, jobs, notifications, triggers and
- * schedules to the `orca` program.
+ * Adds login, logout, exec, logs, runs, hosts, groups, credentials, jobs, notifications, triggers
+ * and schedules to the `orca` program.
  */
 export function registerClientCommands(program: Command, io: CliIo = processIo()): void {
   // Program options only before a sub-command, so `orca jobs run x --version 2` means the job's
@@ -27,6 +28,7 @@ export function registerClientCommands(program: Command, io: CliIo = processIo()
   registerLogs(program, io);
   registerRuns(program, io);
   registerHosts(program, io);
+  registerGroups(program, io);
   registerCredentials(program, io);
   registerJobs(program, io);
   registerNotifications(program, io);

@@ -21,6 +21,9 @@ test('hosts add and test address credentials and hosts by name', async (t) => {
     credentialName: 'ops',
     lastCheck: null,
     pendingHostKey: null,
+    tags: [],
+    labels: {},
+    groups: [],
   };
   const api = await withApi(t, {
     http: (req) => {
@@ -88,7 +91,7 @@ test('hosts add and test address credentials and hosts by name', async (t) => {
   const list = await orca(['hosts', 'list', '--url', api.url]);
   assert.equal(
     list.stdout,
-    'NAME   KIND       ADDRESS        USER    CREDENTIAL  HEALTH  OS\nweb-1  linux ssh  10.0.0.1:2222  deploy  ops         -       -\n',
+    'NAME   KIND       ADDRESS        USER    CREDENTIAL  HEALTH  OS  TAGS  LABELS  GROUPS\nweb-1  linux ssh  10.0.0.1:2222  deploy  ops         -       -   -     -       -\n',
   );
 });
 
@@ -107,6 +110,9 @@ test('hosts add --jump names the bastion; list shows health, OS and the bastion,
     hostKey: { algorithm: 'ssh-ed25519', fingerprint: 'SHA256:abc' },
     pendingHostKey: null,
     lastCheck: null,
+    tags: ['app'],
+    labels: {},
+    groups: [],
     jumpHost: 'jump-1',
     health: {
       status: 'up',
@@ -171,9 +177,9 @@ test('hosts add --jump names the bastion; list shows health, OS and the bastion,
   assert.equal(
     list.stdout,
     [
-      'NAME     KIND       ADDRESS                 USER    CREDENTIAL  HEALTH          OS',
-      'db-1     linux ssh  10.1.0.5:22             deploy  ops         down (timeout)  -',
-      'inner-1  linux ssh  10.1.0.5:22 via jump-1  deploy  ops         up 42ms         Debian GNU/Linux 12 x86_64',
+      'NAME     KIND       ADDRESS                 USER    CREDENTIAL  HEALTH          OS                          TAGS  LABELS  GROUPS',
+      'db-1     linux ssh  10.1.0.5:22             deploy  ops         down (timeout)  -                           app   -       -',
+      'inner-1  linux ssh  10.1.0.5:22 via jump-1  deploy  ops         up 42ms         Debian GNU/Linux 12 x86_64  app   -       -',
       '',
     ].join('\n'),
   );
@@ -217,6 +223,9 @@ test('hosts add registers a Windows host over WinRM HTTPS with the CA read from 
     credentialName: 'ops',
     lastCheck: null,
     pendingHostKey: null,
+    tags: [],
+    labels: {},
+    groups: [],
   };
   const api = await withApi(t, {
     http: (req) => {

@@ -33,6 +33,7 @@ interface RunFlags extends ConnectionFlags {
   readonly param: Assignment[];
   readonly paramsFile?: string;
   readonly hosts?: string;
+  readonly selector?: string;
   readonly version?: number;
   readonly priority?: number;
   readonly follow: boolean;
@@ -110,6 +111,7 @@ export function registerJobRunCommands(jobs: Command, io: CliIo): void {
       )
       .option('--params-file <file>', 'values from a YAML or JSON mapping; -p wins over it')
       .option('--hosts <names>', "comma-separated host names, globs allowed (default: the job's targets)")
+      .option('--selector <expr>', "hosts a selector picks, e.g. 'tag:web and env=prod' (with --hosts: both)")
       .option('--version <n>', 'run this version instead of the current one', positiveInt)
       .option('--priority <n>', 'from -100 to 100: higher starts first when workers are busy', priority)
       .option('--no-follow', 'print the run id and return at once')
@@ -134,7 +136,12 @@ export function registerJobRunCommands(jobs: Command, io: CliIo): void {
       if (hosts?.length === 0) throw usageError('--hosts needs at least one host name');
       const body: LaunchJob = {
         parameters: Object.fromEntries([...Object.entries(converted.values), ...secrets]),
-        ...(hosts ? { targets: { hosts } } : {}),
+        ...((hosts || flags.selector !== undefined) && {
+          targets: {
+            ...(hosts && { hosts }),
+            ...(flags.selector !== undefined && { selector: flags.selector }),
+          },
+        }),
         ...(flags.version ? { version: flags.version } : {}),
         ...(flags.priority !== undefined ? { priority: flags.priority } : {}),
       };

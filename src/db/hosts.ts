@@ -99,6 +99,10 @@ function selectHosts(db: Db) {
       'h.host_key_fingerprint',
       'h.pending_host_key_algorithm',
       'h.pending_host_key_fingerprint',
+      'h.tags',
+      'h.labels',
+      sql<string[]>`array(select g.name from host_group_members m join host_groups g on g.id = m.group_id
+        where m.host_id = h.id order by g.name)`.as('group_names'),
       'h.created_at',
       'h.updated_at',
       'j.name as jump_host_name',
@@ -146,6 +150,9 @@ const toHost = (r: HostRow): Host => ({
   },
   facts:
     r.facts && r.facts_gathered_at ? { ...r.facts, gatheredAt: r.facts_gathered_at.toISOString() } : null,
+  tags: r.tags,
+  labels: r.labels,
+  groups: r.group_names,
   createdAt: r.created_at.toISOString(),
   updatedAt: r.updated_at.toISOString(),
 });
@@ -194,6 +201,9 @@ export async function resolveHosts(
   return { hosts, missing };
 }
 
+/** Tags each once, in the order first given. */
+export const uniqueTags = (tags: readonly string[]): string[] => [...new Set(tags)];
+
 export async function insertHost(
   db: Db,
   h: {
@@ -203,6 +213,8 @@ export async function insertHost(
     username: string;
     credentialId: string;
     jumpHostId?: string | null;
+    tags?: readonly string[] | undefined;
+    labels?: Readonly<Record<string, string>> | undefined;
   },
 ): Promise<string> {
   const row = await db
@@ -214,6 +226,8 @@ export async function insertHost(
       username: h.username,
       credential_id: h.credentialId,
       jump_host_id: h.jumpHostId ?? null,
+      tags: uniqueTags(h.tags ?? []),
+      labels: JSON.stringify(h.labels ?? {}),
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -230,6 +244,8 @@ export async function updateHost(
     username?: string;
     credentialId?: string;
     jumpHostId?: string | null;
+    tags?: readonly string[];
+    labels?: Readonly<Record<string, string>>;
   },
   /** True when the address, port or transport changes: the host's recorded key no longer applies. */
   moved: boolean,
@@ -243,6 +259,8 @@ export async function updateHost(
       ...(patch.username !== undefined && { username: patch.username }),
       ...(patch.credentialId !== undefined && { credential_id: patch.credentialId }),
       ...(patch.jumpHostId !== undefined && { jump_host_id: patch.jumpHostId }),
+      ...(patch.tags !== undefined && { tags: uniqueTags(patch.tags) }),
+      ...(patch.labels !== undefined && { labels: JSON.stringify(patch.labels) }),
       // A host at a new address is a new machine as far as its key is concerned.
       ...(moved && {
         host_key_algorithm: null,

@@ -74,8 +74,29 @@ export interface HostsTable {
   health_checked_at: NullableTimestamp;
   facts: ColumnType<HostFacts | null, string | null | undefined, string | null>;
   facts_gathered_at: NullableTimestamp;
+  tags: ColumnType<string[], string[] | undefined, string[]>;
+  /** jsonb object of label values by key; written as JSON text. */
+  labels: ColumnType<Record<string, string>, string | undefined, string>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+}
+
+export interface HostGroupsTable {
+  id: Generated<string>;
+  name: string;
+  description: Generated<string>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface HostGroupChildrenTable {
+  parent_id: string;
+  child_id: string;
+}
+
+export interface HostGroupMembersTable {
+  group_id: string;
+  host_id: string;
 }
 
 export interface WorkersTable {
@@ -284,6 +305,9 @@ export interface Database {
   api_tokens: ApiTokensTable;
   credentials: CredentialsTable;
   hosts: HostsTable;
+  host_groups: HostGroupsTable;
+  host_group_children: HostGroupChildrenTable;
+  host_group_members: HostGroupMembersTable;
   workers: WorkersTable;
   runs: RunsTable;
   executions: ExecutionsTable;

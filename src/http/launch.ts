@@ -4,31 +4,56 @@
  * and re-run start a run of the same version with the same values.
  */
 import { randomUUID } from 'node:crypto';
+import { loadInventory } from '../db/inventory.ts';
 import type { Db } from '../db/pool.ts';
 import { createRun, jobVersionDefinition, type NewRunHost, runSecretsAad } from '../db/runs.ts';
 import { ErrorCode, invalid, notFound, OrcaError } from '../domain/errors.ts';
 import { resolveParameterValues } from '../domain/jobs/params.ts';
 import type { JobDefinition, ParamValue, TargetSelector } from '../domain/jobs/types.ts';
+import { compileSelector, parseSelector, type SelectableHost, SelectorError } from '../domain/selectors.ts';
 import { matchHosts } from '../domain/targets.ts';
 import type { Vault } from '../security/vault.ts';
 import type { ResolvedTargets, TargetSelection } from './job-run-schemas.ts';
 
+/**
+ * The hosts a selection picks: names and globs (in the order given), then the hosts the selector
+ * picks that the names did not (by name). The same resolution serves the API, the CLI and the UI
+ * preview. A selector that does not parse or picks nothing is a 400 naming `<path>.selector`.
+ */
 export async function resolveTargets(
   db: Db,
   selection: TargetSelection,
   path: string,
 ): Promise<ResolvedTargets> {
-  if (selection.selector !== undefined) {
-    throw invalid(
-      `${path}.selector`,
-      'selector expressions (tags, labels, groups) are not supported yet; list host names, globs such as web-* allowed',
-    );
+  const names = selection.hosts ?? [];
+  if (names.length === 0 && selection.selector === undefined) {
+    throw invalid(`${path}.hosts`, 'name at least one host (globs such as web-* allowed) or give a selector');
   }
-  if (!selection.hosts || selection.hosts.length === 0) {
-    throw invalid(`${path}.hosts`, 'name at least one host (globs such as web-* allowed)');
+  const select = selection.selector !== undefined ? selectorPredicate(selection.selector, path) : null;
+  const all = await loadInventory(db);
+  const { hosts, unmatched } = matchHosts(all, names);
+  if (select) {
+    const picked = all.filter(select);
+    if (picked.length === 0) {
+      throw invalid(`${path}.selector`, `no host matches ${JSON.stringify(selection.selector)}`);
+    }
+    const seen = new Set(hosts.map((h) => h.id));
+    hosts.push(...picked.filter((h) => !seen.has(h.id)));
   }
-  const all = await db.selectFrom('hosts').select(['id', 'name', 'os', 'transport']).execute();
-  return matchHosts(all, selection.hosts);
+  return {
+    hosts: hosts.map((h) => ({ id: h.id, name: h.name, os: h.os, transport: h.transport })),
+    unmatched,
+  };
+}
+
+/** A selector's predicate; a selector that does not parse is a 400 naming `<path>.selector`. */
+export function selectorPredicate(selector: string, path: string): (h: SelectableHost) => boolean {
+  try {
+    return compileSelector(parseSelector(selector));
+  } catch (e) {
+    if (e instanceof SelectorError) throw invalid(`${path}.selector`, e.detail);
+    throw e;
+  }
 }
 
 interface LaunchInput {

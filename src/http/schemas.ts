@@ -158,15 +158,6 @@ export const HostFacts = Type.Object({
   arch: Nullable(Type.String()),
   gatheredAt: Timestamp,
 });
-export const HostListQuery = Type.Object(
-  {
-    health: Type.Optional(Literals(HEALTH_STATUSES)),
-    os: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 128, description: 'facts.os contains this (any case)' }),
-    ),
-  },
-  { additionalProperties: false },
-);
 const JumpHost = Nullable(
   Type.String({
     minLength: 1,
@@ -174,6 +165,17 @@ const JumpHost = Nullable(
     description: "the bastion's name or id; null: connect directly",
   }),
 );
+export const Tag = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.:-]+$' });
+export const Tags = Type.Array(Tag, { maxItems: 100 });
+const LabelKey = '^[A-Za-z0-9_./-]{1,64}$';
+export const Labels = Type.Unsafe<Record<string, string>>({
+  type: 'object',
+  patternProperties: { [LabelKey]: { type: 'string', maxLength: 256 } },
+  additionalProperties: false,
+  maxProperties: 100,
+  description: 'keys: letters, digits and _ . / - (up to 64); values up to 256 characters',
+});
+export const GroupNames = Type.Array(Name, { maxItems: 100, description: 'groups the host is directly in' });
 
 export const Host = Type.Object({
   id: Id,
@@ -196,6 +198,10 @@ export const Host = Type.Object({
   jumpHost: Nullable(Type.String()),
   health: HostHealth,
   facts: Nullable(HostFacts),
+  tags: Type.Array(Type.String()),
+  labels: Type.Record(Type.String(), Type.String()),
+  /** The groups the host is directly in (selectors see their ancestors too). */
+  groups: Type.Array(Type.String()),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
@@ -212,6 +218,9 @@ export const CreateHost = Type.Object(
     username: Username,
     credentialId: Id,
     jumpHost: Type.Optional(JumpHost),
+    tags: Type.Optional(Tags),
+    labels: Type.Optional(Labels),
+    groups: Type.Optional(GroupNames),
   },
   { additionalProperties: false },
 );
@@ -225,6 +234,9 @@ export const UpdateHost = Type.Object(
     username: Type.Optional(Username),
     credentialId: Type.Optional(Id),
     jumpHost: Type.Optional(JumpHost),
+    tags: Type.Optional(Tags),
+    labels: Type.Optional(Labels),
+    groups: Type.Optional(GroupNames),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -358,8 +370,19 @@ export const CreateRun = Type.Object(
   {
     command: Type.String({ minLength: 1, maxLength: 65536 }),
     targets: Type.Object(
-      { hosts: Type.Array(Type.String({ minLength: 1, maxLength: 128 }), { minItems: 1, maxItems: 10000 }) },
-      { additionalProperties: false, description: 'host names or ids' },
+      {
+        hosts: Type.Optional(
+          Type.Array(Type.String({ minLength: 1, maxLength: 128 }), { minItems: 1, maxItems: 10000 }),
+        ),
+        selector: Type.Optional(
+          Type.String({ minLength: 1, maxLength: 4096, description: 'a selector expression' }),
+        ),
+      },
+      {
+        additionalProperties: false,
+        minProperties: 1,
+        description: 'host names or ids, a selector, or both (their union)',
+      },
     ),
     timeoutSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 7 * 24 * 3600 })),
     priority: Type.Optional(Priority),

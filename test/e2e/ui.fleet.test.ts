@@ -1,7 +1,8 @@
 /**
  * A mixed fleet through the web UI: a Linux host on a real sshd and a Windows host on the WinRM
  * test server (NTLM with message encryption over HTTP, like a default Windows Server), both
- * registered in the browser, then one `whoami` run on both.
+ * registered in the browser, grouped, tagged in bulk and filtered by a selector, then one `whoami`
+ * run on both (one picked by name, one by a selector with a live preview).
  *
  * Set ORCA_E2E_SHOTS=<dir> to keep screenshots of the host form and the run page there.
  */
@@ -226,13 +227,58 @@ test('register a Linux and a Windows host in the UI and run whoami on both at on
     await dialog.getByRole('button', { name: 'Cancel' }).click();
   });
 
+  await step('group-windows-host', async () => {
+    await page.getByRole('link', { name: 'Groups' }).click();
+    await page.getByRole('button', { name: 'New group' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('textbox', { name: 'Name', exact: true }).fill('windows-fleet');
+    await dialog.getByRole('combobox', { name: 'Hosts' }).click();
+    await page.getByRole('option', { name: 'win-1' }).click();
+    await page.keyboard.press('Escape');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await waitForText(page.getByTestId('group-row-windows-fleet'), 'win-1');
+  });
+
+  await step('bulk-tag-and-filter', async () => {
+    await page.getByRole('link', { name: 'Hosts' }).click();
+    await waitForText(page.getByTestId('host-row-win-1'), 'windows-fleet');
+    await page.getByRole('checkbox', { name: 'Select linux-1' }).check();
+    await page.getByRole('checkbox', { name: 'Select win-1' }).check();
+    await waitForText(page.getByTestId('host-bulk-count'), '2 selected');
+    const tags = page.getByRole('combobox', { name: 'Tags to add or remove' });
+    await tags.fill('fleet');
+    await tags.press('Enter');
+    await page.getByTestId('host-bulk-tag').click();
+    await waitForText(page.getByTestId('host-chips-linux-1'), 'fleet');
+    await waitForText(page.getByTestId('host-chips-win-1'), 'fleet');
+
+    const filter = page.getByTestId('hosts-selector');
+    await filter.fill('tag:fleet and group:windows-fleet');
+    await waitForText(page.getByTestId('hosts-table'), /^(?!.*linux-1).*win-1/s);
+    assert.match(await describedBy(filter), /1 of 2 hosts/);
+    await filter.fill('tag:fleet and');
+    await waitForText(
+      page.locator('.mantine-TextInput-error'),
+      'selector: at 14: expected a term after "and"',
+    );
+    await filter.fill('');
+    await waitForText(page.getByTestId('hosts-table'), /linux-1.*win-1/s);
+    await shot(page.getByTestId('hosts-table'), 'hosts-table-tagged');
+  });
+
   await step('run-whoami-on-both', async () => {
     await page.getByRole('link', { name: 'Run a command' }).click();
     await page.getByLabel('Command').fill('whoami');
     await page.getByRole('combobox', { name: 'Hosts' }).click();
     await page.getByRole('option', { name: 'linux-1' }).click();
-    await page.getByRole('option', { name: 'win-1' }).click();
     await page.keyboard.press('Escape');
+    // The Windows host comes from a selector, previewed before the run.
+    await page.getByTestId('run-selector').fill('group:windows-fleet and tag:fleet');
+    await waitForText(page.getByTestId('target-preview-count'), 'Runs on 2 hosts');
+    assert.deepEqual(
+      await page.getByTestId('target-preview-hosts').locator('.mantine-Badge-label').allTextContents(),
+      ['linux-1', 'win-1'],
+    );
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
     await waitForText(page.getByTestId('status-linux-1'), /^succeeded$/, 30_000);

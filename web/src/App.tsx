@@ -3,6 +3,7 @@ import { RequireAuth } from './auth/session.tsx';
 import { Layout } from './components/Layout.tsx';
 import { CredentialsPage } from './routes/Credentials.tsx';
 import { DashboardPage } from './routes/Dashboard.tsx';
+import { GroupsPage } from './routes/Groups.tsx';
 import { HostsPage } from './routes/Hosts.tsx';
 import { JobDetailPage } from './routes/JobDetail.tsx';
 import { JobEditorPage } from './routes/JobEditor.tsx';
@@ -44,6 +45,7 @@ export function App() {
         <Route path="schedules/:id" element={<ScheduleDetailPage />} />
         <Route path="schedules/:id/edit" element={<ScheduleEditPage />} />
         <Route path="hosts" element={<HostsPage />} />
+        <Route path="groups" element={<GroupsPage />} />
         <Route path="credentials" element={<CredentialsPage />} />
         <Route path="tokens" element={<TokensPage />} />
         <Route path="notifications" element={<NotificationsPage />} />

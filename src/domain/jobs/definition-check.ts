@@ -5,6 +5,7 @@
  * when the schema already failed and every problem is reported at once.
  */
 import type { ErrorDetail } from '../errors.ts';
+import { parseSelector, SelectorError } from '../selectors.ts';
 import { checkParameter } from './definition-check-params.ts';
 import {
   isRecord,
@@ -27,6 +28,10 @@ export interface Findings {
 export function checkDocument(doc: unknown): Findings {
   const found: Findings = { errors: [], warnings: [] };
   if (!isRecord(doc)) return found;
+  if (isRecord(doc.targets) && typeof doc.targets.selector === 'string') {
+    const problem = selectorProblem(doc.targets.selector);
+    if (problem) found.errors.push({ path: 'targets.selector', message: problem });
+  }
   const parameters = new Set<string>();
   if (isRecord(doc.parameters)) {
     for (const [name, spec] of Object.entries(doc.parameters)) {
@@ -168,5 +173,16 @@ function checkTemplate(
         message: `${ref.text} is inserted without shell quoting; a value containing shell syntax runs as commands`,
       });
     }
+  }
+}
+
+/** Where and why a selector does not parse (see docs/inventory.md); null when it does. */
+function selectorProblem(selector: string): string | null {
+  try {
+    parseSelector(selector);
+    return null;
+  } catch (e) {
+    if (e instanceof SelectorError) return e.detail;
+    throw e;
   }
 }

@@ -173,6 +173,12 @@ const CASES: Case[] = [
     'must give hosts or a selector',
   ],
   [
+    'selector that does not parse',
+    { name: 'demo', targets: { selector: 'tag:web and' }, steps: [exec()] },
+    'targets.selector',
+    'at 12: expected a term after "and"',
+  ],
+  [
     'empty host list',
     { name: 'demo', targets: { hosts: [] }, steps: [exec()] },
     'targets.hosts',

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { getCredential } from '../../db/credentials.ts';
+import { setHostGroups } from '../../db/groups.ts';
 import { createHostCheck, getHostCheck } from '../../db/host-checks.ts';
 import {
   acceptPendingHostKey,
@@ -12,12 +13,16 @@ import {
   resolveHosts,
   updateHost,
 } from '../../db/hosts.ts';
+import { loadInventory } from '../../db/inventory.ts';
 import { ErrorCode, invalid, notFound, OrcaError } from '../../domain/errors.ts';
 import { resolveConnection } from '../../domain/host-settings.ts';
 import { jumpChainProblem, MAX_JUMP_HOPS } from '../../domain/jump-chain.ts';
 import type { App, HttpDeps } from '../app.ts';
+import { requireGroups } from '../inventory-refs.ts';
+import { HostListQuery } from '../inventory-schemas.ts';
+import { selectorPredicate } from '../launch.ts';
 import { conflictOnForeignKey, conflictOnUnique } from '../pg-errors.ts';
-import { CreateHost, Host, HostCheck, HostListQuery, IdParams, UpdateHost } from '../schemas.ts';
+import { CreateHost, Host, HostCheck, IdParams, UpdateHost } from '../schemas.ts';
 
 async function requireCredential(deps: HttpDeps, id: string): Promise<void> {
   if (!(await getCredential(deps.db, id)))
@@ -47,12 +52,19 @@ export function hostRoutes(app: App, deps: HttpDeps): void {
     {
       schema: {
         tags: ['hosts'],
-        summary: 'The inventory, optionally only hosts in one health state or with a matching OS',
+        summary: 'The inventory; filtered by a selector, a health state or an OS (facts)',
         querystring: HostListQuery,
         response: { 200: Type.Array(Host) },
       },
     },
-    async (request) => listHosts(deps.db, request.query),
+    async (request) => {
+      const { selector, ...filters } = request.query;
+      const select = selector !== undefined ? selectorPredicate(selector, 'querystring') : null;
+      const hosts = await listHosts(deps.db, filters);
+      if (!select) return hosts;
+      const picked = new Set((await loadInventory(deps.db)).filter(select).map((h) => h.id));
+      return hosts.filter((h) => picked.has(h.id));
+    },
   );
 
   app.get(
@@ -75,14 +87,24 @@ export function hostRoutes(app: App, deps: HttpDeps): void {
         id: null,
         name: b.name,
       });
-      const id = await insertHost(deps.db, {
-        name: b.name,
-        address: b.address,
-        settings,
-        username: b.username,
-        credentialId: b.credentialId,
-        jumpHostId,
-      }).catch(conflictOnUnique(`a host named ${b.name} already exists`));
+      const groups = await requireGroups(deps.db, b.groups ?? [], 'body.groups');
+      const id = await deps.db
+        .transaction()
+        .execute(async (trx) => {
+          const id = await insertHost(trx, {
+            name: b.name,
+            address: b.address,
+            settings,
+            username: b.username,
+            credentialId: b.credentialId,
+            jumpHostId,
+            tags: b.tags,
+            labels: b.labels,
+          });
+          await setHostGroups(trx, id, groups);
+          return id;
+        })
+        .catch(conflictOnUnique(`a host named ${b.name} already exists`));
       return reply.status(201).send(await get(id));
     },
   );
@@ -100,9 +122,10 @@ export function hostRoutes(app: App, deps: HttpDeps): void {
       },
     },
     async (request) => {
-      const { os, transport, shell, port, winrm, jumpHost, ...b } = request.body;
+      const { os, transport, shell, port, winrm, jumpHost, groups: groupNames, ...b } = request.body;
       const current = await get(request.params.id);
       if (b.credentialId) await requireCredential(deps, b.credentialId);
+      const groups = groupNames && (await requireGroups(deps.db, groupNames, 'body.groups'));
       const settings = resolveConnection({ os, transport, shell, port, winrm }, current);
       const jumpHostId = await resolveJumpHost(deps, jumpHost === undefined ? current.jumpHost : jumpHost, {
         id: current.id,
@@ -119,9 +142,14 @@ export function hostRoutes(app: App, deps: HttpDeps): void {
         (b.address !== undefined && b.address !== current.address) ||
         settings.port !== current.port ||
         settings.transport !== current.transport;
-      const found = await updateHost(deps.db, request.params.id, { ...b, settings, jumpHostId }, moved).catch(
-        conflictOnUnique(`a host named ${b.name} already exists`),
-      );
+      const found = await deps.db
+        .transaction()
+        .execute(async (trx) => {
+          const found = await updateHost(trx, request.params.id, { ...b, settings, jumpHostId }, moved);
+          if (found && groups) await setHostGroups(trx, request.params.id, groups);
+          return found;
+        })
+        .catch(conflictOnUnique(`a host named ${b.name} already exists`));
       if (!found) throw notFound('host', request.params.id);
       return get(request.params.id);
     },

@@ -4,6 +4,7 @@ import { resolveHosts } from '../../db/hosts.ts';
 import { createAdhocRun, getRun, listRuns, refreshRunStatus, requestCancel } from '../../db/runs.ts';
 import { invalid, notFound } from '../../domain/errors.ts';
 import type { App, HttpDeps } from '../app.ts';
+import { resolveTargets } from '../launch.ts';
 import {
   CreateRun,
   IdParams,
@@ -32,9 +33,16 @@ export function runRoutes(app: App, deps: HttpDeps): void {
     async (request, reply) => {
       const b = request.body;
       if (!b.command.trim()) throw invalid('body.command', 'must not be blank');
-      const { hosts, missing } = await resolveHosts(deps.db, b.targets.hosts);
+      const { hosts, missing } = b.targets.hosts
+        ? await resolveHosts(deps.db, b.targets.hosts)
+        : { hosts: [], missing: [] };
       if (missing.length > 0) {
         throw invalid('body.targets.hosts', `unknown host(s): ${missing.slice(0, 20).join(', ')}`);
+      }
+      if (b.targets.selector !== undefined) {
+        const seen = new Set(hosts.map((h) => h.id));
+        const picked = await resolveTargets(deps.db, { selector: b.targets.selector }, 'body.targets');
+        hosts.push(...picked.hosts.filter((h) => !seen.has(h.id)).map((h) => ({ id: h.id, name: h.name })));
       }
       const runId = await createAdhocRun(deps.db, {
         command: b.command,

@@ -20,13 +20,17 @@ import type { CreatedTrigger, CreateTrigger, Trigger, TriggerInvocation } from '
 import type {
   CreateCredential,
   CreatedToken,
+  CreateGroup,
   CreateHost,
   CreateRun,
   CreateToken,
   Credential,
+  Group,
   Health,
   Host,
   HostCheck,
+  HostsBulk,
+  HostsBulkResult,
   JobStats,
   LaunchJob,
   LogPage,
@@ -39,6 +43,7 @@ import type {
   TargetSelection,
   Token,
   UpdateCredential,
+  UpdateGroup,
   UpdateHost,
 } from './types.ts';
 
@@ -82,7 +87,16 @@ export class OrcaClient {
   deleteCredential = (id: string) => this.http.request<void>('DELETE', `/credentials/${seg(id)}`);
 
   // hosts
-  listHosts = () => this.http.request<Host[]>('GET', '/hosts');
+  listHosts = (selector?: string) =>
+    this.http.request<Host[]>('GET', `/hosts${selector ? query({ selector }) : ''}`);
+  bulkHosts = (body: HostsBulk) => this.http.request<HostsBulkResult>('POST', '/hosts/bulk', body);
+
+  // groups
+  listGroups = () => this.http.request<Group[]>('GET', '/groups');
+  createGroup = (body: CreateGroup) => this.http.request<Group>('POST', '/groups', body);
+  updateGroup = (id: string, body: UpdateGroup) =>
+    this.http.request<Group>('PATCH', `/groups/${seg(id)}`, body);
+  deleteGroup = (id: string) => this.http.request<void>('DELETE', `/groups/${seg(id)}`);
   getHost = (id: string) => this.http.request<Host>('GET', `/hosts/${seg(id)}`);
   createHost = (body: CreateHost) => this.http.request<Host>('POST', '/hosts', body);
   updateHost = (id: string, body: UpdateHost) => this.http.request<Host>('PATCH', `/hosts/${seg(id)}`, body);

@@ -9,6 +9,7 @@ import type {
   ExecutionStatus as ServerExecutionStatus,
   RunStatus as ServerRunStatus,
 } from '../../../src/domain/status.ts';
+import type * as I from '../../../src/http/inventory-schemas.ts';
 import type * as R from '../../../src/http/job-run-schemas.ts';
 import type * as J from '../../../src/http/job-schemas.ts';
 import type * as N from '../../../src/http/notification-schemas.ts';
@@ -48,6 +49,14 @@ export type ContractChecks = [
   Expect<SameKeys<W.HostFacts, Static<typeof S.HostFacts>>>,
   Expect<SameKeys<W.CreateHost, S.CreateHost>>,
   Expect<SameKeys<W.UpdateHost, S.UpdateHost>>,
+  Expect<SameKeys<W.Group, I.Group>>,
+  Expect<SameKeys<W.CreateGroup, I.CreateGroup>>,
+  Expect<SameKeys<W.UpdateGroup, I.UpdateGroup>>,
+  Expect<SameKeys<W.HostsBulk, I.HostsBulk>>,
+  Expect<Equal<W.BulkAction, I.HostsBulk['action']>>,
+  Expect<SameKeys<W.HostsBulkResult, I.HostsBulkResult>>,
+  Expect<SameKeys<W.BulkCheck, Static<typeof I.BulkCheck>>>,
+  Expect<SameKeys<W.CreateRun['targets'], S.CreateRun['targets']>>,
   Expect<Equal<W.StepResultStatus, Static<typeof S.StepResultStatus>>>,
   Expect<SameKeys<W.StepResult, S.StepResult>>,
   Expect<SameKeys<W.Execution, S.Execution>>,

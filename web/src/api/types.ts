@@ -140,6 +140,10 @@ export interface Host {
   readonly jumpHost: string | null;
   readonly health: HostHealth;
   readonly facts: HostFacts | null;
+  readonly tags: string[];
+  readonly labels: Record<string, string>;
+  /** The groups the host is directly in (selectors see their ancestors too). */
+  readonly groups: string[];
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -173,6 +177,10 @@ export interface CreateHost {
   readonly credentialId: string;
   /** A bastion's name or id; null: connect directly. */
   readonly jumpHost?: string | null;
+  readonly tags?: string[];
+  readonly labels?: Record<string, string>;
+  /** Group names the host is directly in. */
+  readonly groups?: string[];
 }
 
 export type UpdateHost = Partial<CreateHost>;
@@ -300,8 +308,8 @@ export interface RunDetail extends Run {
 
 export interface CreateRun {
   readonly command: string;
-  /** Host names or ids. */
-  readonly targets: { readonly hosts: string[] };
+  /** Host names or ids, a selector, or both (their union). */
+  readonly targets: { readonly hosts?: string[]; readonly selector?: string };
   readonly timeoutSeconds?: number;
   readonly priority?: number;
 }
@@ -390,3 +398,49 @@ export type StreamServerMessage =
   | { readonly type: 'run'; readonly run: RunDetail }
   | { readonly type: 'event'; readonly runId: string; readonly event: LogEvent }
   | { readonly type: 'error'; readonly message: string };
+
+export interface Group {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  /** The hosts directly in the group, by name. */
+  readonly hosts: string[];
+  /** Groups nested in this one. */
+  readonly children: string[];
+  /** Groups this one is nested in. */
+  readonly parents: string[];
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface CreateGroup {
+  readonly name: string;
+  readonly description?: string;
+  readonly children?: string[];
+  readonly hosts?: string[];
+}
+
+export type UpdateGroup = Partial<CreateGroup>;
+
+export type BulkAction = 'tag' | 'untag' | 'delete' | 'test';
+
+export interface HostsBulk {
+  readonly action: BulkAction;
+  readonly tags?: string[];
+  readonly hosts?: string[];
+  readonly selector?: string;
+}
+
+export interface BulkCheck {
+  readonly hostId: string;
+  readonly hostName: string;
+  readonly checkId: string;
+  /** Null while no worker has answered. */
+  readonly result: HostCheck | null;
+}
+
+export interface HostsBulkResult {
+  readonly action: BulkAction;
+  readonly hosts: { readonly id: string; readonly name: string }[];
+  readonly checks: BulkCheck[];
+}

@@ -1,5 +1,5 @@
 /** Hosts as a list of cards, for narrow screens. */
-import { Group, Paper, Stack, Text } from '@mantine/core';
+import { Checkbox, Group, Paper, Stack, Text } from '@mantine/core';
 import type { Host } from '../api/types.ts';
 import { HealthBadge, HostFactsText } from './HostHealth.tsx';
 import {
@@ -7,6 +7,7 @@ import {
   HostActions,
   HostAddress,
   HostKeyText,
+  InventoryChips,
   PlatformBadge,
 } from './HostParts.tsx';
 
@@ -24,6 +25,14 @@ export function HostCards({
           <Stack gap={6}>
             <Group justify="space-between" wrap="nowrap">
               <Group gap="xs" wrap="wrap">
+                {handlers && (
+                  <Checkbox
+                    aria-label={`Select ${h.name}`}
+                    data-testid={`select-host-${h.name}`}
+                    checked={handlers.selected.has(h.id)}
+                    onChange={(e) => handlers.onSelect(h, e.currentTarget.checked)}
+                  />
+                )}
                 <Text fw={600}>{h.name}</Text>
                 <PlatformBadge host={h} />
               </Group>
@@ -33,6 +42,7 @@ export function HostCards({
               <HostAddress host={h} />
             </div>
             <HostFactsText host={h} />
+            <InventoryChips host={h} />
             <Group gap="xs" justify="space-between" align="flex-start">
               <Text size="sm" c="dimmed">
                 {h.credentialName ?? 'no credential'}

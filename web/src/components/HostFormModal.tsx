@@ -1,5 +1,17 @@
 /** Add or edit a host. Edit sends only the fields that changed. */
-import { Anchor, Group, Modal, NativeSelect, NumberInput, Stack, Text, TextInput } from '@mantine/core';
+import {
+  Anchor,
+  Group,
+  Modal,
+  MultiSelect,
+  NativeSelect,
+  NumberInput,
+  Stack,
+  TagsInput,
+  Text,
+  Textarea,
+  TextInput,
+} from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import type { Credential, Host } from '../api/types.ts';
@@ -10,6 +22,7 @@ import {
   defaultPort,
   EMPTY_HOST,
   type HostValues,
+  parseLabels,
   updateBody,
   valuesOf,
   withOs,
@@ -35,6 +48,9 @@ const FIELDS = [
   'winrm.allowUnencrypted',
   'winrm.caCert',
   'winrm.skipVerify',
+  'tags',
+  'labels',
+  'groups',
 ];
 
 export function HostFormModal({
@@ -56,12 +72,15 @@ export function HostFormModal({
 }) {
   const api = useApi();
   const [values, setValues] = useState<HostValues>(EMPTY_HOST);
+  const [groupNames, setGroupNames] = useState<string[]>([]);
 
   const set =
     <K extends keyof HostValues>(key: K) =>
     (value: HostValues[K]) =>
       setValues((v) => ({ ...v, [key]: value }));
+  const labelError = parseLabels(values.labels).error;
   const { busy, error, setError, submit, fieldErrors } = useFormSubmit(async () => {
+    if (labelError) throw new Error(`Labels: ${labelError}`);
     let saved: Host;
     if (host) {
       const changed = updateBody(host, values);
@@ -83,7 +102,12 @@ export function HostFormModal({
     if (!opened) return;
     setValues(valuesOf(host));
     setError(null);
-  }, [opened, host, setError]);
+    // Groups may have been created since; the list only offers names.
+    api.listGroups().then(
+      (gs) => setGroupNames(gs.map((g) => g.name)),
+      () => setGroupNames([]),
+    );
+  }, [opened, host, setError, api]);
 
   const winrm = values.transport === 'winrm';
   const port = defaultPort(values.transport, winrm && values.winrm.https);
@@ -182,6 +206,41 @@ export function HostFormModal({
                 .filter((h) => h.transport === 'ssh' && h.id !== host?.id)
                 .map((h) => ({ value: h.name, label: h.name })),
             ]}
+          />
+          <TagsInput
+            label="Tags"
+            data-testid="host-tags"
+            description="Words selectors pick hosts by (tag:web); letters, digits, _ . : -; Enter after each"
+            value={values.tags}
+            error={fieldErrors.tags}
+            onChange={set('tags')}
+            clearable
+          />
+          <Textarea
+            label="Labels"
+            data-testid="host-labels"
+            description="key=value, one a line (env=prod); selectors match them as env=prod"
+            autosize
+            minRows={2}
+            spellCheck={false}
+            autoCapitalize="none"
+            ff="monospace"
+            value={values.labels}
+            error={labelError ?? fieldErrors.labels}
+            onChange={(e) => set('labels')(e.currentTarget.value)}
+          />
+          <MultiSelect
+            label="Groups"
+            data-testid="host-groups"
+            description="The groups the host is directly in; groups are made on the Groups page"
+            data={[...new Set([...groupNames, ...values.groups])]}
+            value={values.groups}
+            error={fieldErrors.groups}
+            onChange={set('groups')}
+            searchable
+            clearable
+            nothingFoundMessage="No group by that name"
+            comboboxProps={{ keepMounted: false }}
           />
           <FormActions busy={busy} onCancel={onClose} />
         </Stack>

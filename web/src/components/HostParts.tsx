@@ -11,6 +11,34 @@ export interface HostActionHandlers {
   readonly onReviewKey: (host: Host) => void;
   readonly onEdit: (host: Host) => void;
   readonly onDelete: (host: Host) => void;
+  /** Ids of the hosts checked for a bulk action. */
+  readonly selected: ReadonlySet<string>;
+  readonly onSelect: (host: Host, checked: boolean) => void;
+}
+
+/** Tags, labels and groups as chips; nothing when the host has none. */
+export function InventoryChips({ host }: { host: Host }) {
+  const labels = Object.entries(host.labels);
+  if (host.tags.length === 0 && labels.length === 0 && host.groups.length === 0) return null;
+  return (
+    <Group gap={4} maw={320} data-testid={`host-chips-${host.name}`}>
+      {host.tags.map((t) => (
+        <Badge key={`t:${t}`} size="sm" variant="outline" tt="none" data-testid="host-tag">
+          {t}
+        </Badge>
+      ))}
+      {labels.map(([k, v]) => (
+        <Badge key={`l:${k}`} size="sm" variant="light" color="gray" tt="none" data-testid="host-label">
+          {k}={v}
+        </Badge>
+      ))}
+      {host.groups.map((g) => (
+        <Badge key={`g:${g}`} size="sm" variant="light" color="violet" tt="none" data-testid="host-group">
+          {g}
+        </Badge>
+      ))}
+    </Group>
+  );
 }
 
 export function HostAddress({ host }: { host: Host }) {

@@ -14,6 +14,7 @@ const NAV: { to: string; label: string; icon: IconName; exact?: boolean }[] = [
   { to: '/runs', label: 'Runs', icon: 'history' },
   { to: '/schedules', label: 'Schedules', icon: 'calendar' },
   { to: '/hosts', label: 'Hosts', icon: 'server' },
+  { to: '/groups', label: 'Groups', icon: 'groups' },
   { to: '/credentials', label: 'Credentials', icon: 'key' },
   { to: '/notifications', label: 'Notifications', icon: 'bell' },
   { to: '/tokens', label: 'API tokens', icon: 'token' },

@@ -42,7 +42,7 @@ export function selectionOf(
   return selector ? { selector } : undefined;
 }
 
-type Preview =
+export type Preview =
   | { readonly state: 'empty' }
   | { readonly state: 'loading' }
   | { readonly state: 'done'; readonly result: ResolvedTargets }
@@ -65,34 +65,7 @@ export function TargetPicker({
   /** How many hosts the current choice resolves to (null while unknown). */
   onResolved?: (count: number | null) => void;
 }) {
-  const api = useApi();
-  const selection = selectionOf(choice, jobTargets);
-  const [key] = useDebouncedValue(JSON.stringify(selection ?? null), 300);
-  const [preview, setPreview] = useState<Preview>({ state: 'empty' });
-
-  useEffect(() => {
-    const wanted = JSON.parse(key) as TargetSelection | null;
-    if (!wanted) {
-      setPreview({ state: 'empty' });
-      onResolved?.(0);
-      return;
-    }
-    const abort = new AbortController();
-    setPreview({ state: 'loading' });
-    onResolved?.(null);
-    api.resolveTargets(wanted, abort.signal).then(
-      (result) => {
-        setPreview({ state: 'done', result });
-        onResolved?.(result.hosts.length);
-      },
-      (e: unknown) => {
-        if (abort.signal.aborted) return;
-        setPreview({ state: 'error', message: errorMessage(e) });
-        onResolved?.(null);
-      },
-    );
-    return () => abort.abort();
-  }, [api, key, onResolved]);
+  const preview = useTargetPreview(selectionOf(choice, jobTargets), onResolved);
 
   return (
     <Stack gap="xs">
@@ -133,7 +106,7 @@ export function TargetPicker({
       {choice.mode === 'selector' && (
         <TextInput
           label="Selector"
-          description="An expression over tags, labels and groups, e.g. tag:web"
+          description="Names, globs, tag:NAME, KEY=VALUE, group:NAME with and, or, not, e.g. tag:web and env=prod"
           value={choice.selector}
           onChange={(e) => onChange({ ...choice, selector: e.currentTarget.value })}
           error={error}
@@ -153,7 +126,42 @@ export function TargetPicker({
   );
 }
 
-function TargetPreview({ preview }: { preview: Preview }) {
+/** The hosts a selection resolves to, asked of the server (debounced) as a run would pick them. */
+export function useTargetPreview(
+  selection: TargetSelection | undefined,
+  onResolved?: (count: number | null) => void,
+): Preview {
+  const api = useApi();
+  const [key] = useDebouncedValue(JSON.stringify(selection ?? null), 300);
+  const [preview, setPreview] = useState<Preview>({ state: 'empty' });
+
+  useEffect(() => {
+    const wanted = JSON.parse(key) as TargetSelection | null;
+    if (!wanted) {
+      setPreview({ state: 'empty' });
+      onResolved?.(0);
+      return;
+    }
+    const abort = new AbortController();
+    setPreview({ state: 'loading' });
+    onResolved?.(null);
+    api.resolveTargets(wanted, abort.signal).then(
+      (result) => {
+        setPreview({ state: 'done', result });
+        onResolved?.(result.hosts.length);
+      },
+      (e: unknown) => {
+        if (abort.signal.aborted) return;
+        setPreview({ state: 'error', message: errorMessage(e) });
+        onResolved?.(null);
+      },
+    );
+    return () => abort.abort();
+  }, [api, key, onResolved]);
+  return preview;
+}
+
+export function TargetPreview({ preview }: { preview: Preview }) {
   return (
     <Paper withBorder p="sm" radius="md" data-testid="target-preview" aria-live="polite">
       {preview.state === 'empty' && (

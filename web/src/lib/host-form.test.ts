@@ -5,6 +5,7 @@ import {
   createBody,
   EMPTY_HOST,
   type HostValues,
+  parseLabels,
   platformDetail,
   platformLabel,
   updateBody,
@@ -39,6 +40,9 @@ function host(overrides: Partial<Host> = {}): Host {
     jumpHost: null,
     health: { status: 'unknown', latencyMs: null, failureKind: null, message: null, checkedAt: null },
     facts: null,
+    tags: [],
+    labels: {},
+    groups: [],
     createdAt: '2025-01-01T00:00:00Z',
     updatedAt: '2025-01-01T00:00:00Z',
     ...overrides,
@@ -138,4 +142,23 @@ test('a jump host is sent when chosen (SSH and WinRM hosts alike), and clearing 
   assert.deepEqual(updateBody(linux, { ...valuesOf(linux), jumpHost: '' }), { jumpHost: null });
   assert.deepEqual(updateBody(linux, { ...valuesOf(linux), jumpHost: 'jump-2' }), { jumpHost: 'jump-2' });
   assert.deepEqual(updateBody(linux, valuesOf(linux)), {});
+});
+
+test('tags, labels and groups go with a new host when given; an edit sends those that changed', () => {
+  assert.deepEqual(
+    createBody({ ...base, tags: ['web'], labels: 'env=prod\n\n team = edge ', groups: ['eu'] }),
+    {
+      ...createBody(base),
+      tags: ['web'],
+      labels: { env: 'prod', team: 'edge' },
+      groups: ['eu'],
+    },
+  );
+  const h = host({ tags: ['a'], labels: { env: 'prod' }, groups: ['g'] });
+  const v = valuesOf(h);
+  assert.equal(v.labels, 'env=prod');
+  assert.deepEqual(updateBody(h, v), {});
+  assert.deepEqual(updateBody(h, { ...v, tags: [], groups: ['g', 'h'] }), { tags: [], groups: ['g', 'h'] });
+  assert.deepEqual(updateBody(h, { ...v, labels: '' }), { labels: {} });
+  assert.deepEqual(parseLabels('a=1\nbroken'), { labels: { a: '1' }, error: 'line 2: write key=value' });
 });

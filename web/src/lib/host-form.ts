@@ -29,6 +29,11 @@ export interface HostValues {
   credentialId: string;
   /** The bastion's name; empty: connect directly. */
   jumpHost: string;
+  tags: string[];
+  /** One `key=value` a line. */
+  labels: string;
+  /** Groups the host is directly in. */
+  groups: string[];
 }
 
 const DEFAULT_WINRM: WinrmValues = {
@@ -50,7 +55,29 @@ export const EMPTY_HOST: HostValues = {
   username: '',
   credentialId: '',
   jumpHost: '',
+  tags: [],
+  labels: '',
+  groups: [],
 };
+
+/** `key=value` lines as labels; blank lines are skipped, a line without `=` is an error. */
+export function parseLabels(text: string): { labels: Record<string, string>; error: string | null } {
+  const labels: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (const [i, raw] of lines.entries()) {
+    const line = raw.trim();
+    if (!line) continue;
+    const eq = line.indexOf('=');
+    if (eq <= 0) return { labels, error: `line ${i + 1}: write key=value` };
+    labels[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
+  }
+  return { labels, error: null };
+}
+
+export const formatLabels = (labels: Readonly<Record<string, string>>): string =>
+  Object.entries(labels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('\n');
 
 export function defaultPort(transport: Transport, https: boolean): number {
   if (transport === 'ssh') return 22;
@@ -72,6 +99,9 @@ export function valuesOf(host: Host | null): HostValues {
     username: host.username,
     credentialId: host.credentialId ?? '',
     jumpHost: host.jumpHost ?? '',
+    tags: [...host.tags],
+    labels: formatLabels(host.labels),
+    groups: [...host.groups],
   };
 }
 
@@ -117,6 +147,17 @@ export function createBody(v: HostValues): CreateHost {
     username: v.username.trim(),
     credentialId: v.credentialId,
     ...(v.jumpHost && { jumpHost: v.jumpHost }),
+    ...inventoryFields(v, false),
+  };
+}
+
+/** Tags, labels and groups as sent; on create, empty ones stay out. */
+function inventoryFields(v: HostValues, all: boolean): Pick<CreateHost, 'tags' | 'labels' | 'groups'> {
+  const labels = parseLabels(v.labels).labels;
+  return {
+    ...((all || v.tags.length > 0) && { tags: v.tags }),
+    ...((all || Object.keys(labels).length > 0) && { labels }),
+    ...((all || v.groups.length > 0) && { groups: v.groups }),
   };
 }
 
@@ -135,6 +176,11 @@ export function updateBody(host: Host, v: HostValues): UpdateHost {
     body.winrm = after.winrm;
   }
   if ((after.jumpHost ?? null) !== (before.jumpHost ?? null)) body.jumpHost = after.jumpHost ?? null;
+  const was = inventoryFields(valuesOf(host), true);
+  const now = inventoryFields(v, true);
+  for (const key of ['tags', 'labels', 'groups'] as const) {
+    if (JSON.stringify(now[key]) !== JSON.stringify(was[key])) body[key] = now[key];
+  }
   if (after.port !== before.port) {
     // A cleared port goes back to the default of the new settings.
     body.port = after.port ?? defaultPort(v.transport, v.transport === 'winrm' && v.winrm.https);

@@ -1,11 +1,13 @@
-import { Button, Loader, Stack, Text } from '@mantine/core';
-import { useMediaQuery } from '@mantine/hooks';
-import { useCallback, useState } from 'react';
-import type { Host } from '../api/types.ts';
+import { Button, Loader, Stack, Text, TextInput } from '@mantine/core';
+import { useDebouncedValue, useMediaQuery } from '@mantine/hooks';
+import { useCallback, useEffect, useState } from 'react';
+import { ApiError, errorMessage } from '../api/http.ts';
+import type { Host, HostsBulkResult } from '../api/types.ts';
 import { useApi, useSession } from '../auth/session.tsx';
 import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
 import { Empty } from '../components/EmptyState.tsx';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
+import { HostBulkBar } from '../components/HostBulkBar.tsx';
 import { HostCards } from '../components/HostCards.tsx';
 import { type CheckResult, HostCheckAlert } from '../components/HostCheckAlert.tsx';
 import { HostFormModal } from '../components/HostFormModal.tsx';
@@ -28,8 +30,27 @@ export function HostsPage() {
   const [testing, setTesting] = useState<ReadonlySet<string>>(new Set());
   const [results, setResults] = useState<ReadonlyMap<string, CheckResult>>(new Map());
   const [health, setHealth] = useState<HealthFilter>('all');
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [selector, setSelector] = useState('');
+  const filter = useSelectorFilter(selector, hosts.data);
 
-  const list = hosts.data ?? [];
+  const all = hosts.data ?? [];
+  const list = filter.ids ? all.filter((h) => filter.ids?.has(h.id)) : all;
+  const checked = all.filter((h) => selected.has(h.id));
+  const select = (h: Host, on: boolean) =>
+    setSelected((s) => {
+      const next = new Set(s);
+      if (on) next.add(h.id);
+      else next.delete(h.id);
+      return next;
+    });
+  const bulkDone = (r: HostsBulkResult) => {
+    for (const c of r.checks) {
+      if (c.result) setResult(c.hostId, { check: c.result });
+    }
+    if (r.action === 'delete') setSelected(new Set());
+    void hosts.reload();
+  };
   const openForm = (host: Host | null) => {
     // A credential may have been added since this page loaded.
     void credentials.reload();
@@ -73,6 +94,8 @@ export function HostsPage() {
         onReviewKey: setKeyHost,
         onEdit: openForm,
         onDelete: setDeleting,
+        selected,
+        onSelect: select,
       }
     : null;
 
@@ -90,6 +113,23 @@ export function HostsPage() {
         }
       />
       <ErrorAlert error={hosts.error} title="Could not load hosts" />
+      {all.length > 0 && (
+        <TextInput
+          aria-label="Filter hosts by selector"
+          placeholder="Filter: tag:web and env=prod, group:eu, web-*"
+          description={filter.count !== null ? `${filter.count} of ${all.length} hosts` : undefined}
+          value={selector}
+          onChange={(e) => setSelector(e.currentTarget.value)}
+          error={filter.error}
+          spellCheck={false}
+          autoCapitalize="none"
+          ff="monospace"
+          mb="md"
+          maw={560}
+          data-testid="hosts-selector"
+        />
+      )}
+      {canEdit && <HostBulkBar hosts={checked} onDone={bulkDone} onClear={() => setSelected(new Set())} />}
       {results.size > 0 && (
         <Stack gap="xs" mb="md" aria-live="polite">
           {[...results].map(([id, result]) => {
@@ -160,6 +200,38 @@ export function HostsPage() {
       </ConfirmDialog>
     </>
   );
+}
+
+/**
+ * The hosts a selector picks, asked of the server (so the page filters exactly as runs pick);
+ * null ids while there is no selector. A selector that picks nothing shows no host, not an error.
+ */
+function useSelectorFilter(selector: string, hosts: readonly Host[] | undefined) {
+  const api = useApi();
+  const [wanted] = useDebouncedValue(selector.trim(), 250);
+  const [state, setState] = useState<{ ids: ReadonlySet<string> | null; error: string | null }>({
+    ids: null,
+    error: null,
+  });
+  useEffect(() => {
+    if (!wanted || !hosts) {
+      setState({ ids: null, error: null });
+      return;
+    }
+    let live = true;
+    api.listHosts(wanted).then(
+      (picked) => live && setState({ ids: new Set(picked.map((h) => h.id)), error: null }),
+      (e: unknown) => {
+        if (!live) return;
+        const detail = e instanceof ApiError ? e.details[0]?.message : undefined;
+        setState({ ids: new Set(), error: detail ? `selector: ${detail}` : errorMessage(e) });
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, wanted, hosts]);
+  return { ...state, count: state.ids && !state.error ? state.ids.size : null };
 }
 
 /** A table on wide screens, cards on phones (only one is rendered, so test hooks stay unique). */

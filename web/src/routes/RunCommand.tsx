@@ -9,6 +9,7 @@ import {
   Stack,
   Text,
   Textarea,
+  TextInput,
 } from '@mantine/core';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
@@ -17,6 +18,7 @@ import { useApi, useSession } from '../auth/session.tsx';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { FormError } from '../components/FormError.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
+import { TargetPreview, useTargetPreview } from '../components/TargetPicker.tsx';
 import { useResource } from '../hooks/useResource.ts';
 import type { RunPrefill } from '../lib/run-prefill.ts';
 
@@ -28,6 +30,7 @@ export function RunCommandPage() {
   const hosts = useResource(useCallback(() => api.listHosts(), [api]));
   const [command, setCommand] = useState(prefill?.command ?? '');
   const [selected, setSelected] = useState<string[]>([]);
+  const [selector, setSelector] = useState('');
   const [timeout, setTimeoutValue] = useState<number | string>('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -40,7 +43,13 @@ export function RunCommandPage() {
     setSelected(prefill.hosts.filter((h) => known.has(h)));
   }, [hosts.data, prefill]);
 
-  const fieldErrors = error instanceof ApiError ? error.fieldErrors() : {};
+  const targets = {
+    ...(selected.length > 0 && { hosts: selected }),
+    ...(selector.trim() && { selector: selector.trim() }),
+  };
+  const hasTargets = Object.keys(targets).length > 0;
+  const preview = useTargetPreview(selector.trim() ? targets : undefined);
+  const fieldErrors = error instanceof ApiError ? { ...error.pathErrors(), ...error.fieldErrors() } : {};
   const submit = async (e?: FormEvent) => {
     e?.preventDefault();
     if (busy) return;
@@ -49,7 +58,7 @@ export function RunCommandPage() {
     try {
       const run = await api.createRun({
         command,
-        targets: { hosts: selected },
+        targets,
         ...(typeof timeout === 'number' && { timeoutSeconds: timeout }),
       });
       navigate(`/runs/${run.id}`);
@@ -95,7 +104,6 @@ export function RunCommandPage() {
             <Stack gap={4}>
               <MultiSelect
                 label="Hosts"
-                withAsterisk
                 data-testid="run-hosts"
                 placeholder={
                   selected.length ? undefined : names.length ? 'Pick hosts' : 'No hosts registered'
@@ -107,7 +115,10 @@ export function RunCommandPage() {
                 clearable
                 nothingFoundMessage="No host by that name"
                 maxDropdownHeight={280}
-                error={fieldErrors.targets}
+                error={
+                  fieldErrors['targets.hosts'] ??
+                  (fieldErrors['targets.selector'] ? undefined : fieldErrors.targets)
+                }
                 comboboxProps={{ keepMounted: false }}
               />
               <Group gap="xs">
@@ -134,6 +145,18 @@ export function RunCommandPage() {
                 )}
               </Group>
             </Stack>
+            <TextInput
+              label="Selector"
+              data-testid="run-selector"
+              description="Hosts a selector picks, with those chosen above: tag:web and env=prod, group:eu, web-*"
+              spellCheck={false}
+              autoCapitalize="none"
+              ff="monospace"
+              value={selector}
+              error={fieldErrors['targets.selector']}
+              onChange={(e) => setSelector(e.currentTarget.value)}
+            />
+            {selector.trim() && <TargetPreview preview={preview} />}
             <NumberInput
               label="Timeout (seconds)"
               data-testid="run-timeout"
@@ -148,11 +171,7 @@ export function RunCommandPage() {
               onChange={setTimeoutValue}
             />
             <Group justify="flex-end">
-              <Button
-                type="submit"
-                loading={busy}
-                disabled={!canRun || !command.trim() || selected.length === 0}
-              >
+              <Button type="submit" loading={busy} disabled={!canRun || !command.trim() || !hasTargets}>
                 Run
               </Button>
             </Group>
