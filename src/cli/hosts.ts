@@ -26,6 +26,7 @@ import {
 } from './common.ts';
 import { healthText, hostDetails, osText } from './host-show.ts';
 import { registerHostBulk } from './hosts-bulk.ts';
+import { registerHostImport } from './hosts-import.ts';
 import { type CliIo, ExitCode, usageError } from './io.ts';
 import { formatDuration, type Palette, palette, table } from './output.ts';
 
@@ -257,6 +258,7 @@ export function registerHosts(program: Command, io: CliIo): void {
   );
 
   registerHostBulk(hosts, io);
+  registerHostImport(hosts, io);
 }
 
 /** `orca hosts test <selector>`: one check per host the selector picks. */

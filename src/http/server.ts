@@ -23,6 +23,7 @@ import { groupRoutes } from './routes/groups.ts';
 import { healthRoutes } from './routes/health.ts';
 import { hookRoutes } from './routes/hooks.ts';
 import { hostRoutes } from './routes/hosts.ts';
+import { hostImportRoutes } from './routes/hosts-import.ts';
 import { hostBulkRoutes } from './routes/hosts-bulk.ts';
 import { jobRunRoutes } from './routes/job-runs.ts';
 import { jobRoutes } from './routes/jobs.ts';
@@ -111,6 +112,7 @@ export async function buildServer(deps: HttpDeps): Promise<App> {
       credentialRoutes(a, deps);
       hostRoutes(a, deps);
       hostBulkRoutes(a, deps);
+      hostImportRoutes(a, deps);
       groupRoutes(a, deps);
       jobRoutes(a, deps);
       runRoutes(a, deps);
