@@ -66,7 +66,7 @@ export interface PlanOptions {
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 const TAG = /^[A-Za-z0-9_.:-]{1,64}$/;
 
-function defaultPort(os: 'linux' | 'windows', transport: 'ssh' | 'winrm', https: boolean): number {
+function defaultPort(transport: 'ssh' | 'winrm', https: boolean): number {
   return transport === 'ssh' ? 22 : https ? 5986 : 5985;
 }
 
@@ -147,7 +147,7 @@ export function planImport(
       continue;
     }
     const https = h.winrmHttps ?? current?.winrmHttps ?? false;
-    const port = h.port ?? current?.port ?? defaultPort(os, transport, https);
+    const port = h.port ?? current?.port ?? defaultPort(transport, https);
     const tags = h.tags.filter((t) => TAG.test(t));
     for (const t of h.tags) if (!TAG.test(t)) bad(`tag ${JSON.stringify(t)} is not a valid tag, ignored`);
     const memberOf = h.groups.filter((g) => groupOk.has(g));
