@@ -54,6 +54,15 @@ test('what orca does not take is reported with its line, and Match is never eval
   assert.ok(!r.hosts.some((h) => h.username === 'root'), 'the Match block contributed nothing');
 });
 
+test('files uploaded by base name still satisfy an Include with a directory', () => {
+  const flat = new Map([
+    ['config', files.get('config') ?? ''],
+    ['10-lab.conf', files.get('config.d/10-lab.conf') ?? ''],
+  ]);
+  const r = parseSshConfig(flat, 'config');
+  assert.ok(r.hosts.some((h) => h.name === 'lab-win' && h.source === '10-lab.conf:1'));
+});
+
 test('a missing Include is a note; a missing main file or an Include loop is an error', () => {
   const only = new Map([['config', 'Include other.conf\nHost a\n  HostName 10.0.0.1\n']]);
   const r = parseSshConfig(only, 'config');

@@ -67,7 +67,12 @@ function flatten(files: ImportFiles, name: string, notes: ImportNote[], depth = 
     for (const pattern of include[1].split(/\s+/)) {
       const wanted = includeName(pattern);
       const re = globToRegExp(wanted);
-      const found = [...files.keys()].filter((f) => f === wanted || re.test(f)).sort();
+      let found = [...files.keys()].filter((f) => f === wanted || re.test(f)).sort();
+      if (found.length === 0 && wanted.includes('/')) {
+        // Files uploaded one by one carry their base names only.
+        const base = globToRegExp(wanted.slice(wanted.lastIndexOf('/') + 1));
+        found = [...files.keys()].filter((f) => !f.includes('/') && f !== name && base.test(f)).sort();
+      }
       if (found.length === 0)
         notes.push({ source, message: `Include ${pattern}: not in the import, skipped` });
       for (const f of found) {

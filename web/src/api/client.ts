@@ -1,5 +1,6 @@
 /** Typed calls for every route the UI uses, one method per route. */
 import { API_BASE, ApiError, Http, type HttpOptions, query } from './http.ts';
+import type { ImportHosts, ImportPlanView } from './import-types.ts';
 import type {
   Job,
   JobDetail,
@@ -99,6 +100,8 @@ export class OrcaClient {
   deleteGroup = (id: string) => this.http.request<void>('DELETE', `/groups/${seg(id)}`);
   getHost = (id: string) => this.http.request<Host>('GET', `/hosts/${seg(id)}`);
   createHost = (body: CreateHost) => this.http.request<Host>('POST', '/hosts', body);
+  /** Preview (or with `apply`, do) an import of hosts and groups. */
+  importHosts = (body: ImportHosts) => this.http.request<ImportPlanView>('POST', '/hosts/import', body);
   updateHost = (id: string, body: UpdateHost) => this.http.request<Host>('PATCH', `/hosts/${seg(id)}`, body);
   deleteHost = (id: string) => this.http.request<void>('DELETE', `/hosts/${seg(id)}`);
   /** Takes up to ~20 s: a worker connects, authenticates, checks the host key and runs `true`. */

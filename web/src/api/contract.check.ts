@@ -9,6 +9,7 @@ import type {
   ExecutionStatus as ServerExecutionStatus,
   RunStatus as ServerRunStatus,
 } from '../../../src/domain/status.ts';
+import type * as IM from '../../../src/http/import-schemas.ts';
 import type * as I from '../../../src/http/inventory-schemas.ts';
 import type * as R from '../../../src/http/job-run-schemas.ts';
 import type * as J from '../../../src/http/job-schemas.ts';
@@ -16,6 +17,7 @@ import type * as N from '../../../src/http/notification-schemas.ts';
 import type * as S from '../../../src/http/schemas.ts';
 import type * as P from '../../../src/http/stream-protocol.ts';
 import type * as T from '../../../src/http/trigger-schemas.ts';
+import type * as WI from './import-types.ts';
 import type * as WJ from './job-types.ts';
 import type * as WN from './notification-types.ts';
 import type * as WT from './trigger-types.ts';
@@ -134,6 +136,10 @@ export type ContractChecks = [
   Expect<SameKeys<WT.CreateTrigger, T.CreateTrigger>>,
   Expect<SameKeys<WT.CreatedTrigger, Static<typeof T.CreatedTrigger>>>,
   Expect<SameKeys<WT.TriggerInvocation, T.TriggerInvocation>>,
+  Expect<SameKeys<WI.ImportHosts, IM.ImportHosts>>,
+  Expect<Equal<WI.ImportFormat, IM.ImportHosts['format']>>,
+  Expect<SameKeys<WI.ImportPlanView, IM.ImportPlanView>>,
+  Expect<SameKeys<WI.ImportPlanView['hosts'][number], IM.ImportPlanView['hosts'][number]>>,
   Expect<Equal<W.StreamClientMessage['type'], P.ClientMessage['type']>>,
   Expect<Equal<W.StreamServerMessage['type'], P.ServerMessage['type']>>,
 ];

@@ -12,6 +12,7 @@ import { HostCards } from '../components/HostCards.tsx';
 import { type CheckResult, HostCheckAlert } from '../components/HostCheckAlert.tsx';
 import { HostFormModal } from '../components/HostFormModal.tsx';
 import { HealthFilterControl } from '../components/HostHealth.tsx';
+import { HostImportModal } from '../components/HostImportModal.tsx';
 import { HostKeyModal } from '../components/HostKeyModal.tsx';
 import type { HostActionHandlers } from '../components/HostParts.tsx';
 import { HostsTable } from '../components/HostsTable.tsx';
@@ -30,6 +31,7 @@ export function HostsPage() {
   const [testing, setTesting] = useState<ReadonlySet<string>>(new Set());
   const [results, setResults] = useState<ReadonlyMap<string, CheckResult>>(new Map());
   const [health, setHealth] = useState<HealthFilter>('all');
+  const [importing, setImporting] = useState(false);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [selector, setSelector] = useState('');
   const filter = useSelectorFilter(selector, hosts.data);
@@ -106,9 +108,14 @@ export function HostsPage() {
         description="Machines orca can run commands on: Linux over SSH, Windows over WinRM or OpenSSH."
         actions={
           canEdit && (
-            <Button onClick={() => openForm(null)} data-testid="add-host">
-              Add host
-            </Button>
+            <>
+              <Button variant="default" onClick={() => setImporting(true)} data-testid="import-hosts">
+                Import
+              </Button>
+              <Button onClick={() => openForm(null)} data-testid="add-host">
+                Add host
+              </Button>
+            </>
           )
         }
       />
@@ -173,6 +180,12 @@ export function HostsPage() {
         hosts={list}
         onClose={() => setForm(null)}
         onSaved={replace}
+      />
+      <HostImportModal
+        opened={importing}
+        credentials={credentials.data ?? []}
+        onClose={() => setImporting(false)}
+        onImported={() => void hosts.reload()}
       />
       <HostKeyModal
         host={keyHost}
