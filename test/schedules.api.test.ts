@@ -65,6 +65,8 @@ describe('saving', () => {
       [{ ...base, parameters: { nope: 1 } }, 'parameters.nope'],
       [{ ...base, version: 9 }, 'body.version'],
       [{ ...base, targets: { hosts: ['web-9'] } }, 'body.targets.hosts'],
+      [{ ...base, targets: { selector: 'tag:nothing-has-this' } }, 'body.targets.selector'],
+      [{ ...base, targets: { selector: 'tag:web and' } }, 'body.targets.selector'],
     ];
     for (const [body, path] of cases) {
       const e = await errorOf(await app.api('/schedules', { body }));
@@ -72,6 +74,18 @@ describe('saving', () => {
       assert.ok(e.paths.includes(path), `${JSON.stringify(body)} → ${e.paths.join(', ')}`);
     }
     assert.deepEqual(await (await app.api('/schedules')).json(), []);
+  });
+
+  test('a selector target is kept and resolved like a launch', async () => {
+    await app.api('/hosts/bulk', { body: { action: 'tag', tags: ['backup'], hosts: ['db-1'] } });
+    const s = await createSchedule(app, {
+      name: 'by-selector',
+      jobId,
+      cron: '0 4 * * *',
+      targets: { selector: 'tag:backup' },
+    });
+    assert.deepEqual((s as unknown as { targets: unknown }).targets, { selector: 'tag:backup' });
+    assert.equal((await app.api(`/schedules/${s.id}`, { method: 'DELETE' })).status, 204);
   });
 
   test('secret values are sealed and shown as ***; editing with *** keeps them', async () => {
