@@ -1,5 +1,6 @@
 /** The client side of `orca`: commands that talk to a server's HTTP API with a token. */
 import type { Command } from 'commander';
+import { registerAudit } from './audit.ts';
 import { registerAuth } from './auth.ts';
 import { registerCredentials } from './credentials.ts';
 import { registerExec } from './exec.ts';
@@ -16,8 +17,8 @@ import { registerTriggers } from './triggers.ts';
 export type { CliIo } from './io.ts';
 
 /**
- * Adds login, logout, exec, logs, runs, hosts, groups, credentials, jobs, notifications, triggers
- * and schedules to the `orca` program.
+ * Adds login, logout, exec, logs, runs, hosts, groups, credentials, jobs, notifications, triggers,
+ * schedules and the audit log to the `orca` program.
  */
 export function registerClientCommands(program: Command, io: CliIo = processIo()): void {
   // Program options only before a sub-command, so `orca jobs run x --version 2` means the job's
@@ -34,4 +35,5 @@ export function registerClientCommands(program: Command, io: CliIo = processIo()
   registerNotifications(program, io);
   registerTriggers(program, io);
   registerSchedules(program, io);
+  registerAudit(program, io);
 }

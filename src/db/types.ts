@@ -299,6 +299,24 @@ export interface TriggerInvocationsTable {
   error: string | null;
 }
 
+export interface AuditLogTable {
+  id: Generated<string>;
+  at: Generated<Date>;
+  actor: string;
+  user_id: string | null;
+  via: 'session' | 'token' | 'public' | 'system';
+  address: string | null;
+  method: string;
+  route: string;
+  path: string;
+  action: string;
+  target_id: string | null;
+  status: number;
+  request: ColumnType<unknown, string | null, never>;
+  before: ColumnType<unknown, string | null, never>;
+  after: ColumnType<unknown, string | null, never>;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -321,6 +339,7 @@ export interface Database {
   notification_rules: NotificationRulesTable;
   notification_deliveries: NotificationDeliveriesTable;
   job_triggers: JobTriggersTable;
+  audit_log: AuditLogTable;
   trigger_invocations: TriggerInvocationsTable;
   schedules: SchedulesTable;
   schedule_fires: ScheduleFiresTable;

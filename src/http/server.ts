@@ -15,8 +15,10 @@ import * as formats from 'ajv-formats';
 import fastify from 'fastify';
 import { VERSION } from '../engine/worker.ts';
 import type { App, HttpDeps } from './app.ts';
+import { auditHooks } from './audit.ts';
 import { authHook } from './auth.ts';
 import { errorBody, errorHandler } from './errors.ts';
+import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
 import { credentialRoutes } from './routes/credentials.ts';
 import { groupRoutes } from './routes/groups.ts';
@@ -106,6 +108,8 @@ export async function buildServer(deps: HttpDeps): Promise<App> {
     async (api) => {
       const a = api as unknown as App;
       a.addHook('onRequest', authHook(deps));
+      auditHooks(a, deps);
+      auditRoutes(a, deps);
       healthRoutes(a, deps);
       authRoutes(a, deps);
       tokenRoutes(a, deps);

@@ -5,6 +5,7 @@
  * fires it recorded, each through the same checks as a launch by hand. See docs/schedules.md.
  */
 import type { Logger } from 'pino';
+import { appendAudit } from '../db/audit.ts';
 import type { Db } from '../db/pool.ts';
 import {
   advanceSchedule,
@@ -166,10 +167,12 @@ export class Scheduler {
           timeoutMs: this.deps.runTimeoutMs,
         });
         await fireStarted(db, fireId, f.schedule_id, runId);
+        await auditFire(db, f.schedule_id, 201, { runId, fireId });
         return runId;
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         await fireFailed(db, fireId, `the run could not start: ${message.replace(/^body\./, '')}`);
+        await auditFire(db, f.schedule_id, 400, { fireId, error: message });
         log.warn({ schedule: f.schedule_id, fire: fireId, err: message }, 'scheduled run could not start');
         return null;
       }
@@ -211,4 +214,26 @@ export function startSchedulerLoop(
       await running;
     },
   };
+}
+
+/** Runs the scheduler starts are in the audit log like runs started by hand. */
+async function auditFire(
+  db: Db,
+  scheduleId: string,
+  status: number,
+  after: Record<string, unknown>,
+): Promise<void> {
+  await appendAudit(db, {
+    actor: 'scheduler',
+    userId: null,
+    via: 'system',
+    address: null,
+    method: 'POST',
+    route: '(scheduler)',
+    path: `/api/v1/schedules/${scheduleId}`,
+    action: 'schedules.fire',
+    targetId: scheduleId,
+    status,
+    after,
+  }).catch(() => {});
 }

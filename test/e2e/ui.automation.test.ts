@@ -160,3 +160,22 @@ test('a trigger added on the job page launches a run when its URL is called with
     await page.waitForURL(new RegExp(`/runs/${runId}$`));
   });
 });
+
+test('the audit log shows what was done in the browser, filtered by action', async () => {
+  const page = browser.page;
+  await step('audit', async () => {
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    await page.waitForURL(/\/audit$/);
+    await page.getByLabel('Action').fill('notifications');
+    const table = page.getByTestId('audit-table');
+    await waitForText(table, 'notifications.create');
+    await waitForText(table, 'notifications.update');
+    assert.ok(
+      !(await table.textContent())?.includes('jobs.triggers.create'),
+      'the filter keeps only notifications',
+    );
+    await table.getByRole('button', { name: 'notifications.create' }).first().click();
+    await waitForText(table, '"secret": "***"');
+    assert.ok(!(await page.content()).includes('browser-signing-key-0123456789'));
+  });
+});

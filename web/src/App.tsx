@@ -1,6 +1,7 @@
 import { Route, Routes } from 'react-router';
 import { RequireAuth } from './auth/session.tsx';
 import { Layout } from './components/Layout.tsx';
+import { AuditPage } from './routes/Audit.tsx';
 import { CredentialsPage } from './routes/Credentials.tsx';
 import { DashboardPage } from './routes/Dashboard.tsx';
 import { GroupsPage } from './routes/Groups.tsx';
@@ -49,6 +50,7 @@ export function App() {
         <Route path="credentials" element={<CredentialsPage />} />
         <Route path="tokens" element={<TokensPage />} />
         <Route path="notifications" element={<NotificationsPage />} />
+        <Route path="audit" element={<AuditPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

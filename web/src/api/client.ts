@@ -1,4 +1,6 @@
 /** Typed calls for every route the UI uses, one method per route. */
+
+import type { AuditEntry, AuditQuery } from './audit-types.ts';
 import { API_BASE, ApiError, Http, type HttpOptions, query } from './http.ts';
 import type { ImportHosts, ImportPlanView } from './import-types.ts';
 import type {
@@ -167,6 +169,11 @@ export class OrcaClient {
   triggerInvocations = (jobId: string, id: string) =>
     this.http.request<TriggerInvocation[]>('GET', `/jobs/${seg(jobId)}/triggers/${seg(id)}/invocations`);
 
+  // audit
+  listAudit = (q: AuditQuery = {}) => this.http.request<AuditEntry[]>('GET', `/audit${auditQuery(q)}`);
+  /** Where the browser downloads the filtered log as JSON lines. */
+  auditExportUrl = (q: AuditQuery = {}) => `${API_BASE}/audit/export${auditQuery(q)}`;
+
   // notifications
   listNotificationRules = () => this.http.request<NotificationRule[]>('GET', '/notifications');
   createNotificationRule = (body: CreateNotificationRule) =>
@@ -177,3 +184,5 @@ export class OrcaClient {
   listDeliveries = (q: { rule?: string; run?: string; status?: DeliveryStatus; limit?: number } = {}) =>
     this.http.request<NotificationDelivery[]>('GET', `/notifications/deliveries${query(q)}`);
 }
+
+const auditQuery = (q: AuditQuery) => query({ ...q, failed: q.failed ? 'true' : undefined });

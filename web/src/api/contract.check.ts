@@ -9,6 +9,7 @@ import type {
   ExecutionStatus as ServerExecutionStatus,
   RunStatus as ServerRunStatus,
 } from '../../../src/domain/status.ts';
+import type * as AU from '../../../src/http/audit-schemas.ts';
 import type * as IM from '../../../src/http/import-schemas.ts';
 import type * as I from '../../../src/http/inventory-schemas.ts';
 import type * as R from '../../../src/http/job-run-schemas.ts';
@@ -17,6 +18,7 @@ import type * as N from '../../../src/http/notification-schemas.ts';
 import type * as S from '../../../src/http/schemas.ts';
 import type * as P from '../../../src/http/stream-protocol.ts';
 import type * as T from '../../../src/http/trigger-schemas.ts';
+import type * as WA from './audit-types.ts';
 import type * as WI from './import-types.ts';
 import type * as WJ from './job-types.ts';
 import type * as WN from './notification-types.ts';
@@ -136,6 +138,8 @@ export type ContractChecks = [
   Expect<SameKeys<WT.CreateTrigger, T.CreateTrigger>>,
   Expect<SameKeys<WT.CreatedTrigger, Static<typeof T.CreatedTrigger>>>,
   Expect<SameKeys<WT.TriggerInvocation, T.TriggerInvocation>>,
+  Expect<SameKeys<WA.AuditEntry, AU.AuditEntry>>,
+  Expect<SameKeys<WA.AuditQuery, AU.AuditQuery>>,
   Expect<SameKeys<WI.ImportHosts, IM.ImportHosts>>,
   Expect<Equal<WI.ImportFormat, IM.ImportHosts['format']>>,
   Expect<SameKeys<WI.ImportPlanView, IM.ImportPlanView>>,

@@ -7,7 +7,7 @@ import { useMe, useSession } from '../auth/session.tsx';
 import { ColorSchemeToggle } from './ColorSchemeToggle.tsx';
 import { Icon, type IconName } from './icons.tsx';
 
-const NAV: { to: string; label: string; icon: IconName; exact?: boolean }[] = [
+const NAV: { to: string; label: string; icon: IconName; exact?: boolean; admin?: boolean }[] = [
   { to: '/', label: 'Dashboard', icon: 'dashboard', exact: true },
   { to: '/run', label: 'Run a command', icon: 'terminal', exact: true },
   { to: '/jobs', label: 'Jobs', icon: 'jobs' },
@@ -18,6 +18,7 @@ const NAV: { to: string; label: string; icon: IconName; exact?: boolean }[] = [
   { to: '/credentials', label: 'Credentials', icon: 'key' },
   { to: '/notifications', label: 'Notifications', icon: 'bell' },
   { to: '/tokens', label: 'API tokens', icon: 'token' },
+  { to: '/audit', label: 'Audit log', icon: 'docs', admin: true },
 ];
 
 export function Layout() {
@@ -67,7 +68,7 @@ export function Layout() {
 
       <AppShell.Navbar p="xs" aria-label="Main navigation">
         <AppShell.Section grow component={ScrollArea}>
-          {NAV.map((item) => (
+          {NAV.filter((item) => !item.admin || me.user.role === 'admin').map((item) => (
             <NavLink
               key={item.to}
               component={Link}
