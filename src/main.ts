@@ -3,8 +3,10 @@ import { Command, Option } from 'commander';
 import type { Logger } from 'pino';
 import { registerClientCommands } from './cli/index.ts';
 import { type Config, loadConfig } from './config/index.ts';
+import type { Db } from './db/pool.ts';
 import { VERSION } from './engine/worker.ts';
 import { createLogger } from './log.ts';
+import type { Vault } from './security/vault.ts';
 
 type Stop = () => Promise<void>;
 
@@ -118,6 +120,49 @@ program
       await database.close();
     }
   });
+
+/** Runs `work` against the configured database and keyring, then closes the database. */
+async function withDatabaseAndKeys(work: (db: Db, vault: Vault) => Promise<boolean>): Promise<void> {
+  const { loadVault, openDatabase } = await boot();
+  const config = loadConfig();
+  const log = createLogger(config.logLevel);
+  const database = await openDatabase(config, log);
+  let ok = false;
+  try {
+    ok = await work(database.handle.db, await loadVault(config));
+  } finally {
+    await database.close();
+  }
+  if (!ok) process.exitCode = 1;
+}
+
+const keys = program
+  .command('keys')
+  .description('master keys of the secrets at rest (ORCA_SECRET_KEY, ORCA_SECRET_KEYS_OLD)');
+keys
+  .command('rotate')
+  .description('re-seal every stored secret under the current key (safe while servers run)')
+  .action(() =>
+    withDatabaseAndKeys(async (db, vault) => {
+      const { formatRotation, keyStatus, needsMissingKey, rotateSecrets } = await import(
+        './security/rotate.ts'
+      );
+      const results = await rotateSecrets(db, vault);
+      process.stdout.write(formatRotation(vault, results));
+      return !needsMissingKey(await keyStatus(db, vault)) && results.every((r) => r.failed === 0);
+    }),
+  );
+keys
+  .command('status')
+  .description('rows per key id in every table that holds secrets')
+  .action(() =>
+    withDatabaseAndKeys(async (db, vault) => {
+      const { formatStatus, keyStatus, needsMissingKey } = await import('./security/rotate.ts');
+      const usage = await keyStatus(db, vault);
+      process.stdout.write(formatStatus(vault, usage));
+      return !needsMissingKey(usage);
+    }),
+  );
 
 registerClientCommands(program);
 await program.parseAsync(process.argv);

@@ -3,6 +3,9 @@ import type { Credential } from '../http/schemas.ts';
 import type { Db } from './pool.ts';
 import type { CredentialsTable } from './types.ts';
 
+/** Binds a credential's sealed secret to its row. */
+export const credentialSecretAad = (credentialId: string) => `credential:${credentialId}`;
+
 interface CredentialRow {
   id: string;
   name: string;
