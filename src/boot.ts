@@ -29,7 +29,7 @@ import { startHealthSweep } from './inventory/health.ts';
 import { Scheduler, startSchedulerLoop } from './scheduler/scheduler.ts';
 import { hashPassword } from './security/passwords.ts';
 import { generatePassword } from './security/tokens.ts';
-import { loadMasterKey, Vault } from './security/vault.ts';
+import { loadKeyring, Vault } from './security/vault.ts';
 
 export interface Database {
   readonly handle: DbHandle;
@@ -62,8 +62,10 @@ export async function openDatabase(config: Config, log: Logger): Promise<Databas
   };
 }
 
+/** ORCA_SECRET_KEY (else the key file under ORCA_HOME) seals; ORCA_SECRET_KEYS_OLD only open. */
 export async function loadVault(config: Config): Promise<Vault> {
-  return new Vault(await loadMasterKey(config.secretKey, join(config.home, 'master.key')));
+  const keys = await loadKeyring(config.secretKey, config.secretKeysOld, join(config.home, 'master.key'));
+  return new Vault(keys.current, keys.old);
 }
 
 /** Creates the first admin once; returns the generated password when one was generated. */

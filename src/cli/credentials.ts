@@ -15,8 +15,15 @@ interface AddFlags extends ConnectionFlags {
 
 export function credentialsTable(list: readonly Credential[]): string {
   return table(
-    ['NAME', 'KIND', 'FINGERPRINT', 'HOSTS', 'CREATED'],
-    list.map((c) => [c.name, c.kind, c.fingerprint ?? '-', String(c.hostCount), formatTime(c.createdAt)]),
+    ['NAME', 'KIND', 'FINGERPRINT', 'HOSTS', 'UPDATED', 'BY'],
+    list.map((c) => [
+      c.name,
+      c.kind,
+      c.fingerprint ?? '-',
+      String(c.hostCount),
+      formatTime(c.updatedAt),
+      c.updatedBy ?? '-',
+    ]),
   );
 }
 

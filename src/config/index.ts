@@ -13,6 +13,7 @@ const Env = Type.Object({
   ORCA_DB_POOL_SIZE: Type.Integer({ default: 10, minimum: 1, maximum: 200 }),
   ORCA_EMBEDDED_PG_PORT: Type.Integer({ default: 0, minimum: 0, maximum: 65535 }),
   ORCA_SECRET_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  ORCA_SECRET_KEYS_OLD: Type.Optional(Type.String({ minLength: 1 })),
   ORCA_ADMIN_USER: Type.String({ default: 'admin', minLength: 1, maxLength: 64 }),
   ORCA_ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 8 })),
   ORCA_LOG_LEVEL: Type.Union(
@@ -50,6 +51,8 @@ export interface Config {
   readonly dbPoolSize: number;
   readonly embeddedPgPort: number;
   readonly secretKey: string | null;
+  /** Old keys (comma-separated, each like ORCA_SECRET_KEY): secrets sealed with them still open. */
+  readonly secretKeysOld: string | null;
   readonly adminUser: string;
   readonly adminPassword: string | null;
   readonly logLevel: string;
@@ -114,6 +117,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     dbPoolSize: e.ORCA_DB_POOL_SIZE,
     embeddedPgPort: e.ORCA_EMBEDDED_PG_PORT,
     secretKey: e.ORCA_SECRET_KEY ?? null,
+    secretKeysOld: e.ORCA_SECRET_KEYS_OLD ?? null,
     adminUser: e.ORCA_ADMIN_USER,
     adminPassword: e.ORCA_ADMIN_PASSWORD ?? null,
     logLevel: e.ORCA_LOG_LEVEL,

@@ -3,6 +3,9 @@ import type { Credential } from '../http/schemas.ts';
 import type { Db } from './pool.ts';
 import type { CredentialsTable } from './types.ts';
 
+/** Binds a credential's sealed secret to its row. */
+export const credentialSecretAad = (credentialId: string) => `credential:${credentialId}`;
+
 interface CredentialRow {
   id: string;
   name: string;
@@ -10,6 +13,7 @@ interface CredentialRow {
   fingerprint: string | null;
   created_at: Date;
   updated_at: Date;
+  updated_by_name: string | null;
   host_count: number;
 }
 
@@ -21,12 +25,15 @@ const toCredential = (r: CredentialRow): Credential => ({
   hostCount: r.host_count,
   createdAt: r.created_at.toISOString(),
   updatedAt: r.updated_at.toISOString(),
+  updatedBy: r.updated_by_name,
 });
 
 function selectCredentials(db: Db) {
   return db
     .selectFrom('credentials as c')
+    .leftJoin('users as u', 'u.id', 'c.updated_by')
     .select(['c.id', 'c.name', 'c.kind', 'c.fingerprint', 'c.created_at', 'c.updated_at'])
+    .select('u.username as updated_by_name')
     .select(sql<number>`(select count(*)::int from hosts h where h.credential_id = c.id)`.as('host_count'));
 }
 
@@ -76,6 +83,7 @@ export async function insertCredential(
       key_id: c.keyId,
       fingerprint: c.fingerprint,
       created_by: c.createdBy,
+      updated_by: c.createdBy,
     })
     .execute();
 }
@@ -83,6 +91,7 @@ export async function insertCredential(
 export async function updateCredential(
   db: Db,
   id: string,
+  updatedBy: string | null,
   patch: { name?: string; secret?: Buffer; keyId?: string; fingerprint?: string | null },
 ): Promise<boolean> {
   const r = await db
@@ -92,24 +101,37 @@ export async function updateCredential(
       ...(patch.secret !== undefined && { secret: patch.secret, key_id: patch.keyId }),
       ...(patch.fingerprint !== undefined && { fingerprint: patch.fingerprint }),
       updated_at: new Date(),
+      updated_by: updatedBy,
     })
     .where('id', '=', id)
     .executeTakeFirst();
   return r.numUpdatedRows > 0n;
 }
 
-/** Names of the hosts that use a credential (a credential in use cannot be deleted). */
-export async function hostsUsingCredential(db: Db, id: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('hosts')
-    .select('name')
-    .where('credential_id', '=', id)
-    .orderBy('name')
-    .execute();
-  return rows.map((r) => r.name);
-}
-
-export async function deleteCredential(db: Db, id: string): Promise<boolean> {
-  const r = await db.deleteFrom('credentials').where('id', '=', id).executeTakeFirst();
-  return r.numDeletedRows > 0n;
+/**
+ * Deletes a credential no host uses. The row lock makes the check and the delete one step: a host
+ * being pointed at the credential meanwhile (its foreign key locks the row too) waits or wins.
+ */
+export async function deleteUnusedCredential(
+  db: Db,
+  id: string,
+): Promise<{ deleted: true } | { deleted: false; usedBy: string[] }> {
+  return db.transaction().execute(async (tx) => {
+    const row = await tx
+      .selectFrom('credentials')
+      .select('id')
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!row) return { deleted: false, usedBy: [] };
+    const users = await tx
+      .selectFrom('hosts')
+      .select('name')
+      .where('credential_id', '=', id)
+      .orderBy('name')
+      .execute();
+    if (users.length > 0) return { deleted: false, usedBy: users.map((u) => u.name) };
+    await tx.deleteFrom('credentials').where('id', '=', id).execute();
+    return { deleted: true };
+  });
 }

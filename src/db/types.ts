@@ -43,6 +43,7 @@ export interface CredentialsTable {
   key_id: string;
   fingerprint: string | null;
   created_by: string | null;
+  updated_by: string | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }

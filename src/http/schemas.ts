@@ -70,7 +70,9 @@ export const Credential = Type.Object({
   fingerprint: Nullable(Type.String()),
   hostCount: Type.Integer(),
   createdAt: Timestamp,
+  /** When the name or the secret last changed, and by whom (username; null once the user is deleted). */
   updatedAt: Timestamp,
+  updatedBy: Nullable(Type.String()),
 });
 export type Credential = Static<typeof Credential>;
 const Secret = Type.String({ minLength: 1, maxLength: 65536 });

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import ssh2 from 'ssh2';
 import type { Secret } from '../connectors/connector.ts';
+import { credentialSecretAad } from '../db/credentials.ts';
 import { invalid } from '../domain/errors.ts';
 import type { Sealed, Vault } from './vault.ts';
 
@@ -36,7 +37,7 @@ export function sealSecret(vault: Vault, credentialId: string, input: SecretInpu
     input.kind === 'password'
       ? { password: input.password }
       : { privateKey: input.privateKey, ...(input.passphrase ? { passphrase: input.passphrase } : {}) };
-  return vault.seal(JSON.stringify(material), `credential:${credentialId}`);
+  return vault.seal(JSON.stringify(material), credentialSecretAad(credentialId));
 }
 
 export function openSecret(
@@ -45,7 +46,10 @@ export function openSecret(
   kind: 'password' | 'ssh-key',
   sealed: Sealed,
 ): Secret {
-  const material = JSON.parse(vault.open(sealed, `credential:${credentialId}`)) as Record<string, string>;
+  const material = JSON.parse(vault.open(sealed, credentialSecretAad(credentialId))) as Record<
+    string,
+    string
+  >;
   if (kind === 'password') return { kind, password: material.password ?? '' };
   return { kind, privateKey: material.privateKey ?? '', passphrase: material.passphrase };
 }

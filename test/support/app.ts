@@ -36,6 +36,11 @@ export interface TestApp {
   stopWorkers(): Promise<void>;
   /** Stops the HTTP server and starts a new one on the same database (the url changes). */
   restartServer(): Promise<void>;
+  /**
+   * Stops the workers and the server, then starts both again on the same database with `env`
+   * over the first start's environment (e.g. other ORCA_SECRET_KEY / ORCA_SECRET_KEYS_OLD).
+   */
+  restart(env: Record<string, string>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -49,7 +54,7 @@ export interface TestAppOptions {
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const home = await mkdtemp(join(tmpdir(), 'orca-test-home-'));
-  const config = loadConfig({
+  const baseEnv: Record<string, string> = {
     ORCA_HOME: home,
     ORCA_PORT: '0',
     ORCA_BIND: '127.0.0.1',
@@ -61,9 +66,10 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     // No periodic health checks unless a test asks: they would contact hosts behind its back.
     ORCA_HEALTH_INTERVAL_S: '0',
     ...options.env,
-  });
+  };
+  let config = loadConfig(baseEnv);
   const log = pino({ level: process.env.ORCA_TEST_LOG ?? 'silent' });
-  const vault = await loadVault(config);
+  let vault = await loadVault(config);
   await ensureAdmin(database.handle, config);
   let server = await startServer(database.handle, vault, config, log);
   const workers: { id: string; stop(): Promise<void> }[] = [];
@@ -98,9 +104,13 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     get url() {
       return url;
     },
-    config,
+    get config() {
+      return config;
+    },
     database,
-    vault,
+    get vault() {
+      return vault;
+    },
     get server() {
       return server;
     },
@@ -119,6 +129,15 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       await server.stop();
       server = await startServer(database.handle, vault, config, log);
       url = server.url;
+    },
+    async restart(env) {
+      await app.stopWorkers();
+      await server.stop();
+      config = loadConfig({ ...baseEnv, ...env });
+      vault = await loadVault(config);
+      server = await startServer(database.handle, vault, config, log);
+      url = server.url;
+      await app.startWorker();
     },
     async stop() {
       await app.stopWorkers();

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import {
-  deleteCredential,
+  deleteUnusedCredential,
   getCredential,
   getSealedSecret,
-  hostsUsingCredential,
   insertCredential,
   listCredentials,
   updateCredential,
@@ -114,7 +113,7 @@ export function credentialRoutes(app: App, deps: HttpDeps): void {
       } else if (body.privateKey !== undefined || body.passphrase !== undefined) {
         throw invalid('privateKey', 'applies to ssh-key credentials only');
       }
-      await updateCredential(deps.db, id, {
+      await updateCredential(deps.db, id, request.user!.id, {
         ...(body.name !== undefined && { name: body.name }),
         ...(sealed && { secret: sealed.data, keyId: sealed.keyId }),
         ...(fingerprint !== undefined && { fingerprint }),
@@ -136,14 +135,18 @@ export function credentialRoutes(app: App, deps: HttpDeps): void {
     },
     async (request, reply) => {
       const { id } = request.params;
-      const users = await hostsUsingCredential(deps.db, id);
-      if (users.length > 0) {
+      const result = await deleteUnusedCredential(deps.db, id);
+      if (!result.deleted && result.usedBy.length === 0) throw notFound('credential', id);
+      if (!result.deleted) {
+        const hosts = result.usedBy;
+        const shown =
+          hosts.slice(0, 20).join(', ') + (hosts.length > 20 ? `, and ${hosts.length - 20} more` : '');
         throw new OrcaError(
           ErrorCode.conflict,
-          `the credential is used by ${users.length} host(s): ${users.slice(0, 20).join(', ')}; reassign them first`,
+          `the credential is used by ${hosts.length} host(s): ${shown}; point them at another credential first`,
+          hosts.map((name, i) => ({ path: `hosts[${i}]`, message: name })),
         );
       }
-      if (!(await deleteCredential(deps.db, id))) throw notFound('credential', id);
       return reply.status(204).send(null);
     },
   );

@@ -73,6 +73,8 @@ export interface Credential {
   readonly hostCount: number;
   readonly createdAt: string;
   readonly updatedAt: string;
+  /** Username of who last changed the name or the secret. */
+  readonly updatedBy: string | null;
 }
 
 export type CreateCredential =

@@ -79,7 +79,15 @@ export function CredentialsPage() {
                   </Table.Td>
                   <Table.Td>
                     <Tooltip label={new Date(c.updatedAt).toLocaleString()}>
-                      <Text size="sm">{relativeTime(c.updatedAt)}</Text>
+                      <Text size="sm">
+                        {relativeTime(c.updatedAt)}
+                        {c.updatedBy && (
+                          <Text span size="xs" c="dimmed">
+                            {' '}
+                            by {c.updatedBy}
+                          </Text>
+                        )}
+                      </Text>
                     </Tooltip>
                   </Table.Td>
                   {canEdit && (
