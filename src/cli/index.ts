@@ -13,12 +13,13 @@ import { registerNotifications } from './notifications.ts';
 import { registerRuns } from './runs.ts';
 import { registerSchedules } from './schedules.ts';
 import { registerTriggers } from './triggers.ts';
+import { registerWorkers } from './workers.ts';
 
 export type { CliIo } from './io.ts';
 
 /**
  * Adds login, logout, exec, logs, runs, hosts, groups, credentials, jobs, notifications, triggers,
- * schedules and the audit log to the `orca` program.
+ * schedules, the audit log and workers to the `orca` program.
  */
 export function registerClientCommands(program: Command, io: CliIo = processIo()): void {
   // Program options only before a sub-command, so `orca jobs run x --version 2` means the job's
@@ -36,4 +37,5 @@ export function registerClientCommands(program: Command, io: CliIo = processIo()
   registerTriggers(program, io);
   registerSchedules(program, io);
   registerAudit(program, io);
+  registerWorkers(program, io);
 }

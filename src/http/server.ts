@@ -34,6 +34,7 @@ import { runRoutes } from './routes/runs.ts';
 import { scheduleRoutes } from './routes/schedules.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { triggerRoutes } from './routes/triggers.ts';
+import { workerRoutes } from './routes/workers.ts';
 import { ErrorBody } from './schemas.ts';
 import { streamRoutes } from './stream.ts';
 
@@ -126,6 +127,7 @@ export async function buildServer(deps: HttpDeps): Promise<App> {
       // Its own scope: the hook keeps the raw body (signatures) with its own JSON parser.
       await a.register(async (h) => hookRoutes(h, deps));
       scheduleRoutes(a, deps);
+      workerRoutes(a, deps);
       streamRoutes(a, deps);
       a.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>
         app.swagger(),

@@ -179,3 +179,15 @@ test('the audit log shows what was done in the browser, filtered by action', asy
     assert.ok(!(await page.content()).includes('browser-signing-key-0123456789'));
   });
 });
+
+test('the workers page shows the running worker and the executor status', async () => {
+  const page = browser.page;
+  await step('workers', async () => {
+    await page.getByRole('link', { name: 'Workers' }).click();
+    await page.waitForURL(/\/workers$/);
+    const table = page.getByTestId('workers-table');
+    await waitForText(table, 'alive');
+    await waitForText(table, '0/8');
+    await waitForText(page.getByTestId('executor-status'), 'of 8 slots');
+  });
+});

@@ -20,6 +20,7 @@ import { ScheduleDetailPage } from './routes/ScheduleDetail.tsx';
 import { ScheduleEditPage, ScheduleNewPage } from './routes/ScheduleNew.tsx';
 import { SchedulesPage } from './routes/Schedules.tsx';
 import { TokensPage } from './routes/Tokens.tsx';
+import { WorkersPage } from './routes/Workers.tsx';
 
 export function App() {
   return (
@@ -51,6 +52,7 @@ export function App() {
         <Route path="tokens" element={<TokensPage />} />
         <Route path="notifications" element={<NotificationsPage />} />
         <Route path="audit" element={<AuditPage />} />
+        <Route path="workers" element={<WorkersPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -49,6 +49,7 @@ import type {
   UpdateGroup,
   UpdateHost,
 } from './types.ts';
+import type { ExecutorStatus, WorkerView } from './worker-types.ts';
 
 const seg = encodeURIComponent;
 
@@ -168,6 +169,10 @@ export class OrcaClient {
     this.http.request<void>('DELETE', `/jobs/${seg(jobId)}/triggers/${seg(id)}`);
   triggerInvocations = (jobId: string, id: string) =>
     this.http.request<TriggerInvocation[]>('GET', `/jobs/${seg(jobId)}/triggers/${seg(id)}/invocations`);
+
+  // workers
+  listWorkers = () => this.http.request<WorkerView[]>('GET', '/workers');
+  executorStatus = () => this.http.request<ExecutorStatus>('GET', '/executor/status');
 
   // audit
   listAudit = (q: AuditQuery = {}) => this.http.request<AuditEntry[]>('GET', `/audit${auditQuery(q)}`);

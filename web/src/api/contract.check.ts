@@ -18,12 +18,14 @@ import type * as N from '../../../src/http/notification-schemas.ts';
 import type * as S from '../../../src/http/schemas.ts';
 import type * as P from '../../../src/http/stream-protocol.ts';
 import type * as T from '../../../src/http/trigger-schemas.ts';
+import type * as WK from '../../../src/http/worker-schemas.ts';
 import type * as WA from './audit-types.ts';
 import type * as WI from './import-types.ts';
 import type * as WJ from './job-types.ts';
 import type * as WN from './notification-types.ts';
 import type * as WT from './trigger-types.ts';
 import type * as W from './types.ts';
+import type * as WW from './worker-types.ts';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type SameKeys<A, B> = Equal<keyof A, keyof B>;
@@ -138,6 +140,9 @@ export type ContractChecks = [
   Expect<SameKeys<WT.CreateTrigger, T.CreateTrigger>>,
   Expect<SameKeys<WT.CreatedTrigger, Static<typeof T.CreatedTrigger>>>,
   Expect<SameKeys<WT.TriggerInvocation, T.TriggerInvocation>>,
+  Expect<SameKeys<WW.WorkerView, WK.WorkerView>>,
+  Expect<Equal<WW.WorkerView['state'], WK.WorkerView['state']>>,
+  Expect<SameKeys<WW.ExecutorStatus, WK.ExecutorStatus>>,
   Expect<SameKeys<WA.AuditEntry, AU.AuditEntry>>,
   Expect<SameKeys<WA.AuditQuery, AU.AuditQuery>>,
   Expect<SameKeys<WI.ImportHosts, IM.ImportHosts>>,

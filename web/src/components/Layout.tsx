@@ -17,6 +17,7 @@ const NAV: { to: string; label: string; icon: IconName; exact?: boolean; admin?:
   { to: '/groups', label: 'Groups', icon: 'groups' },
   { to: '/credentials', label: 'Credentials', icon: 'key' },
   { to: '/notifications', label: 'Notifications', icon: 'bell' },
+  { to: '/workers', label: 'Workers', icon: 'server' },
   { to: '/tokens', label: 'API tokens', icon: 'token' },
   { to: '/audit', label: 'Audit log', icon: 'docs', admin: true },
 ];
