@@ -5,11 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { createApiToken } from '../src/db/api-tokens.ts';
-import { createUserIfMissing } from '../src/db/users.ts';
-import { API_TOKEN_PREFIX, hashToken, newToken } from '../src/security/tokens.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
 import { addHost, addPasswordCredential } from './support/fleet.ts';
+import { tokenFor } from './support/users.ts';
 
 let app: TestApp;
 
@@ -107,20 +105,7 @@ test('the log is append-only, exportable as JSON lines, and for admins only', as
   assert.ok(lines.length > 0);
   for (const line of lines) assert.match((JSON.parse(line) as Entry).action, /^hosts/);
 
-  await createUserIfMissing(db, { username: 'olga', passwordHash: 'not-used', role: 'operator' });
-  const user = await db
-    .selectFrom('users')
-    .select('id')
-    .where('username', '=', 'olga')
-    .executeTakeFirstOrThrow();
-  const token = newToken(API_TOKEN_PREFIX);
-  await createApiToken(db, {
-    userId: user.id,
-    name: 't',
-    tokenHash: hashToken(token),
-    prefix: 'orca_',
-    expiresAt: null,
-  });
+  const token = await tokenFor(app, 'olga', 'operator');
   assert.equal((await app.api('/audit', { token })).status, 403);
   assert.equal((await app.api('/audit/export', { token })).status, 403);
 });

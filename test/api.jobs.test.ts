@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
-import { createApiToken } from '../src/db/api-tokens.ts';
-import { createUserIfMissing } from '../src/db/users.ts';
 import type {
   ApplyResult,
   JobDetail,
@@ -10,8 +8,8 @@ import type {
   JobVersion,
   JobVersionSummary,
 } from '../src/http/job-schemas.ts';
-import { API_TOKEN_PREFIX, hashToken, newToken } from '../src/security/tokens.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
+import { tokenFor } from './support/users.ts';
 
 let app: TestApp;
 before(async () => {
@@ -309,21 +307,8 @@ test('the job schema is served without login, and the job routes are in the Open
 });
 
 test('viewers read jobs but cannot change them', async () => {
-  const db = app.database.handle.db;
-  await createUserIfMissing(db, { username: 'vera', passwordHash: 'not-used', role: 'viewer' });
-  const user = await db
-    .selectFrom('users')
-    .select('id')
-    .where('username', '=', 'vera')
-    .executeTakeFirstOrThrow();
-  const token = newToken(API_TOKEN_PREFIX);
-  await createApiToken(db, {
-    userId: user.id,
-    name: 't',
-    tokenHash: hashToken(token),
-    prefix: 'orca_',
-    expiresAt: null,
-  });
+  const _db = app.database.handle.db;
+  const token = await tokenFor(app, 'vera', 'viewer');
   const { job } = await create(doc('viewable'));
   assert.equal((await app.api('/jobs', { token })).status, 200);
   assert.equal((await app.api(`/jobs/${job.id}`, { token })).status, 200);

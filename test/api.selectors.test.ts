@@ -4,14 +4,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { createApiToken } from '../src/db/api-tokens.ts';
-import { createUserIfMissing } from '../src/db/users.ts';
 import { ancestorsOf } from '../src/domain/groups.ts';
 import { type SelectableHost, selectHosts } from '../src/domain/selectors.ts';
-import { API_TOKEN_PREFIX, hashToken, newToken } from '../src/security/tokens.ts';
 import type { TestApp } from './support/app.ts';
 import { addPasswordCredential, waitForRun } from './support/fleet.ts';
 import { createJob, type JobFleet, launch, startJobFleet, waitForJobRun } from './support/jobs.ts';
+import { tokenFor } from './support/users.ts';
 
 let fleet: JobFleet;
 let app: TestApp;
@@ -258,21 +256,8 @@ test('bulk tag and untag change every picked host or none', async () => {
 });
 
 test('viewers read hosts, groups and selectors but change nothing; the OpenAPI document lists the routes', async () => {
-  const db = app.database.handle.db;
-  await createUserIfMissing(db, { username: 'vic', passwordHash: 'not-used', role: 'viewer' });
-  const user = await db
-    .selectFrom('users')
-    .select('id')
-    .where('username', '=', 'vic')
-    .executeTakeFirstOrThrow();
-  const token = newToken(API_TOKEN_PREFIX);
-  await createApiToken(db, {
-    userId: user.id,
-    name: 't',
-    tokenHash: hashToken(token),
-    prefix: 'orca_',
-    expiresAt: null,
-  });
+  const _db = app.database.handle.db;
+  const token = await tokenFor(app, 'vic', 'viewer');
   assert.equal((await app.api('/groups', { token })).status, 200);
   assert.equal((await app.api('/hosts?selector=tag:web', { token })).status, 200);
   assert.equal((await app.api('/hosts/resolve', { token, body: { selector: 'tag:web' } })).status, 200);

@@ -4,10 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createApiToken } from '../src/db/api-tokens.ts';
-import { createUserIfMissing } from '../src/db/users.ts';
 import { createSchedule as saveSchedule } from '../src/scheduler/definitions.ts';
-import { API_TOKEN_PREFIX, hashToken, newToken } from '../src/security/tokens.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
 import { addHost, addPasswordCredential } from './support/fleet.ts';
 import { createJob } from './support/jobs.ts';
@@ -19,6 +16,7 @@ import {
   startTestScheduler,
   TestClock,
 } from './support/schedules.ts';
+import { tokenFor } from './support/users.ts';
 
 let app: TestApp;
 let jobId: string;
@@ -168,21 +166,8 @@ describe('saving', () => {
 });
 
 test('viewers see schedules and their fires but cannot change them', async () => {
-  const db = app.database.handle.db;
-  await createUserIfMissing(db, { username: 'vic', passwordHash: 'not-used', role: 'viewer' });
-  const user = await db
-    .selectFrom('users')
-    .select('id')
-    .where('username', '=', 'vic')
-    .executeTakeFirstOrThrow();
-  const token = newToken(API_TOKEN_PREFIX);
-  await createApiToken(db, {
-    userId: user.id,
-    name: 't',
-    tokenHash: hashToken(token),
-    prefix: 'orca_',
-    expiresAt: null,
-  });
+  const _db = app.database.handle.db;
+  const token = await tokenFor(app, 'vic', 'viewer');
   const s = await createSchedule(app, { name: 'viewed', jobId, cron: '@daily' });
   assert.equal((await app.api('/schedules', { token })).status, 200);
   assert.equal((await app.api(`/schedules/${s.id}`, { token })).status, 200);
