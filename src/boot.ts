@@ -186,6 +186,7 @@ export async function startWorkerProcess(
       filesDir: config.filesDir,
       artifactLimitBytes: config.artifactLimitBytes,
       notify: config.notify,
+      agentSocket: config.sshAgentSocket,
     },
     handle.pool,
     { concurrency },

@@ -11,6 +11,8 @@ interface AddFlags extends ConnectionFlags {
   readonly passwordStdin?: boolean;
   readonly keyFile?: string;
   readonly passphraseStdin?: boolean;
+  readonly agent?: boolean;
+  readonly agentForward?: boolean;
 }
 
 export function credentialsTable(list: readonly Credential[]): string {
@@ -28,18 +30,22 @@ export function credentialsTable(list: readonly Credential[]): string {
 }
 
 /** Which secret `credentials add` reads, or why the flags do not make sense. */
-export function secretSource(flags: AddFlags): 'password' | 'ssh-key' {
-  if (flags.passwordStdin && flags.keyFile)
-    throw usageError('give either --password-stdin or --key-file, not both');
+export function secretSource(flags: AddFlags): 'password' | 'ssh-key' | 'ssh-agent' {
+  if ([flags.passwordStdin, flags.keyFile, flags.agent].filter(Boolean).length > 1)
+    throw usageError('give one of --password-stdin, --key-file or --agent');
+  if (flags.agentForward && !flags.agent) throw usageError('--agent-forward goes with --agent');
+  if (flags.agent) return 'ssh-agent';
   if (flags.passphraseStdin && !flags.keyFile) throw usageError('--passphrase-stdin goes with --key-file');
   if (flags.passwordStdin) return 'password';
   if (flags.keyFile) return 'ssh-key';
-  throw usageError('give --password-stdin (password on standard input) or --key-file PATH (SSH private key)');
+  throw usageError(
+    "give --password-stdin (password on standard input), --key-file PATH (SSH private key) or --agent (the worker's SSH agent)",
+  );
 }
 
 export function registerCredentials(program: Command, io: CliIo): void {
   const credentials = subcommand(program, 'credentials', io).description(
-    'secrets hosts log in with: list, add',
+    "secrets hosts log in with (or the worker's SSH agent): list, add",
   );
 
   withConnection(
@@ -59,16 +65,25 @@ export function registerCredentials(program: Command, io: CliIo): void {
   withConnection(
     subcommand(credentials, 'add', io)
       .description('store a password or an SSH private key (encrypted on the server)')
-      .usage('<name> (--password-stdin | --key-file <path> [--passphrase-stdin]) [options]')
+      .usage(
+        '<name> (--password-stdin | --key-file <path> [--passphrase-stdin] | --agent [--agent-forward]) [options]',
+      )
       .argument('<name>', 'a name for the credential')
       .option('--password-stdin', 'read the password from standard input (prompted on a terminal)')
       .option('--key-file <path>', 'an SSH private key file (PEM or OpenSSH format)')
-      .option('--passphrase-stdin', "read the key's passphrase from standard input"),
+      .option('--passphrase-stdin', "read the key's passphrase from standard input")
+      .option(
+        '--agent',
+        "log in with the keys of the worker's SSH agent (SSH_AUTH_SOCK on the worker); no secret stored",
+      )
+      .option('--agent-forward', 'also forward that agent to the host (ssh -A)'),
   ).action(
     action(io, async (name: string, flags: AddFlags) => {
       const kind = secretSource(flags);
-      let body: Record<string, string>;
-      if (kind === 'password') {
+      let body: Record<string, string | boolean>;
+      if (kind === 'ssh-agent') {
+        body = { name, kind, ...(flags.agentForward && { forward: true }) };
+      } else if (kind === 'password') {
         body = { name, kind, password: await readSecret(io, 'password: ', 'password') };
       } else {
         const path = flags.keyFile as string;

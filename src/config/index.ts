@@ -35,6 +35,8 @@ const Env = Type.Object({
   ORCA_NOTIFY_TIMEOUT_MS: Type.Integer({ default: 10_000, minimum: 100 }),
   ORCA_NOTIFY_ATTEMPTS: Type.Integer({ default: 5, minimum: 1, maximum: 20 }),
   ORCA_NOTIFY_BACKOFF_MS: Type.Integer({ default: 2_000, minimum: 10 }),
+  ORCA_SSH_AGENT_SOCK: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
+  SSH_AUTH_SOCK: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
   ORCA_HEALTH_INTERVAL_S: Type.Integer({ default: 300, minimum: 0 }),
   ORCA_HEALTH_CONCURRENCY: Type.Integer({ default: 20, minimum: 1, maximum: 1000 }),
   ORCA_SCHEDULER_INTERVAL_MS: Type.Integer({ default: 1000, minimum: 0 }),
@@ -75,6 +77,8 @@ export interface Config {
   readonly schedulerIntervalMs: number;
   /** A fire time reached later than this is a misfire (the schedule's misfire policy applies). */
   readonly misfireGraceMs: number;
+  /** The worker's SSH agent socket, for ssh-agent credentials (ORCA_SSH_AGENT_SOCK, else SSH_AUTH_SOCK). */
+  readonly sshAgentSocket: string | null;
   readonly notify: NotifySettings;
 }
 
@@ -130,6 +134,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     leaseTimeoutMs: e.ORCA_LEASE_TIMEOUT_MS,
     filesDir: resolve(e.ORCA_FILES_DIR ?? resolve(home, 'files')),
     artifactLimitBytes: e.ORCA_ARTIFACT_LIMIT_BYTES,
+    sshAgentSocket: e.ORCA_SSH_AGENT_SOCK ?? e.SSH_AUTH_SOCK ?? null,
     notify: {
       publicUrl: (e.ORCA_PUBLIC_URL ?? `http://${e.ORCA_BIND}:${e.ORCA_PORT}`).replace(/\/+$/, ''),
       smtpUrl: e.ORCA_SMTP_URL ?? null,

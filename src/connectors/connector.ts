@@ -76,7 +76,9 @@ export interface ConnectTarget {
 /** Decrypted secret material; lives only in worker memory for the duration of a contact. */
 export type Secret =
   | { readonly kind: 'password'; readonly password: string }
-  | { readonly kind: 'ssh-key'; readonly privateKey: string; readonly passphrase?: string | undefined };
+  | { readonly kind: 'ssh-key'; readonly privateKey: string; readonly passphrase?: string | undefined }
+  /** The worker's SSH agent signs; `socket` is its path on the worker (null: the worker has none). */
+  | { readonly kind: 'ssh-agent'; readonly socket: string | null; readonly forward: boolean };
 
 /** A bastion (jump host) a connection goes through, with its own credential. */
 export interface JumpHop {

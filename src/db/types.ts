@@ -38,7 +38,7 @@ export interface ApiTokensTable {
 export interface CredentialsTable {
   id: Generated<string>;
   name: string;
-  kind: 'password' | 'ssh-key';
+  kind: 'password' | 'ssh-key' | 'ssh-agent';
   secret: Buffer;
   key_id: string;
   fingerprint: string | null;

@@ -38,10 +38,16 @@ function contactOf(deps: EngineDeps, info: ConnectInfo, hostName: string) {
       `host ${hostName} has no credential; assign one in Hosts → ${hostName}`,
     );
   }
-  const secret = openSecret(deps.vault, info.credential_id, info.credential_kind, {
-    keyId: info.key_id,
-    data: info.secret,
-  });
+  const secret = openSecret(
+    deps.vault,
+    info.credential_id,
+    info.credential_kind,
+    {
+      keyId: info.key_id,
+      data: info.secret,
+    },
+    deps.agentSocket,
+  );
   const knownHostKey =
     info.host_key_algorithm && info.host_key_fingerprint
       ? { algorithm: info.host_key_algorithm, fingerprint: info.host_key_fingerprint }

@@ -26,4 +26,6 @@ export interface EngineDeps {
   readonly artifactLimitBytes: number;
   /** Deliveries of notification rules (webhooks, email) run on workers too. */
   readonly notify: NotifySettings;
+  /** The agent ssh-agent credentials sign with; null: this worker has none. */
+  readonly agentSocket: string | null;
 }

@@ -61,7 +61,11 @@ export const CreateToken = Type.Object(
 );
 export const CreatedToken = Type.Object({ token: Token, secret: Type.String() });
 
-export const CredentialKind = Type.Union([Type.Literal('password'), Type.Literal('ssh-key')]);
+export const CredentialKind = Type.Union([
+  Type.Literal('password'),
+  Type.Literal('ssh-key'),
+  Type.Literal('ssh-agent'),
+]);
 export const Credential = Type.Object({
   id: Id,
   name: Type.String(),
@@ -91,6 +95,16 @@ export const CreateCredential = Type.Union(
       },
       { additionalProperties: false, title: 'SshKeyCredential' },
     ),
+    Type.Object(
+      {
+        name: Name,
+        kind: Type.Literal('ssh-agent'),
+        forward: Type.Optional(
+          Type.Boolean({ description: "forward the worker's agent to the host (ssh -A); default false" }),
+        ),
+      },
+      { additionalProperties: false, title: 'SshAgentCredential' },
+    ),
   ],
   { discriminator: { propertyName: 'kind' } },
 );
@@ -101,6 +115,8 @@ export const UpdateCredential = Type.Object(
     password: Type.Optional(Secret),
     privateKey: Type.Optional(Secret),
     passphrase: Type.Optional(Type.String({ maxLength: 1024 })),
+    /** ssh-agent credentials: forward the agent to the host. */
+    forward: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false, minProperties: 1 },
 );

@@ -8,7 +8,9 @@ import type { Sealed, Vault } from './vault.ts';
 
 export type SecretInput =
   | { kind: 'password'; password: string }
-  | { kind: 'ssh-key'; privateKey: string; passphrase?: string | undefined };
+  | { kind: 'ssh-key'; privateKey: string; passphrase?: string | undefined }
+  /** Nothing secret: the worker's agent holds the keys; `forward` forwards it to the host. */
+  | { kind: 'ssh-agent'; forward: boolean };
 
 /**
  * Checks that a private key parses (with its passphrase) and returns the public key's
@@ -36,25 +38,32 @@ export function sealSecret(vault: Vault, credentialId: string, input: SecretInpu
   const material =
     input.kind === 'password'
       ? { password: input.password }
-      : { privateKey: input.privateKey, ...(input.passphrase ? { passphrase: input.passphrase } : {}) };
+      : input.kind === 'ssh-agent'
+        ? { forward: input.forward }
+        : { privateKey: input.privateKey, ...(input.passphrase ? { passphrase: input.passphrase } : {}) };
   return vault.seal(JSON.stringify(material), credentialSecretAad(credentialId));
 }
 
 export function openSecret(
   vault: Vault,
   credentialId: string,
-  kind: 'password' | 'ssh-key',
+  kind: 'password' | 'ssh-key' | 'ssh-agent',
   sealed: Sealed,
+  /** The worker's agent socket, for ssh-agent credentials. */
+  agentSocket: string | null = null,
 ): Secret {
   const material = JSON.parse(vault.open(sealed, credentialSecretAad(credentialId))) as Record<
     string,
     string
   >;
   if (kind === 'password') return { kind, password: material.password ?? '' };
+  if (kind === 'ssh-agent') return { kind, socket: agentSocket, forward: Boolean(material.forward) };
   return { kind, privateKey: material.privateKey ?? '', passphrase: material.passphrase };
 }
 
 /** Every value of a secret that must never appear in output. */
 export function secretValues(secret: Secret): string[] {
-  return secret.kind === 'password' ? [secret.password] : secret.passphrase ? [secret.passphrase] : [];
+  if (secret.kind === 'password') return [secret.password];
+  if (secret.kind === 'ssh-agent') return [];
+  return secret.passphrase ? [secret.passphrase] : [];
 }

@@ -3,7 +3,14 @@ import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { ConnectConfig, Client as Ssh2Client } from 'ssh2';
 import ssh2 from 'ssh2';
-import type { ConnectTarget, HostKey, OpenOptions, Secret } from '../connector.ts';
+import {
+  ConnectorError,
+  type ConnectTarget,
+  FailureKind,
+  type HostKey,
+  type OpenOptions,
+  type Secret,
+} from '../connector.ts';
 import {
   closedDuringOpen,
   hostKeyChanged,
@@ -52,7 +59,21 @@ export function connect(
     let presented: HostKey | null = null;
     let rejectedKey: HostKey | null = null;
     let settled = false;
-    const authMethods = secret.kind === 'password' ? ['password', 'keyboard-interactive'] : ['publickey'];
+    if (secret.kind === 'ssh-agent' && !secret.socket) {
+      reject(
+        new ConnectorError(
+          FailureKind.auth,
+          `${target.name}: the credential uses the worker's SSH agent, but this worker has none (set SSH_AUTH_SOCK or ORCA_SSH_AGENT_SOCK for it)`,
+        ),
+      );
+      return;
+    }
+    const authMethods =
+      secret.kind === 'password'
+        ? ['password', 'keyboard-interactive']
+        : secret.kind === 'ssh-agent'
+          ? ['agent']
+          : ['publickey'];
 
     const onAbort = () => fail(openCanceled(target));
     // One deadline for TCP connect, handshake and authentication together.
@@ -126,7 +147,9 @@ export function connect(
       },
       ...(secret.kind === 'password'
         ? { password: secret.password, tryKeyboard: true }
-        : { privateKey: secret.privateKey, passphrase: secret.passphrase }),
+        : secret.kind === 'ssh-agent'
+          ? { agent: secret.socket ?? undefined, agentForward: secret.forward }
+          : { privateKey: secret.privateKey, passphrase: secret.passphrase }),
     };
     try {
       client.connect(config);

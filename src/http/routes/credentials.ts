@@ -58,7 +58,9 @@ export function credentialRoutes(app: App, deps: HttpDeps): void {
       const input: SecretInput =
         body.kind === 'password'
           ? { kind: 'password', password: body.password }
-          : { kind: 'ssh-key', privateKey: body.privateKey, passphrase: body.passphrase };
+          : body.kind === 'ssh-agent'
+            ? { kind: 'ssh-agent', forward: body.forward ?? false }
+            : { kind: 'ssh-key', privateKey: body.privateKey, passphrase: body.passphrase };
       const fingerprint =
         input.kind === 'ssh-key' ? sshKeyFingerprint(input.privateKey, input.passphrase) : null;
       const id = randomUUID();
@@ -108,6 +110,10 @@ export function credentialRoutes(app: App, deps: HttpDeps): void {
           (body.privateKey === undefined && old.kind === 'ssh-key' ? old.passphrase : undefined);
         fingerprint = sshKeyFingerprint(privateKey, passphrase);
         sealed = sealSecret(deps.vault, id, { kind: 'ssh-key', privateKey, passphrase });
+      } else if (current.kind === 'ssh-agent' && body.forward !== undefined) {
+        sealed = sealSecret(deps.vault, id, { kind: 'ssh-agent', forward: body.forward });
+      } else if (body.forward !== undefined) {
+        throw invalid('forward', 'applies to ssh-agent credentials only');
       } else if (body.password !== undefined) {
         throw invalid('password', 'applies to password credentials only');
       } else if (body.privateKey !== undefined || body.passphrase !== undefined) {

@@ -63,7 +63,7 @@ export interface CreatedToken {
   readonly secret: string;
 }
 
-export type CredentialKind = 'password' | 'ssh-key';
+export type CredentialKind = 'password' | 'ssh-key' | 'ssh-agent';
 
 export interface Credential {
   readonly id: string;
@@ -84,13 +84,15 @@ export type CreateCredential =
       readonly kind: 'ssh-key';
       readonly privateKey: string;
       readonly passphrase?: string;
-    };
+    }
+  | { readonly name: string; readonly kind: 'ssh-agent'; readonly forward?: boolean };
 
 export interface UpdateCredential {
   readonly name?: string;
   readonly password?: string;
   readonly privateKey?: string;
   readonly passphrase?: string;
+  readonly forward?: boolean;
 }
 
 export interface HostKey {

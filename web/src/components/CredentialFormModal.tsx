@@ -1,5 +1,16 @@
 /** Add a credential, or rename one / replace its secret. Secrets are write-only: never shown. */
-import { Button, FileButton, Group, Modal, NativeSelect, Stack, Textarea, TextInput } from '@mantine/core';
+import {
+  Button,
+  FileButton,
+  Group,
+  Modal,
+  NativeSelect,
+  Stack,
+  Switch,
+  Text,
+  Textarea,
+  TextInput,
+} from '@mantine/core';
 import { useEffect, useState } from 'react';
 import type { CreateCredential, Credential, CredentialKind, UpdateCredential } from '../api/types.ts';
 import { useApi } from '../auth/session.tsx';
@@ -28,6 +39,7 @@ export function CredentialFormModal({
   const [password, setPassword] = useState('');
   const [privateKey, setPrivateKey] = useState('');
   const [passphrase, setPassphrase] = useState('');
+  const [forward, setForward] = useState(false);
   const editing = credential !== null;
 
   const { busy, error, setError, submit, fieldErrors } = useFormSubmit(async () => {
@@ -37,13 +49,16 @@ export function CredentialFormModal({
         ...(name.trim() !== credential.name && { name: name.trim() }),
         ...(kind === 'password' && password && { password }),
         ...(kind === 'ssh-key' && privateKey.trim() && { privateKey, ...(passphrase && { passphrase }) }),
+        ...(kind === 'ssh-agent' && { forward }),
       };
       saved = Object.keys(patch).length ? await api.updateCredential(credential.id, patch) : credential;
     } else {
       const body: CreateCredential =
         kind === 'password'
           ? { name: name.trim(), kind, password }
-          : { name: name.trim(), kind, privateKey, ...(passphrase && { passphrase }) };
+          : kind === 'ssh-agent'
+            ? { name: name.trim(), kind, forward }
+            : { name: name.trim(), kind, privateKey, ...(passphrase && { passphrase }) };
       saved = await api.createCredential(body);
     }
     onSaved(saved);
@@ -57,6 +72,7 @@ export function CredentialFormModal({
     setPassword('');
     setPrivateKey('');
     setPassphrase('');
+    setForward(false);
     setError(null);
   }, [opened, credential, setError]);
 
@@ -96,9 +112,23 @@ export function CredentialFormModal({
             data={[
               { value: 'password', label: 'Password' },
               { value: 'ssh-key', label: 'SSH private key' },
+              { value: 'ssh-agent', label: "The worker's SSH agent" },
             ]}
           />
-          {kind === 'password' ? (
+          {kind === 'ssh-agent' ? (
+            <>
+              <Text size="sm" c="dimmed">
+                Nothing secret is stored: workers log in with the keys their SSH agent holds (SSH_AUTH_SOCK,
+                or ORCA_SSH_AGENT_SOCK, on each worker).
+              </Text>
+              <Switch
+                label="Forward the agent to the host (ssh -A)"
+                description="Lets commands on the host use the worker's keys, e.g. for git clone; only on hosts you trust"
+                checked={forward}
+                onChange={(e) => setForward(e.currentTarget.checked)}
+              />
+            </>
+          ) : kind === 'password' ? (
             <SecretInput
               label="Password"
               data-testid="credential-password"
