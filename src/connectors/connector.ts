@@ -107,7 +107,15 @@ export interface ExecOptions {
    * no further chunk is delivered (and the remote stream is paused) until it settles.
    */
   readonly onOutput: (stream: OutputStream, chunk: Buffer) => void | Promise<void>;
+  /**
+   * A line (a sudo password, say) the command can read as `$ORCA_STDIN_LINE`: sent on the
+   * channel, never in the command text, so no process list on the host shows it. POSIX hosts.
+   */
+  readonly stdinLine?: string | undefined;
 }
+
+/** The shell variable a command finds `ExecOptions.stdinLine` in. */
+export const STDIN_LINE_VAR = 'ORCA_STDIN_LINE';
 
 export interface ExecResult {
   /** The command's exit code; null when it ended by a signal. */

@@ -205,6 +205,10 @@ async function runStepWithRetries(
         context,
         timeoutMs,
         signal,
+        becomePassword: async () => {
+          const c = await getContact();
+          return c.secret.kind === 'password' ? c.secret.password : null;
+        },
         withSession: async <T>(fn: (s: Session) => Promise<T>) => {
           const c = await getContact();
           return deps.pool.use(

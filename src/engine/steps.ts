@@ -13,6 +13,7 @@ import {
   FailureKind,
   type OutputStream,
   type Session,
+  STDIN_LINE_VAR,
 } from '../connectors/connector.ts';
 import { ArtifactWriter } from '../db/artifacts.ts';
 import type { Os, Shell } from '../domain/host-settings.ts';
@@ -41,6 +42,8 @@ export interface StepAttempt {
   readonly onOutput: (stream: OutputStream, chunk: Buffer) => void | Promise<void>;
   /** A line from orca about what the step does, in the host's log. */
   readonly log: (line: string) => void;
+  /** The password sudo gets for `become` steps: the host's login password, when it logs in with one. */
+  readonly becomePassword: () => Promise<string | null>;
 }
 
 const OK: ExecResult = { exitCode: 0, signal: null };
@@ -48,10 +51,11 @@ const OK: ExecResult = { exitCode: 0, signal: null };
 export async function attemptStep(a: StepAttempt): Promise<ExecResult> {
   const step = a.step;
   switch (step.type) {
-    case 'exec':
-      return a.withSession((s) =>
-        s.exec(renderTemplate(variant(step.command, a.os, a.step.id), a.context, a.shell), execOptions(a)),
-      );
+    case 'exec': {
+      const command = renderTemplate(variant(step.command, a.os, a.step.id), a.context, a.shell);
+      const run = step.become ? await asUser(a, step.become, command) : { command, stdinLine: undefined };
+      return a.withSession((s) => s.exec(run.command, { ...execOptions(a), stdinLine: run.stdinLine }));
+    }
     case 'script':
       return runScript(a, step);
     case 'local':
@@ -141,13 +145,56 @@ async function runScript(a: StepAttempt, step: Extract<StepSpec, { type: 'script
       await rm(local, { recursive: true, force: true });
     }
     try {
-      return await session.exec(scriptCommand(a.shell, interpreter, remote), execOptions(a));
+      // Become: the script reaches the other user on stdin, so its file stays readable by the login only.
+      const run = step.become
+        ? await asUser(a, step.become, `exec ${stdinScript(interpreter)}`, `cat ${shQuote(remote)}`)
+        : { command: scriptCommand(a.shell, interpreter, remote), stdinLine: undefined };
+      return await session.exec(run.command, { ...execOptions(a), stdinLine: run.stdinLine });
     } finally {
       await session
         .exec(removeCommand(a.shell, remote), { timeoutMs: 30_000, onOutput: () => {} })
         .catch(() => a.log(`could not remove the script file ${remote}`));
     }
   });
+}
+
+/**
+ * `become`: the command through sudo as `user`. With a login password, sudo reads it from the
+ * channel (`-S`, no prompt), never from the command line; otherwise sudo must not ask (`-n`).
+ * The step's environment goes inside, since sudo starts commands with a clean one. `input` (a
+ * shell command) feeds the command's stdin after the password line: sudo reads the password a
+ * byte at a time up to its newline and leaves the rest to the command.
+ */
+async function asUser(
+  a: StepAttempt,
+  user: string,
+  command: string,
+  input?: string,
+): Promise<{ command: string; stdinLine: string | undefined }> {
+  if (a.os === 'windows') {
+    throw new ConnectorError(
+      FailureKind.protocol,
+      `become (sudo) is for Linux hosts; ${a.hostName} is Windows: give its account the rights the step needs`,
+    );
+  }
+  const env = 'env' in a.step ? renderEnv(a.step.env, a.context) : undefined;
+  const exports = Object.entries(env ?? {})
+    .map(([k, v]) => `export ${k}=${shQuote(v)}; `)
+    .join('');
+  const inner = shQuote(`${exports}${command}`);
+  const password = await a.becomePassword();
+  const sudo = `-u ${shQuote(user)} -- sh -c ${inner}`;
+  if (password !== null && !/[\r\n\0]/.test(password)) {
+    const feed = `printf '%s\\n' "$${STDIN_LINE_VAR}"${input ? `; ${input}` : ''}`;
+    return { command: `{ ${feed}; } | sudo -S -p '' ${sudo}`, stdinLine: password };
+  }
+  return { command: `${input ? `${input} | ` : ''}sudo -n ${sudo}`, stdinLine: undefined };
+}
+
+/** An interpreter reading its script from stdin (fd 0: a pipe the other user cannot reopen by path). */
+function stdinScript(interpreter: string | null): string {
+  if (interpreter === null) return 'sh -s';
+  return /(^|\/)(ba|da|z|k|mk)?sh$/.test(interpreter.trim()) ? `${interpreter} -s` : `${interpreter} -`;
 }
 
 function scriptExtension(shell: Shell, interpreter: string | null): string {

@@ -27,6 +27,8 @@ export interface WrapOptions {
   readonly cwd?: string | undefined;
   /** Printed with the shell's PID as the first line of stdout; the connector strips it. */
   readonly pidMarker: string;
+  /** Read one line from the channel into $ORCA_STDIN_LINE before stdin is closed. */
+  readonly readsLine?: boolean | undefined;
 }
 
 /**
@@ -44,7 +46,10 @@ export interface WrapOptions {
 export function wrapCommand(command: string, options: WrapOptions): string {
   assertNoNul(command, 'the command');
   if (!/^[A-Za-z0-9_]+$/.test(options.pidMarker)) throw new TypeError('the PID marker must be a plain word');
-  const parts = [`printf '%s%s\\n' ${options.pidMarker}= "$$"`, 'exec </dev/null'];
+  const parts = [`printf '%s%s\\n' ${options.pidMarker}= "$$"`];
+  // One line from the channel first (ExecOptions.stdinLine), then stdin is closed as always.
+  if (options.readsLine) parts.push('IFS= read -r ORCA_STDIN_LINE');
+  parts.push('exec </dev/null');
   if (options.cwd !== undefined) {
     assertNoNul(options.cwd, 'the working directory');
     // An empty CDPATH keeps a relative cwd relative to the home directory, and cd quiet.

@@ -64,6 +64,7 @@ export class RemoteCommand {
       env: options.env,
       cwd: options.cwd,
       pidMarker: marker,
+      stdinLine: options.stdinLine,
     });
     this.parser = this.invocation.printsPid ? new PidMarkerParser(marker) : null;
     if (!this.parser) this.pidKnown(null);
@@ -95,9 +96,10 @@ export class RemoteCommand {
         // Attached even when stop() is already waiting: the PID still has to be read to kill it.
         this.attach(channel);
         this.openedChannel(channel);
-        const { stdin } = this.invocation;
+        const { stdin, stdinLine } = this.invocation;
         if (stdin) channel.end(stdin);
         else if (stdin !== null) channel.end();
+        else if (stdinLine) channel.write(stdinLine);
         // stop() gave up waiting for this channel: the command must not run unwatched.
         if (this.finished) void this.kill(channel).finally(() => channel.close());
       });

@@ -8,6 +8,8 @@ export interface InvocationOptions {
   readonly cwd?: string | undefined;
   /** Printed with the command's PID as the first line of stdout, where the shell allows it. */
   readonly pidMarker: string;
+  /** A line for the command to read (POSIX only): sent on the channel, not in the command text. */
+  readonly stdinLine?: string | undefined;
 }
 
 export interface Invocation {
@@ -18,6 +20,8 @@ export interface Invocation {
    * points stdin at /dev/null itself and leaves the channel open.
    */
   readonly stdin: string | null;
+  /** Written to the channel's stdin, which stays open (POSIX: the wrapper reads one line). */
+  readonly stdinLine: string | null;
   /** Whether stdout starts with the `<marker>=<pid>` line. */
   readonly printsPid: boolean;
   /** Whether stderr carries PowerShell's `#< CLIXML` records, to be decoded. */
@@ -36,16 +40,20 @@ export function planInvocation(
   options: InvocationOptions,
 ): Invocation {
   if (target.os !== 'windows') {
+    const line = options.stdinLine;
+    if (line !== undefined && /[\r\n\0]/.test(line)) throw new TypeError('the stdin line must be one line');
     return {
-      commandLine: wrapCommand(command, options),
+      commandLine: wrapCommand(command, { ...options, readsLine: line !== undefined }),
       stdin: null,
+      stdinLine: line === undefined ? null : `${line}\n`,
       printsPid: true,
       clixmlStderr: false,
       killCommand,
       exitCode: same,
     };
   }
+  if (options.stdinLine !== undefined) throw new TypeError('a stdin line is for POSIX hosts');
   const windows =
     target.shell === 'cmd' ? wrapCmdForSsh(command, options) : wrapPowerShellForSsh(command, options);
-  return { ...windows, killCommand: taskkillCommand, exitCode: windowsExitCode };
+  return { ...windows, stdinLine: null, killCommand: taskkillCommand, exitCode: windowsExitCode };
 }

@@ -106,13 +106,14 @@ function step(s: DocStep, index: number): StepSpec {
   };
   switch (type) {
     case 'exec':
-      return { ...base, type, command: variants(get('command')) };
+      return { ...base, type, command: variants(get('command')), ...become(get('become')) };
     case 'script':
       return {
         ...base,
         type,
         script: variants(get('script')),
         interpreter: get('interpreter') as string | undefined,
+        ...become(get('become')),
       };
     case 'upload':
     case 'sync':
@@ -125,6 +126,12 @@ function step(s: DocStep, index: number): StepSpec {
     case 'local':
       return { ...base, type, command: text('command') };
   }
+}
+
+/** `become: true` is root; a name is that user; false or absent: none. */
+function become(v: unknown): { become?: string } {
+  if (v === true) return { become: 'root' };
+  return typeof v === 'string' ? { become: v } : {};
 }
 
 function variants(v: unknown): CommandVariants {

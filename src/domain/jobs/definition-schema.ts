@@ -102,6 +102,10 @@ const stepFields = {
   timeout: Timeout,
   cwd: Text(),
   env: Env,
+  become: Type.Union([Type.Boolean(), Type.String({ pattern: '^[a-z_][a-z0-9_.-]{0,31}$' })], {
+    description:
+      'Run as root (true) or as this user, with sudo (Linux hosts). The password is the host login password, given to sudo on stdin; other logins need passwordless sudo.',
+  }),
 };
 const seedConfigFields = {
   working_directory: Text(),
@@ -112,8 +116,8 @@ const seedConfigFields = {
 
 /** The fields each step type takes, besides the common ones. */
 export const STEP_FIELDS: Readonly<Record<StepType, readonly (keyof typeof stepFields)[]>> = {
-  exec: ['command', 'cwd', 'env'],
-  script: ['script', 'interpreter', 'cwd', 'env'],
+  exec: ['command', 'cwd', 'env', 'become'],
+  script: ['script', 'interpreter', 'cwd', 'env', 'become'],
   upload: ['source', 'destination'],
   download: ['source', 'artifact'],
   sync: ['source', 'destination'],

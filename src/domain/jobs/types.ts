@@ -105,12 +105,18 @@ interface StepBase {
 }
 
 export type StepSpec =
-  | (StepBase & { readonly type: 'exec'; readonly command: CommandVariants })
+  | (StepBase & {
+      readonly type: 'exec';
+      readonly command: CommandVariants;
+      /** The user sudo runs the command as (Linux); unset: the login user. */
+      readonly become?: string | undefined;
+    })
   | (StepBase & {
       readonly type: 'script';
       readonly script: CommandVariants;
       /** e.g. `bash`, `python3`; default `sh` on Linux and `powershell` on Windows. */
       readonly interpreter?: string | undefined;
+      readonly become?: string | undefined;
     })
   | (StepBase & { readonly type: 'upload'; readonly source: string; readonly destination: string })
   | (StepBase & { readonly type: 'download'; readonly source: string; readonly artifact: string })

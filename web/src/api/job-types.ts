@@ -89,8 +89,13 @@ interface StepBase {
 
 /** A step of the normalised definition (src/domain/jobs/types.ts StepSpec). */
 export type StepSpec =
-  | (StepBase & { readonly type: 'exec'; readonly command: CommandVariants })
-  | (StepBase & { readonly type: 'script'; readonly script: CommandVariants; readonly interpreter?: string })
+  | (StepBase & { readonly type: 'exec'; readonly command: CommandVariants; readonly become?: string })
+  | (StepBase & {
+      readonly type: 'script';
+      readonly script: CommandVariants;
+      readonly interpreter?: string;
+      readonly become?: string;
+    })
   | (StepBase & { readonly type: 'upload'; readonly source: string; readonly destination: string })
   | (StepBase & { readonly type: 'download'; readonly source: string; readonly artifact: string })
   | (StepBase & { readonly type: 'sync'; readonly source: string; readonly destination: string })
