@@ -7,13 +7,14 @@ import assert from 'node:assert/strict';
 import { rm, writeFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import { startTestApp, type TestApp } from './support/app.ts';
-import { addHost, registerSshd } from './support/fleet.ts';
+import { addHost, addPasswordCredential, registerSshd } from './support/fleet.ts';
 import { createJob, launch, stepOutput, waitForJobRun } from './support/jobs.ts';
 import { type SshdHandle, startSshd, TEST_USER } from './support/sshd.ts';
 
 const SUDOERS = `/etc/sudoers.d/orca-become-test-${process.pid}`;
 let app: TestApp;
 let sshd: SshdHandle;
+let keyCredential = '';
 
 before(async () => {
   [app, sshd] = await Promise.all([startTestApp(), startSshd()]);
@@ -23,6 +24,7 @@ before(async () => {
     body: { name: 'key', kind: 'ssh-key', privateKey: sshd.clientKeys.plain },
   });
   const { id } = (await key.json()) as { id: string };
+  keyCredential = id;
   await addHost(app, { name: 'key-host', port: sshd.port, username: sshd.user, credentialId: id });
 });
 after(async () => {
@@ -78,6 +80,45 @@ test('a key login needs passwordless sudo: without it the step fails and says wh
       .join(''),
     /password is required/,
   );
+});
+
+test('a key login with a become credential gives sudo that password; the credential must be a password', async () => {
+  const pw = await addPasswordCredential(app, 'sudo-pw', sshd.password);
+  const host = await app.api('/hosts', {
+    body: {
+      name: 'key-host-sudo',
+      address: '127.0.0.1',
+      port: sshd.port,
+      username: sshd.user,
+      credentialId: keyCredential,
+      becomeCredentialId: pw,
+    },
+  });
+  const text = await host.text();
+  assert.equal(host.status, 201, text);
+  assert.equal((JSON.parse(text) as { becomeCredentialName: string }).becomeCredentialName, 'sudo-pw');
+  const job = await createJob(
+    app,
+    'name: as-root-sudo\nsteps:\n  - { name: Root, type: exec, command: id -un, become: true }\n',
+  );
+  const run = await waitForJobRun(
+    app,
+    (await launch(app, job.id, { targets: { hosts: ['key-host-sudo'] } })).id,
+  );
+  assert.equal(run.status, 'succeeded', JSON.stringify(run.executions));
+  assert.equal(await stepOutput(app, run.id, run.executions[0]!.id, 0), 'root\n');
+  const bad = await app.api('/hosts', {
+    body: {
+      name: 'bad-sudo',
+      address: '127.0.0.1',
+      port: sshd.port,
+      username: sshd.user,
+      credentialId: keyCredential,
+      becomeCredentialId: keyCredential,
+    },
+  });
+  assert.equal(bad.status, 400);
+  assert.match(await bad.text(), /becomeCredentialId.*sudo needs a password credential/);
 });
 
 test('become is refused where it cannot work', async () => {

@@ -44,6 +44,7 @@ interface AddFlags extends ConnectionFlags {
   readonly caCert?: string;
   readonly insecureSkipVerify?: boolean;
   readonly jump?: string;
+  readonly becomeCredential?: string;
   readonly tag: string[];
   readonly label: string[];
   readonly group: string[];
@@ -192,15 +193,21 @@ export function registerHosts(program: Command, io: CliIo): void {
       .option('--ca-cert <file>', "PEM file of the CA that issued the host's HTTPS certificate")
       .option('--insecure-skip-verify', 'accept any HTTPS certificate (not recommended)')
       .option('--jump <host>', 'connect through this bastion (a registered SSH host, name or id)')
+      .option('--become-credential <name>', 'the password credential sudo gets for become steps')
       .option('--tag <tag>', 'a tag (repeatable)', collect, [])
       .option('--label <key=value>', 'a label (repeatable)', collect, [])
       .option('--group <name>', 'a group to put the host in (repeatable)', collect, []),
   ).action(
     action(io, async (name: string, flags: AddFlags) => {
       const client = await apiClient(io, flags);
-      const credential = findByNameOrId(await client.get<Credential[]>('/credentials'), flags.credential);
+      const credentials = await client.get<Credential[]>('/credentials');
+      const credential = findByNameOrId(credentials, flags.credential);
       if (!credential)
         throw usageError(`no credential named ${flags.credential}; see \`orca credentials list\``);
+      const become = flags.becomeCredential ? findByNameOrId(credentials, flags.becomeCredential) : undefined;
+      if (flags.becomeCredential && !become) {
+        throw usageError(`no credential named ${flags.becomeCredential}; see \`orca credentials list\``);
+      }
       const host = await client.post<Host>('/hosts', {
         name,
         address: flags.address,
@@ -212,6 +219,7 @@ export function registerHosts(program: Command, io: CliIo): void {
         username: flags.user,
         credentialId: credential.id,
         ...(flags.jump && { jumpHost: flags.jump }),
+        ...(become && { becomeCredentialId: become.id }),
         ...(flags.tag.length > 0 && { tags: flags.tag }),
         ...(flags.label.length > 0 && { labels: parseLabelFlags(flags.label) }),
         ...(flags.group.length > 0 && { groups: flags.group }),

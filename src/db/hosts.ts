@@ -75,6 +75,7 @@ function selectHosts(db: Db) {
     .selectFrom('hosts as h')
     .leftJoin('credentials as c', 'c.id', 'h.credential_id')
     .leftJoin('hosts as j', 'j.id', 'h.jump_host_id')
+    .leftJoin('credentials as bc', 'bc.id', 'h.become_credential_id')
     .leftJoinLateral(
       (eb) =>
         eb
@@ -106,6 +107,8 @@ function selectHosts(db: Db) {
       'h.created_at',
       'h.updated_at',
       'j.name as jump_host_name',
+      'h.become_credential_id',
+      'bc.name as become_credential_name',
       ...HEALTH_COLUMNS,
       'k.status as check_status',
       'k.failure_kind as check_failure_kind',
@@ -141,6 +144,8 @@ const toHost = (r: HostRow): Host => ({
         }
       : null,
   jumpHost: r.jump_host_name,
+  becomeCredentialId: r.become_credential_id,
+  becomeCredentialName: r.become_credential_name,
   health: {
     status: r.health_status,
     latencyMs: r.health_latency_ms,
@@ -213,6 +218,7 @@ export async function insertHost(
     username: string;
     credentialId: string;
     jumpHostId?: string | null;
+    becomeCredentialId?: string | null;
     tags?: readonly string[] | undefined;
     labels?: Readonly<Record<string, string>> | undefined;
   },
@@ -226,6 +232,7 @@ export async function insertHost(
       username: h.username,
       credential_id: h.credentialId,
       jump_host_id: h.jumpHostId ?? null,
+      become_credential_id: h.becomeCredentialId ?? null,
       tags: uniqueTags(h.tags ?? []),
       labels: JSON.stringify(h.labels ?? {}),
     })
@@ -244,6 +251,7 @@ export async function updateHost(
     username?: string;
     credentialId?: string;
     jumpHostId?: string | null;
+    becomeCredentialId?: string | null;
     tags?: readonly string[];
     labels?: Readonly<Record<string, string>>;
   },
@@ -259,6 +267,7 @@ export async function updateHost(
       ...(patch.username !== undefined && { username: patch.username }),
       ...(patch.credentialId !== undefined && { credential_id: patch.credentialId }),
       ...(patch.jumpHostId !== undefined && { jump_host_id: patch.jumpHostId }),
+      ...(patch.becomeCredentialId !== undefined && { become_credential_id: patch.becomeCredentialId }),
       ...(patch.tags !== undefined && { tags: uniqueTags(patch.tags) }),
       ...(patch.labels !== undefined && { labels: JSON.stringify(patch.labels) }),
       // A host at a new address is a new machine as far as its key is concerned.
@@ -320,12 +329,17 @@ export async function getConnectInfo(db: Db, id: string) {
   return db
     .selectFrom('hosts as h')
     .leftJoin('credentials as c', 'c.id', 'h.credential_id')
+    .leftJoin('credentials as bc', 'bc.id', 'h.become_credential_id')
     .select([
       'h.id',
       'h.name',
       'h.address',
       ...SETTINGS_COLUMNS,
       'h.username',
+      'h.become_credential_id',
+      'bc.kind as become_kind',
+      'bc.secret as become_secret',
+      'bc.key_id as become_key_id',
       'h.host_key_algorithm',
       'h.host_key_fingerprint',
       'h.jump_host_id',

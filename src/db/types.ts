@@ -68,6 +68,7 @@ export interface HostsTable {
   pending_host_key_algorithm: string | null;
   pending_host_key_fingerprint: string | null;
   jump_host_id: ColumnType<string | null, string | null | undefined, string | null>;
+  become_credential_id: ColumnType<string | null, string | null | undefined, string | null>;
   health_status: Generated<'up' | 'down' | 'unknown'>;
   health_latency_ms: number | null;
   health_failure_kind: string | null;

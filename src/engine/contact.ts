@@ -24,6 +24,8 @@ export interface Contact {
   readonly needsFacts: boolean;
   /** Changes whenever anything that makes a session reusable changes, on any hop of the chain. */
   readonly poolKey: string;
+  /** What sudo gets for become steps: the host's become credential, else its login password, else none. */
+  readonly becomePassword: string | null;
 }
 
 /** Longer chains are refused at save time; this bounds a chain changed under a running worker. */
@@ -122,13 +124,33 @@ export async function loadContact(
     transport: own.transport,
     via: chain.map((c) => ({ target: c.target, secret: c.secret })),
     needsFacts: info.facts_gathered_at === null,
+    becomePassword: becomePassword(deps, info, own.secret),
     poolKey: [own.poolKey, ...chain.map((c) => c.poolKey)].join(' via '),
   };
 }
 
+function becomePassword(deps: EngineDeps, info: ConnectInfo, login: Secret): string | null {
+  if (
+    info.become_credential_id &&
+    info.become_secret &&
+    info.become_key_id &&
+    info.become_kind === 'password'
+  ) {
+    const s = openSecret(deps.vault, info.become_credential_id, 'password', {
+      keyId: info.become_key_id,
+      data: info.become_secret,
+    });
+    return s.kind === 'password' ? s.password : null;
+  }
+  return login.kind === 'password' ? login.password : null;
+}
+
 /** Every secret value a contact uses, the bastions' included: all are masked in output and errors. */
 export function contactSecrets(contact: Contact): string[] {
-  return [contact.secret, ...contact.via.map((h) => h.secret)].flatMap(secretValues);
+  return [
+    ...[contact.secret, ...contact.via.map((h) => h.secret)].flatMap(secretValues),
+    ...(contact.becomePassword ? [contact.becomePassword] : []),
+  ];
 }
 
 /**

@@ -205,10 +205,7 @@ async function runStepWithRetries(
         context,
         timeoutMs,
         signal,
-        becomePassword: async () => {
-          const c = await getContact();
-          return c.secret.kind === 'password' ? c.secret.password : null;
-        },
+        becomePassword: async () => (await getContact()).becomePassword,
         withSession: async <T>(fn: (s: Session) => Promise<T>) => {
           const c = await getContact();
           return deps.pool.use(

@@ -208,6 +208,9 @@ export const Host = Type.Object({
   username: Type.String(),
   credentialId: Nullable(Id),
   credentialName: Nullable(Type.String()),
+  /** The password credential sudo gets for become steps; null: the login password, if any. */
+  becomeCredentialId: Nullable(Id),
+  becomeCredentialName: Nullable(Type.String()),
   hostKey: Nullable(HostKey),
   /** A key the host presented that differs from the recorded one, waiting to be accepted. */
   pendingHostKey: Nullable(HostKey),
@@ -235,6 +238,7 @@ export const CreateHost = Type.Object(
     ...ConnectionFields,
     username: Username,
     credentialId: Id,
+    becomeCredentialId: Type.Optional(Nullable(Id)),
     jumpHost: Type.Optional(JumpHost),
     tags: Type.Optional(Tags),
     labels: Type.Optional(Labels),
@@ -251,6 +255,7 @@ export const UpdateHost = Type.Object(
     ...ConnectionFields,
     username: Type.Optional(Username),
     credentialId: Type.Optional(Id),
+    becomeCredentialId: Type.Optional(Nullable(Id)),
     jumpHost: Type.Optional(JumpHost),
     tags: Type.Optional(Tags),
     labels: Type.Optional(Labels),

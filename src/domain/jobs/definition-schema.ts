@@ -104,7 +104,7 @@ const stepFields = {
   env: Env,
   become: Type.Union([Type.Boolean(), Type.String({ pattern: '^[a-z_][a-z0-9_.-]{0,31}$' })], {
     description:
-      'Run as root (true) or as this user, with sudo (Linux hosts). The password is the host login password, given to sudo on stdin; other logins need passwordless sudo.',
+      "Run as root (true) or as this user, with sudo (Linux hosts). sudo gets the host's become credential, else its login password, on the SSH channel; without either it must not ask for one.",
   }),
 };
 const seedConfigFields = {

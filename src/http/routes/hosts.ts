@@ -29,6 +29,19 @@ async function requireCredential(deps: HttpDeps, id: string): Promise<void> {
     throw invalid('body.credentialId', `credential ${id} does not exist`);
 }
 
+/** sudo takes a password: the become credential must be one. */
+async function requireBecomeCredential(deps: HttpDeps, id: string | null | undefined): Promise<void> {
+  if (!id) return;
+  const c = await getCredential(deps.db, id);
+  if (!c) throw invalid('body.becomeCredentialId', `credential ${id} does not exist`);
+  if (c.kind !== 'password') {
+    throw invalid(
+      'body.becomeCredentialId',
+      `credential ${c.name} is ${c.kind}; sudo needs a password credential`,
+    );
+  }
+}
+
 /** The id of the bastion `jumpHost` names, after checking the chain it leads to; null for none. */
 async function resolveJumpHost(
   deps: HttpDeps,
@@ -82,6 +95,7 @@ export function hostRoutes(app: App, deps: HttpDeps): void {
     async (request, reply) => {
       const b = request.body;
       await requireCredential(deps, b.credentialId);
+      await requireBecomeCredential(deps, b.becomeCredentialId);
       const settings = resolveConnection(b);
       const jumpHostId = await resolveJumpHost(deps, b.jumpHost ?? null, {
         id: null,
@@ -97,6 +111,7 @@ export function hostRoutes(app: App, deps: HttpDeps): void {
             settings,
             username: b.username,
             credentialId: b.credentialId,
+            becomeCredentialId: b.becomeCredentialId ?? null,
             jumpHostId,
             tags: b.tags,
             labels: b.labels,
@@ -125,6 +140,7 @@ export function hostRoutes(app: App, deps: HttpDeps): void {
       const { os, transport, shell, port, winrm, jumpHost, groups: groupNames, ...b } = request.body;
       const current = await get(request.params.id);
       if (b.credentialId) await requireCredential(deps, b.credentialId);
+      await requireBecomeCredential(deps, b.becomeCredentialId);
       const groups = groupNames && (await requireGroups(deps.db, groupNames, 'body.groups'));
       const settings = resolveConnection({ os, transport, shell, port, winrm }, current);
       const jumpHostId = await resolveJumpHost(deps, jumpHost === undefined ? current.jumpHost : jumpHost, {

@@ -142,6 +142,9 @@ export interface Host {
   readonly lastCheck: HostCheck | null;
   /** The bastion's name; connections go through it. */
   readonly jumpHost: string | null;
+  /** The password credential sudo gets for become steps; null: the login password, if any. */
+  readonly becomeCredentialId: string | null;
+  readonly becomeCredentialName: string | null;
   readonly health: HostHealth;
   readonly facts: HostFacts | null;
   readonly tags: string[];
@@ -181,6 +184,7 @@ export interface CreateHost {
   readonly credentialId: string;
   /** A bastion's name or id; null: connect directly. */
   readonly jumpHost?: string | null;
+  readonly becomeCredentialId?: string | null;
   readonly tags?: string[];
   readonly labels?: Record<string, string>;
   /** Group names the host is directly in. */

@@ -207,6 +207,22 @@ export function HostFormModal({
                 .map((h) => ({ value: h.name, label: h.name })),
             ]}
           />
+          {!winrm && (
+            <NativeSelect
+              label="Sudo password"
+              data-testid="host-become"
+              description="For become steps: the password credential sudo gets; none: the login password, if it is one"
+              value={values.becomeCredentialId}
+              error={fieldErrors.becomeCredentialId}
+              onChange={(e) => set('becomeCredentialId')(e.currentTarget.value)}
+              data={[
+                { value: '', label: 'The login password (or passwordless sudo)' },
+                ...credentials
+                  .filter((c) => c.kind === 'password')
+                  .map((c) => ({ value: c.id, label: c.name })),
+              ]}
+            />
+          )}
           <TagsInput
             label="Tags"
             data-testid="host-tags"

@@ -38,6 +38,8 @@ function host(overrides: Partial<Host> = {}): Host {
     pendingHostKey: null,
     lastCheck: null,
     jumpHost: null,
+    becomeCredentialId: null,
+    becomeCredentialName: null,
     health: { status: 'unknown', latencyMs: null, failureKind: null, message: null, checkedAt: null },
     facts: null,
     tags: [],

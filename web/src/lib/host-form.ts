@@ -29,6 +29,8 @@ export interface HostValues {
   credentialId: string;
   /** The bastion's name; empty: connect directly. */
   jumpHost: string;
+  /** The password credential sudo gets (become steps); empty: the login password, if any. */
+  becomeCredentialId: string;
   tags: string[];
   /** One `key=value` a line. */
   labels: string;
@@ -55,6 +57,7 @@ export const EMPTY_HOST: HostValues = {
   username: '',
   credentialId: '',
   jumpHost: '',
+  becomeCredentialId: '',
   tags: [],
   labels: '',
   groups: [],
@@ -99,6 +102,7 @@ export function valuesOf(host: Host | null): HostValues {
     username: host.username,
     credentialId: host.credentialId ?? '',
     jumpHost: host.jumpHost ?? '',
+    becomeCredentialId: host.becomeCredentialId ?? '',
     tags: [...host.tags],
     labels: formatLabels(host.labels),
     groups: [...host.groups],
@@ -147,6 +151,7 @@ export function createBody(v: HostValues): CreateHost {
     username: v.username.trim(),
     credentialId: v.credentialId,
     ...(v.jumpHost && { jumpHost: v.jumpHost }),
+    ...(v.becomeCredentialId && { becomeCredentialId: v.becomeCredentialId }),
     ...inventoryFields(v, false),
   };
 }
@@ -176,6 +181,9 @@ export function updateBody(host: Host, v: HostValues): UpdateHost {
     body.winrm = after.winrm;
   }
   if ((after.jumpHost ?? null) !== (before.jumpHost ?? null)) body.jumpHost = after.jumpHost ?? null;
+  if ((after.becomeCredentialId ?? null) !== (before.becomeCredentialId ?? null)) {
+    body.becomeCredentialId = after.becomeCredentialId ?? null;
+  }
   const was = inventoryFields(valuesOf(host), true);
   const now = inventoryFields(v, true);
   for (const key of ['tags', 'labels', 'groups'] as const) {
