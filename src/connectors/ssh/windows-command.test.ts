@@ -204,6 +204,7 @@ test('the invocation follows the host: POSIX as before, PowerShell by default on
     { ...ps, killCommand: undefined, exitCode: undefined },
     {
       ...wrapPowerShellForSsh('whoami', options),
+      stdinLine: null,
       killCommand: undefined,
       exitCode: undefined,
     },
