@@ -126,7 +126,7 @@ export async function startServer(
       : null;
   return {
     app,
-    url: `http://${config.bind === '0.0.0.0' ? 'localhost' : config.bind}:${port}`,
+    url: `${config.tls ? 'https' : 'http'}://${config.bind === '0.0.0.0' ? 'localhost' : config.bind}:${port}`,
     async stop() {
       maintenance.stop();
       health.stop();

@@ -35,6 +35,9 @@ const Env = Type.Object({
   ORCA_NOTIFY_TIMEOUT_MS: Type.Integer({ default: 10_000, minimum: 100 }),
   ORCA_NOTIFY_ATTEMPTS: Type.Integer({ default: 5, minimum: 1, maximum: 20 }),
   ORCA_NOTIFY_BACKOFF_MS: Type.Integer({ default: 2_000, minimum: 10 }),
+  ORCA_TLS_CERT: Type.Optional(Type.String({ minLength: 1 })),
+  ORCA_TLS_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  ORCA_TRUST_PROXY: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
   ORCA_SSH_AGENT_SOCK: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
   SSH_AUTH_SOCK: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
   ORCA_HEALTH_INTERVAL_S: Type.Integer({ default: 300, minimum: 0 }),
@@ -77,6 +80,13 @@ export interface Config {
   readonly schedulerIntervalMs: number;
   /** A fire time reached later than this is a misfire (the schedule's misfire policy applies). */
   readonly misfireGraceMs: number;
+  /** PEM files of the server's certificate (chain) and key: serve HTTPS. Null: plain HTTP. */
+  readonly tls: { readonly certPath: string; readonly keyPath: string } | null;
+  /**
+   * Behind a reverse proxy: trust its X-Forwarded-For/-Proto (true: any; a number: that many
+   * hops; else a comma-separated list of proxy addresses). False: ignore the headers.
+   */
+  readonly trustProxy: boolean | number | string;
   /** The worker's SSH agent socket, for ssh-agent credentials (ORCA_SSH_AGENT_SOCK, else SSH_AUTH_SOCK). */
   readonly sshAgentSocket: string | null;
   readonly notify: NotifySettings;
@@ -135,6 +145,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     filesDir: resolve(e.ORCA_FILES_DIR ?? resolve(home, 'files')),
     artifactLimitBytes: e.ORCA_ARTIFACT_LIMIT_BYTES,
     sshAgentSocket: e.ORCA_SSH_AGENT_SOCK ?? e.SSH_AUTH_SOCK ?? null,
+    tls: tlsFiles(e.ORCA_TLS_CERT, e.ORCA_TLS_KEY),
+    trustProxy: trustProxyOf(e.ORCA_TRUST_PROXY),
     notify: {
       publicUrl: (e.ORCA_PUBLIC_URL ?? `http://${e.ORCA_BIND}:${e.ORCA_PORT}`).replace(/\/+$/, ''),
       smtpUrl: e.ORCA_SMTP_URL ?? null,
@@ -148,6 +160,23 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     schedulerIntervalMs: e.ORCA_SCHEDULER_INTERVAL_MS,
     misfireGraceMs: e.ORCA_SCHEDULE_MISFIRE_GRACE_MS,
   };
+}
+
+function tlsFiles(cert: string | undefined, key: string | undefined): Config['tls'] {
+  if (cert === undefined && key === undefined) return null;
+  if (cert === undefined || key === undefined) {
+    throw new Error(
+      `invalid configuration: ${cert === undefined ? 'ORCA_TLS_CERT' : 'ORCA_TLS_KEY'}: set both ORCA_TLS_CERT and ORCA_TLS_KEY to serve HTTPS`,
+    );
+  }
+  return { certPath: resolve(cert), keyPath: resolve(key) };
+}
+
+function trustProxyOf(text: string | undefined): Config['trustProxy'] {
+  if (text === undefined || text === 'false') return false;
+  if (text === 'true') return true;
+  if (/^\d+$/.test(text)) return Number(text);
+  return text;
 }
 
 /** Client-side settings for CLI commands that talk to a server. */

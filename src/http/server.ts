@@ -1,5 +1,7 @@
 /** Builds the HTTP server: API under /api/v1, its OpenAPI document and docs page, the live stream, and the UI. */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import type http from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { join } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
@@ -12,7 +14,7 @@ import fastifyWebsocket from '@fastify/websocket';
 import { Ajv } from 'ajv';
 import type { FormatsPlugin } from 'ajv-formats';
 import * as formats from 'ajv-formats';
-import fastify from 'fastify';
+import fastify, { type FastifyHttpOptions } from 'fastify';
 import { VERSION } from '../engine/worker.ts';
 import type { App, HttpDeps } from './app.ts';
 import { auditHooks } from './audit.ts';
@@ -61,13 +63,30 @@ function validators() {
     (httpPart === 'body' ? strict : coercing).compile(schema);
 }
 
+function trustProxyOption(
+  t: boolean | number | string,
+): boolean | string | ((address: string, hop: number) => boolean) {
+  return typeof t === 'number' ? (_address: string, hop: number) => hop < t : t;
+}
+
 export async function buildServer(deps: HttpDeps): Promise<App> {
-  const app = fastify({
+  const tls = deps.config.tls;
+  const https = tls
+    ? { cert: readFileSync(tls.certPath, 'utf8'), key: readFileSync(tls.keyPath, 'utf8') }
+    : null;
+  const options: FastifyHttpOptions<http.Server> = {
     logger: false,
     bodyLimit: 1024 * 1024,
-    trustProxy: false,
+    // A hop count becomes Fastify's function form (trust the last N addresses).
+    trustProxy: trustProxyOption(deps.config.trustProxy),
+    // HTTPS when configured; the server type stays Node's http.Server as far as routes can tell.
+    ...(https && {
+      serverFactory: (handler: http.RequestListener) =>
+        createHttpsServer(https, handler) as unknown as http.Server,
+    }),
     ajv: { customOptions: { removeAdditional: false } },
-  }).withTypeProvider<TypeBoxTypeProvider>();
+  };
+  const app = fastify(options).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validators());
   app.setErrorHandler(errorHandler(deps.log));
   app.decorateRequest('user', null);
