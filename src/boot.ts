@@ -16,6 +16,7 @@ import { type EmbeddedPg, startEmbeddedPg } from './db/embedded.ts';
 import { Channel, notify } from './db/events.ts';
 import { migrate } from './db/migrate.ts';
 import { type DbHandle, openDb } from './db/pool.ts';
+import { applyRetention } from './db/retention.ts';
 import { refreshRunStatus } from './db/runs.ts';
 import { deleteExpiredSessions } from './db/sessions.ts';
 import { createUserIfMissing } from './db/users.ts';
@@ -137,8 +138,12 @@ export async function startServer(
   };
 }
 
+/** Retention needs no precision: sweeping every ten minutes keeps its queries rare. */
+const RETENTION_EVERY_MS = 10 * 60_000;
+
 /** Periodic clean-up; idempotent, so every server may run it. */
 function startMaintenance(handle: DbHandle, config: Config, log: Logger): { stop(): void } {
+  let retainedAt = 0;
   const tick = async () => {
     const lost = await reapLostExecutions(handle.db, config.leaseTimeoutMs);
     for (const runId of lost.runIds) {
@@ -150,6 +155,11 @@ function startMaintenance(handle: DbHandle, config: Config, log: Logger): { stop
     if (lost.executionIds.length > 0)
       log.warn({ executions: lost.executionIds.length }, 'marked executions of dead workers lost');
     await deleteExpiredSessions(handle.db);
+    if (Date.now() - retainedAt >= RETENTION_EVERY_MS) {
+      retainedAt = Date.now();
+      const gone = await applyRetention(handle.db, config.retention);
+      if (gone.runs > 0 || gone.artifacts > 0) log.info(gone, 'deleted runs and artifacts past retention');
+    }
   };
   const timer = setInterval(
     () => tick().catch((e: unknown) => log.warn({ err: String(e) }, 'maintenance failed')),

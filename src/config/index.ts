@@ -44,6 +44,8 @@ const Env = Type.Object({
   ORCA_HEALTH_CONCURRENCY: Type.Integer({ default: 20, minimum: 1, maximum: 1000 }),
   ORCA_SCHEDULER_INTERVAL_MS: Type.Integer({ default: 1000, minimum: 0 }),
   ORCA_SCHEDULE_MISFIRE_GRACE_MS: Type.Integer({ default: 60000, minimum: 0 }),
+  ORCA_RUN_RETENTION_DAYS: Type.Number({ default: 0, minimum: 0 }),
+  ORCA_ARTIFACT_RETENTION_DAYS: Type.Number({ default: 30, minimum: 0 }),
 });
 type Env = Static<typeof Env>;
 
@@ -90,6 +92,8 @@ export interface Config {
   /** The worker's SSH agent socket, for ssh-agent credentials (ORCA_SSH_AGENT_SOCK, else SSH_AUTH_SOCK). */
   readonly sshAgentSocket: string | null;
   readonly notify: NotifySettings;
+  /** Finished runs and artifacts older than this are deleted; 0 keeps them. */
+  readonly retention: { readonly runDays: number; readonly artifactDays: number };
 }
 
 /** How notifications are delivered (webhooks and email). */
@@ -159,6 +163,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     healthConcurrency: e.ORCA_HEALTH_CONCURRENCY,
     schedulerIntervalMs: e.ORCA_SCHEDULER_INTERVAL_MS,
     misfireGraceMs: e.ORCA_SCHEDULE_MISFIRE_GRACE_MS,
+    retention: { runDays: e.ORCA_RUN_RETENTION_DAYS, artifactDays: e.ORCA_ARTIFACT_RETENTION_DAYS },
   };
 }
 
