@@ -313,3 +313,26 @@ test('a fire whose launch fails is recorded with the reason, and the next fire s
     await sch.close();
   }
 });
+
+test('the runs a schedule starts take its priority; a priority out of range is refused by name', async () => {
+  const jobId = await newJob();
+  const bad = await app.api('/schedules', {
+    body: { name: 'too-high', jobId, cron: '0 * * * *', priority: 101 },
+  });
+  assert.equal(bad.status, 400);
+  assert.match(await bad.text(), /priority/);
+  const s = await createSchedule(app, { name: 'urgent', jobId, cron: '0 * * * *', priority: 40 });
+  assert.equal((s as unknown as { priority: number }).priority, 40);
+  const sch = startTestScheduler(app, await clockAtNextFire(s.id));
+  try {
+    const { started } = await sch.tick();
+    assert.equal(started.length, 1);
+    const run = (await (await app.api(`/runs/${started[0]}`)).json()) as { priority: number };
+    assert.equal(run.priority, 40);
+    await cancel(started[0]!);
+  } finally {
+    await sch.close();
+  }
+  const patched = await app.api(`/schedules/${s.id}`, { method: 'PATCH', body: { priority: -5 } });
+  assert.equal(((await patched.json()) as { priority: number }).priority, -5);
+});

@@ -201,3 +201,17 @@ test('a revoked trigger stops at once; bad trigger definitions are refused with 
     );
   }
 });
+
+test('the runs a trigger starts take its priority', async () => {
+  const { trigger, token } = await createTrigger({
+    name: 'nightly',
+    values: { env: 'staging', version: 'v1.0' },
+    priority: -20,
+  });
+  assert.equal((trigger as unknown as { priority: number }).priority, -20);
+  const r = await call(hookPath(trigger), '{}', { 'x-orca-token': token });
+  assert.equal(r.status, 201, JSON.stringify(r.json));
+  const run = (await (await app.api(`/runs/${r.json.runId as string}`)).json()) as { priority: number };
+  assert.equal(run.priority, -20);
+  await waitForJobRun(app, r.json.runId as string);
+});

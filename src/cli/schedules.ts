@@ -9,6 +9,7 @@ import {
   colors,
   positiveInt,
   printJson,
+  priority,
   subcommand,
   withConnection,
 } from './common.ts';
@@ -62,6 +63,7 @@ export function scheduleText(s: Schedule, fires: readonly Fire[], io: CliIo): st
     ['state', s.enabled ? 'enabled' : 'disabled'],
     ['overlap', s.overlap],
     ['misfire', s.misfire],
+    ['priority', String(s.priority)],
     ['targets', s.targets?.hosts?.join(', ') ?? s.targets?.selector ?? "the job's"],
     ['parameters', params.length ? params.join(' ') : '-'],
     ['last fire', formatTime(s.lastFireAt)],
@@ -87,6 +89,7 @@ interface CreateFlags extends ConnectionFlags {
   readonly hosts?: string;
   readonly overlap: 'skip' | 'queue' | 'allow';
   readonly misfire: 'skip' | 'run-once';
+  readonly priority?: number;
   readonly disabled?: boolean;
   readonly json?: boolean;
 }
@@ -127,6 +130,7 @@ async function create(io: CliIo, name: string, flags: CreateFlags): Promise<numb
     timeZone: flags.tz,
     overlap: flags.overlap,
     misfire: flags.misfire,
+    ...(flags.priority !== undefined ? { priority: flags.priority } : {}),
     enabled: flags.disabled !== true,
   };
   let saved: Schedule;
@@ -185,6 +189,7 @@ export function registerSchedules(program: Command, io: CliIo): void {
           .choices(['skip', 'run-once'])
           .default('skip'),
       )
+      .option('--priority <n>', 'of the runs it starts, from -100 to 100: higher starts first', priority)
       .option('--disabled', 'create it disabled')
       .option('--json', 'print the schedule as JSON'),
   ).action(action(io, (name: string, flags: CreateFlags) => create(io, name, flags)));

@@ -7,6 +7,7 @@ import {
   type ConnectionFlags,
   positiveInt,
   printJson,
+  priority,
   subcommand,
   withConnection,
 } from './common.ts';
@@ -20,6 +21,7 @@ interface AddFlags extends ConnectionFlags {
   readonly value?: Assignment[];
   readonly hosts?: string;
   readonly version?: number;
+  readonly priority?: number;
 }
 
 export function triggersTable(list: readonly Trigger[]): string {
@@ -87,7 +89,8 @@ export function registerTriggers(program: Command, io: CliIo): void {
         collectAssignment,
       )
       .option('--hosts <names>', "comma-separated hosts (globs allowed) instead of the job's targets")
-      .option('--version <n>', 'pin a job version (default: the current one at each call)', positiveInt),
+      .option('--version <n>', 'pin a job version (default: the current one at each call)', positiveInt)
+      .option('--priority <n>', 'of the runs it starts, from -100 to 100: higher starts first', priority),
   ).action(
     action(io, async (jobKey: string, name: string, flags: AddFlags) => {
       const client = await apiClient(io, flags);
@@ -108,6 +111,7 @@ export function registerTriggers(program: Command, io: CliIo): void {
         ...(Object.keys(values).length > 0 && { values }),
         ...(flags.hosts && { targets: { hosts: splitList(flags.hosts) } }),
         ...(flags.version && { version: flags.version }),
+        ...(flags.priority !== undefined && { priority: flags.priority }),
       });
       io.stdout(
         [

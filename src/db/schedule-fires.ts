@@ -123,6 +123,7 @@ export async function fireToLaunch(db: Db, fireId: string) {
       's.secret_parameters',
       's.secret_key_id',
       's.targets',
+      's.priority',
       's.created_by',
     ])
     .where('f.id', '=', fireId)

@@ -21,6 +21,7 @@ export interface ScheduleRecord {
   readonly timeZone: string;
   readonly overlap: SchedulesTable['overlap'];
   readonly misfire: SchedulesTable['misfire'];
+  readonly priority: number;
   readonly enabled: boolean;
   readonly nextFireAt: Date | null;
 }
@@ -38,6 +39,7 @@ const columns = (r: ScheduleRecord) => ({
   time_zone: r.timeZone,
   overlap: r.overlap,
   misfire: r.misfire,
+  priority: r.priority,
   enabled: r.enabled,
   next_fire_at: r.nextFireAt,
 });
@@ -118,6 +120,7 @@ function selectSchedules(db: Db) {
       's.time_zone',
       's.overlap',
       's.misfire',
+      's.priority',
       's.enabled',
       's.last_fire_at',
       's.next_fire_at',
@@ -146,6 +149,7 @@ const toView = (r: Row): Schedule => {
     timeZone: r.time_zone,
     overlap: r.overlap,
     misfire: r.misfire,
+    priority: r.priority,
     enabled: r.enabled,
     lastFireAt: r.last_fire_at?.toISOString() ?? null,
     nextFireAt: r.enabled ? (r.next_fire_at?.toISOString() ?? null) : null,

@@ -18,6 +18,7 @@ function selectTriggers(db: Db) {
       't.fixed_values',
       't.targets',
       't.version',
+      't.priority',
       'u.username as created_by_name',
       't.created_at',
       't.last_used_at',
@@ -39,6 +40,7 @@ const toTrigger =
     values: r.fixed_values,
     targets: (r.targets ?? null) as Trigger['targets'],
     version: r.version,
+    priority: r.priority,
     createdBy: r.created_by_name ?? null,
     createdAt: r.created_at.toISOString(),
     lastUsedAt: r.last_used_at?.toISOString() ?? null,
@@ -68,6 +70,7 @@ export async function insertTrigger(
     values: Record<string, unknown>;
     targets: unknown;
     version: number | null;
+    priority: number;
     createdBy: string | null;
   },
 ): Promise<void> {
@@ -85,6 +88,7 @@ export async function insertTrigger(
       fixed_values: JSON.stringify(t.values),
       targets: t.targets === null ? null : JSON.stringify(t.targets),
       version: t.version,
+      priority: t.priority,
       created_by: t.createdBy,
     })
     .execute();
@@ -116,6 +120,7 @@ export async function activeTrigger(db: Db, id: string) {
         'fixed_values',
         'targets',
         'version',
+        'priority',
         'created_by',
       ])
       .where('id', '=', id)

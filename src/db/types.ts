@@ -285,6 +285,7 @@ export interface JobTriggersTable {
   fixed_values: ColumnType<Record<string, unknown>, string | undefined, string>;
   targets: ColumnType<unknown, string | null | undefined, string | null>;
   version: number | null;
+  priority: Generated<number>;
   created_by: string | null;
   created_at: Generated<Date>;
   last_used_at: NullableTimestamp;
@@ -364,6 +365,7 @@ export interface SchedulesTable {
   time_zone: string;
   overlap: 'skip' | 'queue' | 'allow';
   misfire: 'skip' | 'run-once';
+  priority: Generated<number>;
   enabled: Generated<boolean>;
   last_fire_at: NullableTimestamp;
   next_fire_at: NullableTimestamp;

@@ -1,7 +1,7 @@
 /** The shapes of schedules, their fires and the fire-time preview. */
 import { type Static, Type } from '@sinclair/typebox';
 import { TargetSelection } from './job-run-schemas.ts';
-import { Id, Literals, Name, Nullable, RunStatusSchema, Timestamp } from './schemas.ts';
+import { Id, Literals, Name, Nullable, Priority, RunStatusSchema, Timestamp } from './schemas.ts';
 
 export const OverlapPolicy = Literals(['skip', 'queue', 'allow'] as const);
 export const MisfirePolicy = Literals(['skip', 'run-once'] as const);
@@ -30,6 +30,8 @@ export const Schedule = Type.Object({
   timeZone: Type.String(),
   overlap: OverlapPolicy,
   misfire: MisfirePolicy,
+  /** The priority of the runs it starts. */
+  priority: Type.Integer(),
   enabled: Type.Boolean(),
   lastFireAt: Nullable(Timestamp),
   /** null while disabled. */
@@ -52,6 +54,7 @@ const fields = {
   timeZone: Type.Optional(TimeZone),
   overlap: Type.Optional(OverlapPolicy),
   misfire: Type.Optional(MisfirePolicy),
+  priority: Type.Optional(Priority),
   enabled: Type.Optional(Type.Boolean()),
 };
 

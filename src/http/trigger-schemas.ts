@@ -1,7 +1,7 @@
 /** The shapes of inbound webhook triggers and their call log. */
 import { type Static, Type } from '@sinclair/typebox';
 import { TargetSelection } from './job-run-schemas.ts';
-import { Id, Nullable, Timestamp } from './schemas.ts';
+import { Id, Nullable, Priority, Timestamp } from './schemas.ts';
 
 const ParamName = Type.String({ minLength: 1, maxLength: 64 });
 
@@ -17,6 +17,8 @@ export const Trigger = Type.Object({
   values: Type.Record(Type.String(), Type.Unknown()),
   targets: Nullable(TargetSelection),
   version: Nullable(Type.Integer()),
+  /** The priority of the runs it starts. */
+  priority: Type.Integer(),
   createdBy: Nullable(Type.String()),
   createdAt: Timestamp,
   lastUsedAt: Nullable(Timestamp),
@@ -37,6 +39,8 @@ export const CreateTrigger = Type.Object(
     targets: Type.Optional(TargetSelection),
     /** Pin a version; default: the job's current version at each call. */
     version: Type.Optional(Type.Integer({ minimum: 1 })),
+    /** The priority of the runs it starts (default 0). */
+    priority: Type.Optional(Priority),
   },
   { additionalProperties: false },
 );

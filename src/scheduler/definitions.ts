@@ -76,6 +76,7 @@ async function toRecord(db: Db, vault: Vault, id: string, s: Complete, now: Date
     timeZone: s.timeZone,
     overlap: s.overlap,
     misfire: s.misfire,
+    priority: s.priority,
     enabled: s.enabled,
     nextFireAt: s.enabled ? nextFireAfter(s.cron, s.timeZone, now) : null,
   };
@@ -103,6 +104,7 @@ export async function createSchedule(
       timeZone: input.timeZone ?? 'UTC',
       overlap: input.overlap ?? 'skip',
       misfire: input.misfire ?? 'skip',
+      priority: input.priority ?? 0,
       enabled: input.enabled ?? true,
     },
     now,
@@ -153,6 +155,7 @@ export async function editSchedule(
       timeZone: patch.timeZone ?? row.time_zone,
       overlap: patch.overlap ?? row.overlap,
       misfire: patch.misfire ?? row.misfire,
+      priority: patch.priority ?? row.priority,
       enabled: patch.enabled ?? row.enabled,
     },
     now,

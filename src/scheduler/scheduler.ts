@@ -165,6 +165,7 @@ export class Scheduler {
           targets: (f.targets as TargetSelection | null) ?? undefined,
           createdBy: f.created_by,
           timeoutMs: this.deps.runTimeoutMs,
+          priority: f.priority,
         });
         await fireStarted(db, fireId, f.schedule_id, runId);
         await auditFire(db, f.schedule_id, 201, { runId, fireId });

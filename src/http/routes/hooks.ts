@@ -111,6 +111,7 @@ export function hookRoutes(app: App, deps: HttpDeps): void {
           targets: (trigger.targets ?? undefined) as TargetSelection | undefined,
           createdBy: trigger.created_by,
           timeoutMs: deps.config.commandTimeoutMs,
+          priority: trigger.priority,
         });
       } catch (error) {
         const status = error instanceof OrcaError ? STATUS[error.code] : 500;

@@ -139,6 +139,7 @@ export function triggerRoutes(app: App, deps: HttpDeps): void {
         values: body.values ?? {},
         targets: body.targets ?? null,
         version: body.version ?? null,
+        priority: body.priority ?? 0,
         createdBy: request.user?.id ?? null,
       }).catch(conflictOnUnique(`job ${job.name} already has a trigger named ${body.name}`));
       const trigger = await getTrigger(deps.db, id, publicUrl);

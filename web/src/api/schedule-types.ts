@@ -17,6 +17,8 @@ export interface Schedule {
   readonly timeZone: string;
   readonly overlap: OverlapPolicy;
   readonly misfire: MisfirePolicy;
+  /** The priority of the runs it starts. */
+  readonly priority: number;
   readonly enabled: boolean;
   readonly lastFireAt: string | null;
   readonly nextFireAt: string | null;
@@ -36,6 +38,7 @@ export interface CreateSchedule {
   timeZone?: string;
   overlap?: OverlapPolicy;
   misfire?: MisfirePolicy;
+  priority?: number;
   enabled?: boolean;
 }
 

@@ -15,6 +15,8 @@ export interface Trigger {
   readonly values: Record<string, unknown>;
   readonly targets: TriggerTargets | null;
   readonly version: number | null;
+  /** The priority of the runs it starts. */
+  readonly priority: number;
   readonly createdBy: string | null;
   readonly createdAt: string;
   readonly lastUsedAt: string | null;
@@ -27,6 +29,7 @@ export interface CreateTrigger {
   readonly values?: Record<string, unknown>;
   readonly targets?: TriggerTargets;
   readonly version?: number;
+  readonly priority?: number;
 }
 
 export interface CreatedTrigger {

@@ -29,6 +29,7 @@ import { relativeTime } from '../lib/format.ts';
 import { ConfirmDialog } from './ConfirmDialog.tsx';
 import { ErrorAlert } from './ErrorAlert.tsx';
 import { FormError } from './FormError.tsx';
+import { PriorityInput, priorityOf } from './PriorityInput.tsx';
 
 function Calls({ jobId, trigger }: { jobId: string; trigger: Trigger }) {
   const api = useApi();
@@ -87,6 +88,7 @@ function CreateTriggerForm({
   const [paths, setPaths] = useState<Record<string, string>>({});
   const [fixed, setFixed] = useState('');
   const [hosts, setHosts] = useState('');
+  const [priority, setPriority] = useState<number | string>(0);
   const { busy, error, setError, submit, fieldErrors } = useFormSubmit(async () => {
     let values: Record<string, unknown> | undefined;
     if (fixed.trim()) {
@@ -108,17 +110,23 @@ function CreateTriggerForm({
         ...(Object.keys(mapping).length > 0 && { mapping }),
         ...(values && { values }),
         ...(list.length > 0 && { targets: { hosts: list } }),
+        ...(priorityOf(priority) !== 0 && { priority: priorityOf(priority) }),
       }),
     );
     setName('');
     setPaths({});
     setFixed('');
     setHosts('');
+    setPriority(0);
   });
   return (
     <Paper withBorder p="md" component="form" onSubmit={submit} aria-label="Add trigger">
       <Stack gap="sm">
-        <FormError error={error} fields={['name', 'mapping', 'values', 'targets']} title="Not created" />
+        <FormError
+          error={error}
+          fields={['name', 'mapping', 'values', 'targets', 'priority']}
+          title="Not created"
+        />
         <TextInput
           label="Name"
           description="What calls it, e.g. ci or github-release"
@@ -164,6 +172,12 @@ function CreateTriggerForm({
           value={hosts}
           error={fieldErrors.targets ?? fieldErrors['targets.hosts']}
           onChange={(e) => setHosts(e.currentTarget.value)}
+        />
+        <PriorityInput
+          value={priority}
+          error={fieldErrors.priority}
+          onChange={setPriority}
+          description="Of the runs it starts, from -100 to 100: when workers are busy, higher starts first"
         />
         <Group justify="flex-end">
           <Button type="submit" loading={busy}>

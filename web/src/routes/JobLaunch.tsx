@@ -1,5 +1,5 @@
 /** The run form of a job: built from its current version's parameters, with the targets to use. */
-import { Alert, Anchor, Button, Group, Loader, NumberInput, Paper, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Group, Loader, Paper, Stack, Text, Title } from '@mantine/core';
 import { type FormEvent, useCallback, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError } from '../api/http.ts';
@@ -9,6 +9,7 @@ import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { FormError } from '../components/FormError.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { ParameterField } from '../components/ParameterField.tsx';
+import { PriorityInput } from '../components/PriorityInput.tsx';
 import { selectionOf, type TargetChoice, TargetPicker } from '../components/TargetPicker.tsx';
 import { useResource } from '../hooks/useResource.ts';
 import { type FieldValue, type FormValues, initialValues, launchValues } from '../lib/params.ts';
@@ -138,17 +139,7 @@ function LaunchForm({ job }: { job: JobDetail }) {
               error={targetsError}
               onResolved={setResolved}
             />
-            <NumberInput
-              label="Priority"
-              description="From -100 to 100: when workers are busy, higher starts first"
-              min={-100}
-              max={100}
-              allowDecimal={false}
-              maw={260}
-              value={priority}
-              error={serverErrors.priority}
-              onChange={setPriority}
-            />
+            <PriorityInput value={priority} error={serverErrors.priority} onChange={setPriority} />
             <Group justify="flex-end">
               <Button type="submit" loading={busy} disabled={!canRun || !job.active || noTargets}>
                 Launch

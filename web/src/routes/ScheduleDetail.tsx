@@ -113,6 +113,7 @@ function ScheduleView({
           <Field label="Next run">{s.nextFireAt ? wallTime(s.nextFireAt, s.timeZone) : '—'}</Field>
           <Field label="Overlap">{s.overlap}</Field>
           <Field label="Misfire">{s.misfire}</Field>
+          <Field label="Priority">{s.priority}</Field>
           <Field label="Targets">
             {s.targets?.hosts?.join(', ') ?? s.targets?.selector ?? "the job's targets"}
           </Field>

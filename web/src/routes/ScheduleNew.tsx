@@ -32,6 +32,7 @@ import { FirePreview } from '../components/FirePreview.tsx';
 import { FormError } from '../components/FormError.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { ParameterField } from '../components/ParameterField.tsx';
+import { PriorityInput, priorityOf } from '../components/PriorityInput.tsx';
 import { selectionOf, type TargetChoice, TargetPicker } from '../components/TargetPicker.tsx';
 import { useResource } from '../hooks/useResource.ts';
 import { type FieldValue, type FormValues, initialValues, launchValues } from '../lib/params.ts';
@@ -75,6 +76,7 @@ function ScheduleForm({ initial }: { initial?: Schedule }) {
   const [timeZone, setTimeZone] = useState(initial?.timeZone ?? browserZone);
   const [overlap, setOverlap] = useState<OverlapPolicy>(initial?.overlap ?? 'skip');
   const [misfire, setMisfire] = useState<MisfirePolicy>(initial?.misfire ?? 'skip');
+  const [priority, setPriority] = useState<number | string>(initial?.priority ?? 0);
   const [enabled, setEnabled] = useState(initial?.enabled ?? true);
   const [values, setValues] = useState<FormValues>({});
   const [checked, setChecked] = useState<Record<string, string>>({});
@@ -151,6 +153,7 @@ function ScheduleForm({ initial }: { initial?: Schedule }) {
         timeZone,
         overlap,
         misfire,
+        priority: priorityOf(priority),
         enabled,
       };
       if (initial) {
@@ -299,6 +302,12 @@ function ScheduleForm({ initial }: { initial?: Schedule }) {
                 allowDeselect={false}
               />
             </SimpleGrid>
+            <PriorityInput
+              value={priority}
+              error={serverErrors.priority}
+              onChange={setPriority}
+              description="Of the runs it starts, from -100 to 100: when workers are busy, higher starts first"
+            />
             {job && (
               <>
                 <Title order={4} mt="sm">
