@@ -4,6 +4,9 @@
 import { resolve } from 'node:path';
 import { type Static, Type } from '@sinclair/typebox';
 import { compileSchema } from '../domain/schema.ts';
+import { OidcEnv, type OidcSettings, oidcSettings } from './oidc.ts';
+
+export type { OidcSettings } from './oidc.ts';
 
 const Env = Type.Object({
   ORCA_HOME: Type.String({ default: './.orca', minLength: 1 }),
@@ -44,6 +47,7 @@ const Env = Type.Object({
   ORCA_HEALTH_CONCURRENCY: Type.Integer({ default: 20, minimum: 1, maximum: 1000 }),
   ORCA_SCHEDULER_INTERVAL_MS: Type.Integer({ default: 1000, minimum: 0 }),
   ORCA_SCHEDULE_MISFIRE_GRACE_MS: Type.Integer({ default: 60000, minimum: 0 }),
+  ...OidcEnv,
 });
 type Env = Static<typeof Env>;
 
@@ -90,6 +94,8 @@ export interface Config {
   /** The worker's SSH agent socket, for ssh-agent credentials (ORCA_SSH_AGENT_SOCK, else SSH_AUTH_SOCK). */
   readonly sshAgentSocket: string | null;
   readonly notify: NotifySettings;
+  /** Single sign-on through an OpenID Connect provider; null when ORCA_OIDC_ISSUER is unset. */
+  readonly oidc: OidcSettings | null;
 }
 
 /** How notifications are delivered (webhooks and email). */
@@ -159,6 +165,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     healthConcurrency: e.ORCA_HEALTH_CONCURRENCY,
     schedulerIntervalMs: e.ORCA_SCHEDULER_INTERVAL_MS,
     misfireGraceMs: e.ORCA_SCHEDULE_MISFIRE_GRACE_MS,
+    oidc: oidcSettings(e),
   };
 }
 
