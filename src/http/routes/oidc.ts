@@ -138,7 +138,7 @@ export function oidcRoutes(app: App, deps: HttpDeps): void {
   app.get(
     '/auth/oidc/login',
     {
-      config: { access: 'public', rateLimit: { max: 30, timeWindow: '1 minute' } },
+      config: { access: 'public', rateLimit: { max: 60, timeWindow: '1 minute' } },
       schema: {
         tags: ['auth'],
         summary: 'Start single sign-on: redirects the browser to the OpenID Connect provider',
@@ -179,7 +179,7 @@ export function oidcRoutes(app: App, deps: HttpDeps): void {
   app.get(
     '/auth/oidc/callback',
     {
-      config: { access: 'public', rateLimit: { max: 30, timeWindow: '1 minute' } },
+      config: { access: 'public', rateLimit: { max: 60, timeWindow: '1 minute' } },
       schema: {
         tags: ['auth'],
         summary: 'Where the OpenID Connect provider sends the browser back; sets the session cookie',
@@ -207,8 +207,10 @@ export function oidcRoutes(app: App, deps: HttpDeps): void {
       if (!binding || !safeEqual(hashToken(binding), pending.bindingHash)) {
         return refuse(400, 'this sign-in was started in another browser; start again from the sign-in page');
       }
+      // The URL the provider redirected to, as openid-client checks it (state, iss, code).
       const callbackUrl = new URL(pending.redirectUri);
-      callbackUrl.search = request.url.slice(request.url.indexOf('?'));
+      const query = request.url.indexOf('?');
+      callbackUrl.search = query < 0 ? '' : request.url.slice(query);
       let verified: Awaited<ReturnType<OidcClient['finish']>>;
       try {
         verified = await sso.finish(callbackUrl, {
