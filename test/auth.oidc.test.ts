@@ -5,8 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ADMIN_USER, startTestApp, type TestApp } from './support/app.ts';
+import { orca } from './support/cli-harness.ts';
 import { abortLinkOf, formOf, type Landing, TestBrowser } from './support/oidc-browser.ts';
 import { startOidcProvider, type TestOidcProvider } from './support/oidc-provider.ts';
 
@@ -307,4 +311,46 @@ test('sign-ins and refusals are in the audit log', async () => {
     'the disabled user',
   );
   assert.ok(!JSON.stringify(entries).includes(idp.clientSecret));
+});
+
+test('on the command line an SSO user logs in with a token from the web UI, and a password login says so', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'orca-cli-sso-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const refused = await orca(['login', '--url', app.url, '--username', 'alice'], {
+    configDir: dir,
+    stdin: 'not-a-password\n',
+  });
+  assert.equal(refused.code, 1);
+  assert.match(
+    refused.stderr,
+    /wrong user name or password\. Users who sign in with Test IdP: create an API token/,
+  );
+
+  const { b } = await signIn('sub-alice');
+  const session = await (await b.request(new URL(`${app.url}/api/v1/auth/me`))).json();
+  const created = await fetch(`${app.url}/api/v1/tokens`, {
+    method: 'POST',
+    headers: {
+      cookie: `orca_session=${b.cookie('orca_session')?.value}`,
+      'x-csrf-token': (session as { csrfToken: string }).csrfToken,
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify({ name: 'laptop' }),
+  });
+  assert.equal(created.status, 201);
+  const { secret } = (await created.json()) as { secret: string };
+  const login = await orca(['login', '--url', app.url, '--with-token'], {
+    configDir: dir,
+    stdin: `${secret}\n`,
+  });
+  assert.equal(login.code, 0, login.stderr);
+  assert.match(login.stdout, /logged in to .* as alice/);
+  const runs = await orca(['runs', 'list'], { configDir: dir });
+  assert.equal(runs.code, 0, runs.stderr);
+  const bad = await orca(['login', '--url', app.url, '--with-token'], {
+    configDir: dir,
+    stdin: 'orca_nope\n',
+  });
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /unknown, expired or revoked/);
 });
