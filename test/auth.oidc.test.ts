@@ -354,3 +354,30 @@ test('on the command line an SSO user logs in with a token from the web UI, and 
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /unknown, expired or revoked/);
 });
+
+test('hostile input to the sign-in routes is refused with a page, never a 500 or a stack trace', async () => {
+  const values = [
+    '',
+    '\u0000',
+    '%00',
+    '/\u00fc/x',
+    '<script>alert(1)</script>',
+    'a'.repeat(5000),
+    "' or 1=1 --",
+  ];
+  for (const v of values) {
+    for (const path of [
+      // Not UTF-8 once decoded.
+      '/api/v1/auth/oidc/login?returnTo=/%ED%A0%80%ff',
+      '/api/v1/auth/oidc/callback?state=%ED%A0%80&code=%ff&error=%ff',
+      `/api/v1/auth/oidc/login?returnTo=${encodeURIComponent(v)}`,
+      `/api/v1/auth/oidc/callback?state=${encodeURIComponent(v)}&code=${encodeURIComponent(v)}`,
+      `/api/v1/auth/oidc/callback?error=${encodeURIComponent(v)}&error_description=${encodeURIComponent(v)}`,
+    ]) {
+      const res = await fetch(`${app.url}${path}`, { redirect: 'manual' });
+      const text = await res.text();
+      assert.ok(res.status < 500, `${res.status} for ${path.slice(0, 100)}: ${text.slice(0, 200)}`);
+      assert.doesNotMatch(text, /\n\s+at |node_modules|<script>/, path.slice(0, 100));
+    }
+  }
+});

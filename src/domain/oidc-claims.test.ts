@@ -62,7 +62,15 @@ test('the user name is the first usable claim of the list', () => {
 test('returnTo keeps paths of this site only', () => {
   assert.equal(safeReturnTo('/runs?status=failed#top'), '/runs?status=failed#top');
   assert.equal(safeReturnTo(undefined), '/');
-  for (const bad of ['https://evil.example/', '//evil.example', '/\\evil.example', 'runs', '/a\r\nb']) {
+  assert.equal(safeReturnTo('/hosts/ü?q=ä'), '/hosts/%C3%BC?q=%C3%A4');
+  for (const bad of [
+    'https://evil.example/',
+    '//evil.example',
+    '/\\evil.example',
+    'runs',
+    '/a\r\nb',
+    '/\t/evil.example',
+  ]) {
     assert.equal(safeReturnTo(bad), '/', bad);
   }
 });

@@ -99,13 +99,21 @@ export function usernameFrom(
 }
 
 /**
- * A path of this site to land on after signing in: `/runs?x=1` is kept; absolute URLs,
- * `//host`, `/\host` and control characters fall back to `/`.
+ * A path of this site to land on after signing in: `/runs?x=1` is kept (non-ASCII
+ * percent-encoded, as a Location header needs); absolute URLs, `//host`, `/\host` and control
+ * characters fall back to `/`.
  */
 export function safeReturnTo(text: string | undefined): string {
   if (!text?.startsWith('/') || text.length > 2048) return '/';
   if (text.startsWith('//') || text.startsWith('/\\')) return '/';
   // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
   if (/[\u0000-\u001f\u007f\\]/.test(text)) return '/';
-  return text;
+  const base = 'http://orca.invalid';
+  let url: URL;
+  try {
+    url = new URL(text, base);
+  } catch {
+    return '/';
+  }
+  return url.origin === base ? `${url.pathname}${url.search}${url.hash}` : '/';
 }

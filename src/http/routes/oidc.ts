@@ -197,7 +197,12 @@ export function oidcRoutes(app: App, deps: HttpDeps): void {
       const pending = q.state ? await takePendingLogin(deps.db, hashToken(q.state)) : undefined;
       if (q.state) reply.clearCookie(pendingCookie(q.state), { path: BASE });
       if (q.error) {
-        const why = q.error_description ? `${q.error}: ${q.error_description}` : q.error;
+        // The provider's words, without control characters (they reach the page and the audit log).
+        const why = (q.error_description ? `${q.error}: ${q.error_description}` : q.error).replace(
+          // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
+          /[\u0000-\u001f\u007f]/g,
+          ' ',
+        );
         return refuse(401, `the identity provider did not sign you in (${why})`);
       }
       if (!q.state || !pending) {
