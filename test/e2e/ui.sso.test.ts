@@ -20,7 +20,8 @@ let browser: BrowserSession;
 
 before(async () => {
   webDir = await mkdtemp(join(tmpdir(), 'orca-web-'));
-  idp = await startOidcProvider();
+  // On localhost while orca is on 127.0.0.1: the provider is another site, as in production.
+  idp = await startOidcProvider({ host: 'localhost' });
   idp.setAccount({ sub: 'sub-olga', preferred_username: 'olga', groups: ['orca-ops'] });
   await buildWeb(webDir);
   app = await startTestApp({

@@ -32,7 +32,12 @@ export interface TestOidcProvider {
   stop(): Promise<void>;
 }
 
-export async function startOidcProvider(): Promise<TestOidcProvider> {
+export interface OidcProviderOptions {
+  /** Host name in the issuer URL (default 127.0.0.1); `localhost` makes it another site than orca's 127.0.0.1. */
+  readonly host?: string;
+}
+
+export async function startOidcProvider(options: OidcProviderOptions = {}): Promise<TestOidcProvider> {
   let handler: ((req: IncomingMessage, res: ServerResponse) => void) | null = null;
   const server: Server = createServer((req, res) => {
     if (!handler) {
@@ -45,7 +50,7 @@ export async function startOidcProvider(): Promise<TestOidcProvider> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  const issuer = `http://127.0.0.1:${port}`;
+  const issuer = `http://${options.host ?? '127.0.0.1'}:${port}`;
   const accounts = new Map<string, TestAccount>();
   const serverErrors: string[] = [];
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
