@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import type { Static } from '@sinclair/typebox';
 import type { Command } from 'commander';
 import type { CreatedToken, Me, Token } from '../http/schemas.ts';
-import { ApiClient, type Session } from './client.ts';
+import { ApiClient, ApiError, type Session } from './client.ts';
 import { action, subcommand } from './common.ts';
 import { DEFAULT_URL, normalizeUrl, readConfig, removeConfig, writeConfig } from './config.ts';
 import { CliError, type CliIo, ExitCode, usageError } from './io.ts';
@@ -31,20 +31,26 @@ export function registerAuth(program: Command, io: CliIo): void {
     .description('log in with your password and save an API token for the other commands')
     .option('--url <url>', 'orca server (default: $ORCA_URL, else the saved one, else http://localhost:8080)')
     .option('--username <name>', 'user name (default: $ORCA_USERNAME, else asked)')
+    .option('--with-token', 'save an API token created in the web UI (for single sign-on users) instead')
     .addHelpText(
       'after',
-      '\nThe password is asked without echo, read from standard input when piped, or taken from $ORCA_PASSWORD.',
+      '\nThe password (or, with --with-token, the token) is asked without echo, read from standard input when piped, or taken from $ORCA_PASSWORD.',
     )
     .action(
-      action(io, async (flags: { url?: string; username?: string }) => {
+      action(io, async (flags: { url?: string; username?: string; withToken?: boolean }) => {
         const stored = await readConfig(io.configDir).catch(() => null);
         const url = normalizeUrl(flags.url || io.env.ORCA_URL || stored?.url || DEFAULT_URL);
+        if (flags.withToken) return saveToken(io, url);
         const username = flags.username || io.env.ORCA_USERNAME || (await askUsername(io));
         const password =
           io.env.ORCA_PASSWORD || (await readSecret(io, `password for ${username} at ${url}: `, 'password'));
 
         const anonymous = new ApiClient(url, null);
-        const login = await anonymous.send<MeBody>('POST', '/auth/login', { body: { username, password } });
+        const login = await anonymous
+          .send<MeBody>('POST', '/auth/login', { body: { username, password } })
+          .catch(async (error: unknown) => {
+            throw await withSsoHint(anonymous, error);
+          });
         const cookie = sessionCookie(login.headers);
         if (!cookie)
           throw new CliError(
@@ -93,6 +99,27 @@ export function registerAuth(program: Command, io: CliIo): void {
         return ExitCode.ok;
       }),
     );
+}
+
+/** `orca login --with-token`: a token from the web UI's API tokens page, checked, then saved. */
+async function saveToken(io: CliIo, url: string): Promise<number> {
+  const token = await readSecret(io, `API token for ${url}: `, 'API token');
+  const me = await new ApiClient(url, token).get<MeBody>('/auth/me');
+  const path = await writeConfig(io.configDir, { url, token });
+  io.stdout(`logged in to ${url} as ${me.user.username}; the API token is saved in ${path}\n`);
+  return ExitCode.ok;
+}
+
+/** A refused password login on a server with single sign-on says how SSO users log in here. */
+async function withSsoHint(client: ApiClient, error: unknown): Promise<unknown> {
+  if (!(error instanceof ApiError) || error.status !== 401) return error;
+  const providers = await client
+    .get<{ oidc: { label: string } | null }>('/auth/providers')
+    .catch(() => ({ oidc: null }));
+  if (!providers.oidc) return error;
+  return new CliError(
+    `${error.message}. Users who sign in with ${providers.oidc.label}: create an API token under API tokens in the web UI, then run \`orca login --with-token\``,
+  );
 }
 
 async function askUsername(io: CliIo): Promise<string> {

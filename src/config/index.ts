@@ -4,6 +4,9 @@
 import { resolve } from 'node:path';
 import { type Static, Type } from '@sinclair/typebox';
 import { compileSchema } from '../domain/schema.ts';
+import { OidcEnv, type OidcSettings, oidcSettings } from './oidc.ts';
+
+export type { OidcSettings } from './oidc.ts';
 
 const Env = Type.Object({
   ORCA_HOME: Type.String({ default: './.orca', minLength: 1 }),
@@ -46,6 +49,7 @@ const Env = Type.Object({
   ORCA_SCHEDULE_MISFIRE_GRACE_MS: Type.Integer({ default: 60000, minimum: 0 }),
   ORCA_RUN_RETENTION_DAYS: Type.Number({ default: 0, minimum: 0 }),
   ORCA_ARTIFACT_RETENTION_DAYS: Type.Number({ default: 30, minimum: 0 }),
+  ...OidcEnv,
 });
 type Env = Static<typeof Env>;
 
@@ -94,6 +98,8 @@ export interface Config {
   readonly notify: NotifySettings;
   /** Finished runs and artifacts older than this are deleted; 0 keeps them. */
   readonly retention: { readonly runDays: number; readonly artifactDays: number };
+  /** Single sign-on through an OpenID Connect provider; null when ORCA_OIDC_ISSUER is unset. */
+  readonly oidc: OidcSettings | null;
 }
 
 /** How notifications are delivered (webhooks and email). */
@@ -164,6 +170,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     schedulerIntervalMs: e.ORCA_SCHEDULER_INTERVAL_MS,
     misfireGraceMs: e.ORCA_SCHEDULE_MISFIRE_GRACE_MS,
     retention: { runDays: e.ORCA_RUN_RETENTION_DAYS, artifactDays: e.ORCA_ARTIFACT_RETENTION_DAYS },
+    oidc: oidcSettings(e),
   };
 }
 

@@ -8,10 +8,25 @@ type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefine
 export interface UsersTable {
   id: Generated<string>;
   username: string;
-  password_hash: string;
+  /** Null for users who sign in through single sign-on. */
+  password_hash: string | null;
   role: 'admin' | 'operator' | 'viewer';
   disabled: Generated<boolean>;
   created_at: Generated<Date>;
+  auth_source: Generated<'local' | 'oidc'>;
+  oidc_issuer: string | null;
+  oidc_subject: string | null;
+}
+
+export interface OidcLoginsTable {
+  state_hash: string;
+  binding_hash: string;
+  code_verifier: string;
+  nonce: string;
+  redirect_uri: string;
+  return_to: string;
+  created_at: Generated<Date>;
+  expires_at: Timestamp;
 }
 
 export interface SessionsTable {
@@ -343,6 +358,7 @@ export interface Database {
   notification_deliveries: NotificationDeliveriesTable;
   job_triggers: JobTriggersTable;
   audit_log: AuditLogTable;
+  oidc_logins: OidcLoginsTable;
   trigger_invocations: TriggerInvocationsTable;
   schedules: SchedulesTable;
   schedule_fires: ScheduleFiresTable;

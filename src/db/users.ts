@@ -22,7 +22,7 @@ const COLUMNS = ['id', 'username', 'role', 'disabled', 'created_at'] as const;
 export async function findUserForLogin(
   db: Db,
   username: string,
-): Promise<(UserRow & { password_hash: string }) | undefined> {
+): Promise<(UserRow & { password_hash: string | null }) | undefined> {
   return db
     .selectFrom('users')
     .select([...COLUMNS, 'password_hash'])

@@ -32,6 +32,7 @@ import { hostImportRoutes } from './routes/hosts-import.ts';
 import { jobRunRoutes } from './routes/job-runs.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { notificationRoutes } from './routes/notifications.ts';
+import { oidcRoutes } from './routes/oidc.ts';
 import { runRoutes } from './routes/runs.ts';
 import { scheduleRoutes } from './routes/schedules.ts';
 import { tokenRoutes } from './routes/tokens.ts';
@@ -132,6 +133,7 @@ export async function buildServer(deps: HttpDeps): Promise<App> {
       auditRoutes(a, deps);
       healthRoutes(a, deps);
       authRoutes(a, deps);
+      oidcRoutes(a, deps);
       tokenRoutes(a, deps);
       credentialRoutes(a, deps);
       hostRoutes(a, deps);

@@ -1,6 +1,7 @@
 /** Typed calls for every route the UI uses, one method per route. */
 
 import type { AuditEntry, AuditQuery } from './audit-types.ts';
+import type { AuthProviders } from './auth-types.ts';
 import { API_BASE, ApiError, Http, type HttpOptions, query } from './http.ts';
 import type { ImportHosts, ImportPlanView } from './import-types.ts';
 import type {
@@ -82,6 +83,9 @@ export class OrcaClient {
     this.http.csrfToken = null;
   }
   health = () => this.http.request<Health>('GET', '/health');
+  /** Password sign-in, and single sign-on when the server has it. */
+  authProviders = () =>
+    this.http.request<AuthProviders>('GET', '/auth/providers', undefined, { quiet401: true });
 
   // credentials
   listCredentials = () => this.http.request<Credential[]>('GET', '/credentials');

@@ -1,6 +1,19 @@
-import { Alert, Box, Button, Center, Group, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
-import { type FormEvent, useState } from 'react';
+import {
+  Alert,
+  Box,
+  Button,
+  Center,
+  Divider,
+  Group,
+  Paper,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { type FormEvent, useEffect, useState } from 'react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
+import type { AuthProviders } from '../api/auth-types.ts';
 import { errorMessage } from '../api/http.ts';
 import { useSession } from '../auth/session.tsx';
 import { ColorSchemeToggle } from '../components/ColorSchemeToggle.tsx';
@@ -11,8 +24,26 @@ function safeNext(next: string | null): string {
   return next?.startsWith('/') && !next.startsWith('//') ? next : '/';
 }
 
+/** "Sign in with <label>" when the server has single sign-on; nothing while unknown or off. */
+function useSso(): AuthProviders['oidc'] {
+  const { api } = useSession();
+  const [oidc, setOidc] = useState<AuthProviders['oidc']>(null);
+  useEffect(() => {
+    let live = true;
+    api.authProviders().then(
+      (p) => live && setOidc(p.oidc),
+      () => {},
+    );
+    return () => {
+      live = false;
+    };
+  }, [api]);
+  return oidc;
+}
+
 export function LoginPage() {
   const { state, login } = useSession();
+  const sso = useSso();
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const next = safeNext(params.get('next'));
@@ -81,6 +112,20 @@ export function LoginPage() {
               <Button type="submit" loading={busy} fullWidth mt="xs">
                 Sign in
               </Button>
+              {sso && (
+                <>
+                  <Divider label="or" labelPosition="center" />
+                  <Button
+                    component="a"
+                    variant="default"
+                    fullWidth
+                    data-testid="login-sso"
+                    href={`${sso.loginUrl}?returnTo=${encodeURIComponent(next)}`}
+                  >
+                    Sign in with {sso.label}
+                  </Button>
+                </>
+              )}
             </Stack>
           </form>
         </Paper>
