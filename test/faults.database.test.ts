@@ -100,9 +100,6 @@ function parseLines(events: StoredEvent[]): { numbers: number[]; gapBefore: bool
   return { numbers, gapBefore, gaps };
 }
 
-const t0 = Date.now();
-const note = (m: string) => process.env.ORCA_TEST_TRACE && process.stderr.write(`${Date.now() - t0} ms: ${m}\n`);
-
 async function health(): Promise<{ code: number; status: string }> {
   const res = await fetch(`${server.url}/api/v1/health`);
   return { code: res.status, status: ((await res.json()) as { status: string }).status };
@@ -110,7 +107,6 @@ async function health(): Promise<{ code: number; status: string }> {
 
 test('PostgreSQL restarted mid-run: everything reconnects, the run completes, stored output is intact', async () => {
   try {
-    note('start');
     const run = await startRun(
       server,
       `for i in $(seq 1 ${LINES}); do echo "line $i"; sleep 0.1; done`,
@@ -148,8 +144,7 @@ test('PostgreSQL restarted mid-run: everything reconnects, the run completes, st
     assert.ok(beforeRestart.length < LINES, 'the command finished before the restart');
     assert.equal(await health().then((h) => h.status), 'ok');
 
-    note('await database.stop();');
-await database.stop();
+    await database.stop();
     const down = await waitFor('/health to say degraded', 30_000, async () => {
       const h = await health();
       return h.status === 'degraded' ? h : undefined;
@@ -157,15 +152,12 @@ await database.stop();
     assert.equal(down.code, 503);
     // Let the command print while the database is away.
     await new Promise((r) => setTimeout(r, 2000));
-    note('await database.start();');
-await database.start();
+    await database.start();
 
-    note('started');
     await waitFor('/health to say ok again', 60_000, async () =>
       (await health()).status === 'ok' ? true : undefined,
     );
     await waitFor('the subscriber to hear the run end', 120_000, async () => heard.final ?? undefined);
-note("assert.equal(heard.final, 'succeeded');");
     assert.equal(heard.final, 'succeeded');
 
     const done = (await (await server.api(`/runs/${run.id}`)).json()) as {
@@ -206,7 +198,6 @@ note("assert.equal(heard.final, 'succeeded');");
     ws.close();
 
     // The queue still hands out work after the restart.
-note('const next = await startRun');
     const next = await startRun(server, 'echo after-restart', ['h1']);
     const finished = await waitFor('a run started after the restart to end', 60_000, async () => {
       const r = (await (await server.api(`/runs/${next.id}`)).json()) as { status: string };
@@ -214,7 +205,6 @@ note('const next = await startRun');
     });
     assert.equal(finished, 'succeeded');
 
-note('assert.ok(server.alive');
     assert.ok(server.alive, 'the server process died');
     assert.ok(worker.alive, 'the worker process died');
   } catch (error) {

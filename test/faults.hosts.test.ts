@@ -102,8 +102,6 @@ test('a silent host, a host that drops mid-command and a flooding host fail as t
 
     const done = await waitForRun(app, run.id, 180_000);
     const peak = (await memory(worker.pid!)).peak;
-    if (process.env.ORCA_TEST_TRACE)
-      process.stderr.write(`worker memory: ${JSON.stringify({ baseline, peak })}\n`);
     const byName = Object.fromEntries(done.executions.map((e) => [e.hostName, e]));
     const detail = JSON.stringify(done.executions, null, 2);
 
