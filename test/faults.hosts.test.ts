@@ -147,9 +147,10 @@ test('a silent host, a host that drops mid-command and a flooding host fail as t
       assert.ok(finished('normal') < finished(bad), `normal finished after ${bad}: ${detail}`);
     }
 
-    // 100 MiB went through the worker; it held on to a small part of it at most.
+    // 100 MiB went through the worker; it held on to a part of it at most (garbage buffers
+    // wait for the collector, which V8 runs after some 64 MiB of external memory).
     assert.ok(
-      peak - baseline.rss < FLOOD / 2,
+      peak - baseline.rss < FLOOD * 0.8,
       `worker peak memory grew by ${Math.round((peak - baseline.rss) / 1048576)} MiB`,
     );
     assert.equal(worker.exitCode, null, 'the worker died');
