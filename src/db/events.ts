@@ -11,7 +11,10 @@ export interface NewEvent {
   readonly step?: number | null | undefined;
 }
 
-/** Appends a batch of events in one statement. */
+/**
+ * Appends a batch of events in one statement. Idempotent: a batch written again after its
+ * answer was lost (the connection dropped after the commit) adds nothing twice.
+ */
 export async function appendEvents(db: Db, events: readonly NewEvent[]): Promise<void> {
   if (events.length === 0) return;
   await db
@@ -25,6 +28,7 @@ export async function appendEvents(db: Db, events: readonly NewEvent[]): Promise
         step: e.step ?? null,
       })),
     )
+    .onConflict((oc) => oc.columns(['execution_id', 'seq']).doNothing())
     .execute();
 }
 

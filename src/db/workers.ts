@@ -18,7 +18,8 @@ export async function markWorkerStopped(db: Db, id: string): Promise<void> {
 
 /**
  * Marks as lost the running executions of workers that stopped or missed their heartbeat for
- * longer than `timeoutMs`; returns the affected runs and the dead workers' ids.
+ * longer than `timeoutMs` (counted from the database's own start at the earliest); returns the
+ * affected runs and the dead workers' ids.
  */
 export async function reapLostExecutions(
   db: Db,
@@ -31,7 +32,16 @@ export async function reapLostExecutions(
       .where((eb) =>
         eb.or([
           eb('stopped_at', 'is not', null),
-          eb('last_heartbeat_at', '<', sql<Date>`now() - make_interval(secs => ${timeoutMs / 1000})`),
+          eb.and([
+            eb('last_heartbeat_at', '<', sql<Date>`now() - make_interval(secs => ${timeoutMs / 1000})`),
+            // Right after the database restarted, every worker was silent while it was down:
+            // give them one lease to heartbeat again before any is declared dead.
+            eb(
+              sql<Date>`pg_postmaster_start_time()`,
+              '<',
+              sql<Date>`now() - make_interval(secs => ${timeoutMs / 1000})`,
+            ),
+          ]),
         ]),
       )
       .execute();

@@ -11,6 +11,7 @@ import {
   requeueLater,
 } from '../db/executions.ts';
 import { refreshRunStatus } from '../db/runs.ts';
+import { isTransientDbError, retryTransient } from '../db/transient.ts';
 import { ShutdownAbort } from './cancel.ts';
 import { type Contact, contactSecrets, loadContact, openSession } from './contact.ts';
 import type { EngineDeps } from './deps.ts';
@@ -124,9 +125,19 @@ async function finish(
     }),
   );
   await closeRecorder(deps, ex, recorder);
-  await finishExecution(deps.db, ex.id, deps.workerId, { ...outcome, ...outputTotals(ex, recorder) });
-  await advanceRun(deps.db, ex.runId);
-  await announce(deps, ex.runId, true);
+  // Each write is repeatable, and the task must not end (and be acknowledged to the queue)
+  // while the database is away: the outcome would be lost with it.
+  const retry = <T>(fn: () => Promise<T>) =>
+    retryTransient(fn, {
+      onRetry: (e, attempt) =>
+        attempt === 1 &&
+        deps.log.warn({ executionId: ex.id, err: String(e) }, 'database unreachable; retrying'),
+    });
+  await retry(() =>
+    finishExecution(deps.db, ex.id, deps.workerId, { ...outcome, ...outputTotals(ex, recorder) }),
+  );
+  await retry(() => advanceRun(deps.db, ex.runId));
+  await retry(() => announce(deps, ex.runId, true));
 }
 
 async function closeRecorder(
@@ -196,6 +207,8 @@ function newRecorder(deps: EngineDeps, ex: ClaimedExecution, secrets: string[]):
       firstSeq: ex.nextSeq,
       limitBytes: Math.max(0, deps.outputLimitBytes - ex.outputBytes),
       secrets,
+      // The database restarting mid-command costs at most a marked gap, not the execution.
+      retryable: isTransientDbError,
     },
   );
 }

@@ -3,6 +3,11 @@
  * character split across chunks stays whole), masks secrets (also when split), coalesces small
  * chunks, and writes in batches. `write` applies back-pressure so memory stays bounded however
  * fast the host talks and however slow the database is.
+ *
+ * When the store fails with an error `retryable` accepts (the database restarted), the batch is
+ * written again until it goes through, and the host is not held back meanwhile: up to
+ * `highWaterBytes` wait in memory, what comes beyond is dropped, and a `system` event (the gap
+ * marker, see `gapMessage`) takes its place in the sequence once output is accepted again.
  */
 import type { OutputStream } from '../connectors/connector.ts';
 import { StreamRedactor } from '../domain/redact.ts';
@@ -30,6 +35,17 @@ export interface RecorderOptions {
   readonly batchBytes?: number;
   /** `write` waits for a flush when more than this many bytes are pending. */
   readonly highWaterBytes?: number;
+  /** Store failures to try again (default: none, the first failure is final). */
+  readonly retryable?: (error: unknown) => boolean;
+  /** Keep trying a failing store this long before the failure is final (default 10 minutes). */
+  readonly retryForMs?: number;
+  /** Pause before the first retry, doubled up to 2 s (default 200 ms). */
+  readonly retryDelayMs?: number;
+}
+
+/** The text of the event that stands where output was dropped while the store was failing. */
+export function gapMessage(bytes: number): string {
+  return `output lost: ${bytes} bytes were dropped while the database was unreachable`;
 }
 
 const MAX_EVENT_CHARS = 32 * 1024;
@@ -53,6 +69,14 @@ export class OutputRecorder {
   outputBytes = 0;
   /** Bytes dropped after the limit was reached. */
   truncatedBytes = 0;
+  /** Bytes dropped while the store was failing (each span marked by a gap event). */
+  lostBytes = 0;
+  /** Dropped bytes not yet marked in the sequence. */
+  private gapBytes = 0;
+  /** A store is failing and being retried: the host is not held back, overflow is dropped. */
+  private storeDown = false;
+  /** Resolves the producers waiting for a flush when the store goes down. */
+  private wakeOnDown: (() => void)[] = [];
   private currentStep: number | null = null;
 
   constructor(
@@ -78,6 +102,12 @@ export class OutputRecorder {
       this.truncatedBytes += bytes.length - room;
       bytes = bytes.subarray(0, room);
     }
+    if (this.storeDown && this.backlog() + bytes.length > this.highWater()) {
+      this.gapBytes += bytes.length;
+      this.lostBytes += bytes.length;
+      return undefined;
+    }
+    if (this.gapBytes > 0) this.markGap();
     this.outputBytes += bytes.length;
     const s = this.streams[stream];
     this.append(stream, s.redactor.push(s.decoder.decode(bytes, { stream: true })));
@@ -101,6 +131,7 @@ export class OutputRecorder {
   /** Ends the streams, notes any truncation, and stores everything. */
   async close(): Promise<void> {
     this.flushStreams();
+    if (this.gapBytes > 0) this.markGap();
     if (this.truncatedBytes > 0) {
       this.event(
         'system',
@@ -142,18 +173,63 @@ export class OutputRecorder {
   }
 
   private schedule(): void {
+    // A failed flush is reported to the producer (pressure) and to close(), not here: an
+    // unobserved rejection would end the process.
     if (this.pendingBytes >= (this.options.batchBytes ?? 256 * 1024)) {
-      void this.flush();
+      this.flush().catch(() => {});
     } else if (!this.timer) {
-      this.timer = setTimeout(() => void this.flush(), this.options.flushMs ?? 100);
+      this.timer = setTimeout(() => this.flush().catch(() => {}), this.options.flushMs ?? 100);
     }
+  }
+
+  private markGap(): void {
+    const bytes = this.gapBytes;
+    this.gapBytes = 0;
+    this.event('system', gapMessage(bytes));
+  }
+
+  private backlog(): number {
+    return this.pendingBytes + this.queuedBytes;
+  }
+
+  private highWater(): number {
+    return this.options.highWaterBytes ?? 1024 * 1024;
   }
 
   private pressure(): Promise<void> | undefined {
     if (this.failure) return Promise.reject(this.failure);
-    if (this.pendingBytes + this.queuedBytes <= (this.options.highWaterBytes ?? 1024 * 1024))
-      return undefined;
-    return this.flush();
+    if (this.storeDown || this.backlog() <= this.highWater()) return undefined;
+    // Wait for the store, unless it goes down meanwhile: then overflow is dropped instead.
+    let wake = () => {};
+    const down = new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+    this.wakeOnDown.push(wake);
+    return Promise.race([this.flush(), down]).finally(() => {
+      const i = this.wakeOnDown.indexOf(wake);
+      if (i >= 0) this.wakeOnDown.splice(i, 1);
+    });
+  }
+
+  /** Writes one batch, again and again while the store fails in a way worth retrying. */
+  private async store(batch: readonly RecordedEvent[]): Promise<void> {
+    const until = Date.now() + (this.options.retryForMs ?? 10 * 60_000);
+    let delay = this.options.retryDelayMs ?? 200;
+    for (;;) {
+      try {
+        await this.sink.write(batch);
+        this.storeDown = false;
+        return;
+      } catch (e) {
+        if (!this.options.retryable?.(e) || Date.now() + delay > until) throw e;
+        if (!this.storeDown) {
+          this.storeDown = true;
+          for (const wake of this.wakeOnDown.splice(0)) wake();
+        }
+        await new Promise((r) => setTimeout(r, delay));
+        delay = Math.min(delay * 2, 2000);
+      }
+    }
   }
 
   /** Writes what is pending; batches are written one after another, never concurrently. */
@@ -169,7 +245,7 @@ export class OutputRecorder {
     this.queuedBytes += bytes;
     this.flushing = this.flushing.then(async () => {
       try {
-        if (batch.length > 0 && !this.failure) await this.sink.write(batch);
+        if (batch.length > 0 && !this.failure) await this.store(batch);
       } catch (e) {
         this.failure = e;
       } finally {

@@ -5,7 +5,6 @@
 
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { type Runner, run } from 'graphile-worker';
 import type pg from 'pg';
 import { Channel } from '../db/events.ts';
 import { listen } from '../db/listen.ts';
@@ -16,6 +15,7 @@ import { deliverNotification } from '../notify/deliver.ts';
 import { runHostCheck } from './check-host.ts';
 import type { EngineDeps } from './deps.ts';
 import { runExecution } from './execute.ts';
+import { startQueueRunner } from './queue-runner.ts';
 
 export { VERSION } from '../version.ts';
 
@@ -60,7 +60,7 @@ export async function startWorker(
     deps.log,
   );
 
-  const runner: Runner = await run({
+  const runner = await startQueueRunner(deps.log, {
     pgPool,
     concurrency: options.concurrency,
     noHandleSignals: true,

@@ -446,7 +446,8 @@ export const LogQuery = Type.Object(
 export const LogPage = Type.Object({ events: Type.Array(LogEvent), more: Type.Boolean() });
 
 export const Health = Type.Object({
-  status: Type.Literal('ok'),
+  /** `degraded`: the process runs but cannot reach the database (it reconnects by itself). */
+  status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),
   database: Type.Boolean(),
   version: Type.String(),
 });

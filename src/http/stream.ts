@@ -13,6 +13,8 @@ const PAGE = 200;
 /** Stop reading from the database while this much is waiting to be sent to the client. */
 const HIGH_WATER = 4 * 1024 * 1024;
 const MAX_SUBSCRIPTIONS = 50;
+/** After a failed read (database unreachable), the next attempt waits this long. */
+const RETRY_MS = 1000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 class Subscription {
@@ -66,7 +68,12 @@ class Subscription {
       }
     } catch (error) {
       this.deps.log.warn({ run: this.runId, err: String(error) }, 'stream read failed');
-      this.again = true;
+      // Try again in a while (the database may be restarting), not in a tight loop; the
+      // snapshot is sent once a read succeeds.
+      this.snapshotDue = true;
+      setTimeout(() => {
+        if (!this.closed) this.poke(false);
+      }, RETRY_MS).unref();
     }
   }
 }

@@ -3,19 +3,22 @@
 import type { TestApp } from './app.ts';
 import type { SshdHandle } from './sshd.ts';
 
+/** Anything with the API client of a test app (an in-process app, or orca child processes). */
+export type ApiClient = Pick<TestApp, 'api'>;
+
 export interface RegisteredHost {
   readonly id: string;
   readonly name: string;
 }
 
-export async function addPasswordCredential(app: TestApp, name: string, password: string): Promise<string> {
+export async function addPasswordCredential(app: ApiClient, name: string, password: string): Promise<string> {
   const res = await app.api('/credentials', { body: { name, kind: 'password', password } });
   if (res.status !== 201) throw new Error(`credential: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { id: string }).id;
 }
 
 export async function addHost(
-  app: TestApp,
+  app: ApiClient,
   h: { name: string; port: number; username: string; credentialId: string; address?: string },
 ): Promise<RegisteredHost> {
   const res = await app.api('/hosts', {
@@ -31,7 +34,7 @@ export async function addHost(
   return (await res.json()) as RegisteredHost;
 }
 
-export async function registerSshd(app: TestApp, sshd: SshdHandle, name: string): Promise<RegisteredHost> {
+export async function registerSshd(app: ApiClient, sshd: SshdHandle, name: string): Promise<RegisteredHost> {
   const credentialId = await addPasswordCredential(app, `${name}-pw`, sshd.password);
   return addHost(app, { name, port: sshd.port, username: sshd.user, credentialId });
 }
@@ -48,11 +51,12 @@ export interface RunView {
     failureMessage: string | null;
     outputBytes: number;
     truncatedBytes: number;
+    finishedAt: string | null;
   }[];
 }
 
 export async function startRun(
-  app: TestApp,
+  app: ApiClient,
   command: string,
   hosts: string[],
   timeoutSeconds?: number,
@@ -64,7 +68,7 @@ export async function startRun(
   return (await res.json()) as RunView;
 }
 
-export async function waitForRun(app: TestApp, id: string, timeoutMs = 60_000): Promise<RunView> {
+export async function waitForRun(app: ApiClient, id: string, timeoutMs = 60_000): Promise<RunView> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const run = (await (await app.api(`/runs/${id}`)).json()) as RunView;
@@ -77,7 +81,7 @@ export async function waitForRun(app: TestApp, id: string, timeoutMs = 60_000): 
 
 /** The stored stdout of one execution, from the log API. */
 export async function output(
-  app: TestApp,
+  app: ApiClient,
   runId: string,
   executionId: string,
   kind = 'stdout',

@@ -53,6 +53,11 @@ export interface SshdHandle {
   stop(): Promise<void>;
   /** Stops, generates new host keys and starts again on the same port. */
   restartWithNewHostKeys(): Promise<void>;
+  /**
+   * SIGKILLs the per-connection sshd processes (and what they run), keeping the listener: every
+   * open SSH connection drops mid-session, as when a host's sshd dies. Returns how many died.
+   */
+  killSessions(): Promise<number>;
 }
 
 export interface SshdOptions {
@@ -130,6 +135,18 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdHandle> 
       await terminate(current);
       tempDirs.delete(dir);
       await rm(dir, { recursive: true, force: true });
+    },
+    async killSessions() {
+      let killed = 0;
+      for (const pid of await descendants(current.pid ?? -1)) {
+        try {
+          process.kill(pid, 'SIGKILL');
+          killed++;
+        } catch {
+          // already gone
+        }
+      }
+      return killed;
     },
     async restartWithNewHostKeys() {
       await terminate(current);

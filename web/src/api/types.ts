@@ -298,7 +298,8 @@ export interface LogPage {
 }
 
 export interface Health {
-  readonly status: 'ok';
+  /** `degraded`: the server runs but cannot reach the database. */
+  readonly status: 'ok' | 'degraded';
   readonly database: boolean;
   readonly version: string;
 }
