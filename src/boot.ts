@@ -14,6 +14,7 @@ import { winrmConnector } from './connectors/winrm/index.ts';
 import { advanceRun } from './db/dispatch.ts';
 import { type EmbeddedPg, startEmbeddedPg } from './db/embedded.ts';
 import { Channel, notify } from './db/events.ts';
+import { deleteStaleThrottles } from './db/login-throttle.ts';
 import { migrate } from './db/migrate.ts';
 import { type DbHandle, openDb } from './db/pool.ts';
 import { refreshRunStatus } from './db/runs.ts';
@@ -149,7 +150,8 @@ function startMaintenance(handle: DbHandle, config: Config, log: Logger): { stop
     }
     if (lost.executionIds.length > 0)
       log.warn({ executions: lost.executionIds.length }, 'marked executions of dead workers lost');
-    await deleteExpiredSessions(handle.db);
+    await deleteExpiredSessions(handle.db, config.sessionIdleMs);
+    await deleteStaleThrottles(handle.db);
   };
   const timer = setInterval(
     () => tick().catch((e: unknown) => log.warn({ err: String(e) }, 'maintenance failed')),

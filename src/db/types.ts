@@ -12,6 +12,8 @@ export interface UsersTable {
   role: 'admin' | 'operator' | 'viewer';
   disabled: Generated<boolean>;
   created_at: Generated<Date>;
+  last_login_at: NullableTimestamp;
+  updated_at: Generated<Date>;
 }
 
 export interface SessionsTable {
@@ -33,6 +35,22 @@ export interface ApiTokensTable {
   expires_at: NullableTimestamp;
   last_used_at: NullableTimestamp;
   revoked_at: NullableTimestamp;
+  role: ColumnType<
+    UsersTable['role'] | null,
+    UsersTable['role'] | null | undefined,
+    UsersTable['role'] | null
+  >;
+}
+
+export interface LoginThrottleTable {
+  scope: 'pair' | 'address' | 'account';
+  subject: string;
+  username: string | null;
+  address: string | null;
+  failures: Generated<number>;
+  last_failure_at: NullableTimestamp;
+  locked_until: NullableTimestamp;
+  last_success_at: NullableTimestamp;
 }
 
 export interface CredentialsTable {
@@ -323,6 +341,7 @@ export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
+  login_throttle: LoginThrottleTable;
   credentials: CredentialsTable;
   hosts: HostsTable;
   host_groups: HostGroupsTable;
