@@ -217,7 +217,10 @@ test('users change their own password with the current one, and sign out everywh
   const noCsrf = await fetch(`${app.url}/api/v1/auth/password`, {
     method: 'POST',
     headers: { cookie: here.cookie, 'content-type': 'application/json' },
-    body: JSON.stringify({ currentPassword: 'correct horse battery staple', newPassword: 'a brand new secret' }),
+    body: JSON.stringify({
+      currentPassword: 'correct horse battery staple',
+      newPassword: 'a brand new secret',
+    }),
   });
   assert.equal(noCsrf.status, 403);
 
@@ -354,7 +357,11 @@ test('many accounts from one address lock that address; many addresses against o
   assert.equal(blocked.status, 429, 'the spraying address is locked for every account');
 
   await createUser('mia', 'viewer', 'correct horse battery staple');
-  assert.equal((await login('mia', 'correct horse battery staple', '192.0.2.1')).status, 200, 'a known address');
+  assert.equal(
+    (await login('mia', 'correct horse battery staple', '192.0.2.1')).status,
+    200,
+    'a known address',
+  );
   // 14 failures from 14 addresses: the account throttle holds new addresses back for 16 s.
   for (let i = 0; i < 14; i++) await login('mia', `guess-${i}`, `192.0.2.${100 + i}`);
   const fresh = await login('mia', 'correct horse battery staple', '192.0.2.200');
