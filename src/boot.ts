@@ -14,6 +14,7 @@ import { winrmConnector } from './connectors/winrm/index.ts';
 import { advanceRun } from './db/dispatch.ts';
 import { type EmbeddedPg, startEmbeddedPg } from './db/embedded.ts';
 import { Channel, notify } from './db/events.ts';
+import { deleteStaleThrottles } from './db/login-throttle.ts';
 import { migrate } from './db/migrate.ts';
 import { type DbHandle, openDb } from './db/pool.ts';
 import { applyRetention } from './db/retention.ts';
@@ -154,7 +155,8 @@ function startMaintenance(handle: DbHandle, config: Config, log: Logger): { stop
     }
     if (lost.executionIds.length > 0)
       log.warn({ executions: lost.executionIds.length }, 'marked executions of dead workers lost');
-    await deleteExpiredSessions(handle.db);
+    await deleteExpiredSessions(handle.db, config.sessionIdleMs);
+    await deleteStaleThrottles(handle.db);
     if (Date.now() - retainedAt >= RETENTION_EVERY_MS) {
       retainedAt = Date.now();
       const gone = await applyRetention(handle.db, config.retention);

@@ -12,14 +12,16 @@ import { registerLogs } from './logs.ts';
 import { registerNotifications } from './notifications.ts';
 import { registerRuns } from './runs.ts';
 import { registerSchedules } from './schedules.ts';
+import { registerTokens } from './tokens.ts';
 import { registerTriggers } from './triggers.ts';
+import { registerUsers } from './users.ts';
 import { registerWorkers } from './workers.ts';
 
 export type { CliIo } from './io.ts';
 
 /**
  * Adds login, logout, exec, logs, runs, hosts, groups, credentials, jobs, notifications, triggers,
- * schedules, the audit log and workers to the `orca` program.
+ * schedules, the audit log, workers, users and API tokens to the `orca` program.
  */
 export function registerClientCommands(program: Command, io: CliIo = processIo()): void {
   // Program options only before a sub-command, so `orca jobs run x --version 2` means the job's
@@ -38,4 +40,6 @@ export function registerClientCommands(program: Command, io: CliIo = processIo()
   registerSchedules(program, io);
   registerAudit(program, io);
   registerWorkers(program, io);
+  registerUsers(program, io);
+  registerTokens(program, io);
 }

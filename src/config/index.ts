@@ -28,6 +28,7 @@ const Env = Type.Object({
   ORCA_COMMAND_TIMEOUT_MS: Type.Integer({ default: 3600000, minimum: 100 }),
   ORCA_OUTPUT_LIMIT_BYTES: Type.Integer({ default: 32 * 1024 * 1024, minimum: 1024 }),
   ORCA_SESSION_TTL_HOURS: Type.Number({ default: 12, exclusiveMinimum: 0 }),
+  ORCA_SESSION_IDLE_MINUTES: Type.Number({ default: 60, exclusiveMinimum: 0 }),
   ORCA_WEB_DIR: Type.Optional(Type.String()),
   ORCA_LEASE_TIMEOUT_MS: Type.Integer({ default: 30000, minimum: 1000 }),
   ORCA_FILES_DIR: Type.Optional(Type.String({ minLength: 1 })),
@@ -71,7 +72,10 @@ export interface Config {
   readonly connectTimeoutMs: number;
   readonly commandTimeoutMs: number;
   readonly outputLimitBytes: number;
+  /** A browser session's absolute lifetime (ORCA_SESSION_TTL_HOURS). */
   readonly sessionTtlMs: number;
+  /** A browser session ends after this long without a request (ORCA_SESSION_IDLE_MINUTES). */
+  readonly sessionIdleMs: number;
   readonly webDir: string;
   readonly leaseTimeoutMs: number;
   /** Where upload and sync steps take their sources, and local steps run (default `home/files`). */
@@ -150,6 +154,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     commandTimeoutMs: e.ORCA_COMMAND_TIMEOUT_MS,
     outputLimitBytes: e.ORCA_OUTPUT_LIMIT_BYTES,
     sessionTtlMs: e.ORCA_SESSION_TTL_HOURS * 3600_000,
+    sessionIdleMs: e.ORCA_SESSION_IDLE_MINUTES * 60_000,
     webDir: resolve(e.ORCA_WEB_DIR ?? new URL('../../web/dist', import.meta.url).pathname),
     leaseTimeoutMs: e.ORCA_LEASE_TIMEOUT_MS,
     filesDir: resolve(e.ORCA_FILES_DIR ?? resolve(home, 'files')),

@@ -1,3 +1,4 @@
+import { lowerRole } from '../domain/roles.ts';
 import type { Token } from '../http/schemas.ts';
 import type { Db } from './pool.ts';
 import type { UserRow } from './users.ts';
@@ -9,6 +10,7 @@ interface TokenRow {
   created_at: Date;
   expires_at: Date | null;
   last_used_at: Date | null;
+  role: UserRow['role'] | null;
 }
 
 const toToken = (r: TokenRow): Token => ({
@@ -18,13 +20,22 @@ const toToken = (r: TokenRow): Token => ({
   createdAt: r.created_at.toISOString(),
   expiresAt: r.expires_at?.toISOString() ?? null,
   lastUsedAt: r.last_used_at?.toISOString() ?? null,
+  role: r.role,
 });
 
-const COLUMNS = ['id', 'name', 'prefix', 'created_at', 'expires_at', 'last_used_at'] as const;
+const COLUMNS = ['id', 'name', 'prefix', 'created_at', 'expires_at', 'last_used_at', 'role'] as const;
 
 export async function createApiToken(
   db: Db,
-  t: { userId: string; name: string; tokenHash: string; prefix: string; expiresAt: Date | null },
+  t: {
+    userId: string;
+    name: string;
+    tokenHash: string;
+    prefix: string;
+    expiresAt: Date | null;
+    /** null: the user's role. */
+    role?: UserRow['role'] | null;
+  },
 ): Promise<Token> {
   const row = await db
     .insertInto('api_tokens')
@@ -34,6 +45,7 @@ export async function createApiToken(
       token_hash: t.tokenHash,
       prefix: t.prefix,
       expires_at: t.expiresAt,
+      role: t.role ?? null,
     })
     .returning(COLUMNS)
     .executeTakeFirstOrThrow();
@@ -62,7 +74,7 @@ export async function revokeApiToken(db: Db, userId: string, id: string): Promis
   return r.numUpdatedRows > 0n;
 }
 
-/** The user of a live token, recording its use. */
+/** The user of a live token, acting with the lower of the token's and the user's role; records its use. */
 export async function findUserByToken(db: Db, tokenHash: string): Promise<UserRow | undefined> {
   const row = await db
     .selectFrom('api_tokens as t')
@@ -70,6 +82,7 @@ export async function findUserByToken(db: Db, tokenHash: string): Promise<UserRo
     .select([
       't.id as token_id',
       't.last_used_at',
+      't.role as token_role',
       'u.id',
       'u.username',
       'u.role',
@@ -89,6 +102,6 @@ export async function findUserByToken(db: Db, tokenHash: string): Promise<UserRo
       .where('id', '=', row.token_id)
       .execute();
   }
-  const { token_id: _, last_used_at: __, ...user } = row;
-  return user;
+  const { token_id: _, last_used_at: __, token_role, ...user } = row;
+  return { ...user, role: lowerRole(user.role, token_role) };
 }

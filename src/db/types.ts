@@ -13,6 +13,8 @@ export interface UsersTable {
   role: 'admin' | 'operator' | 'viewer';
   disabled: Generated<boolean>;
   created_at: Generated<Date>;
+  last_login_at: NullableTimestamp;
+  updated_at: Generated<Date>;
   auth_source: Generated<'local' | 'oidc'>;
   oidc_issuer: string | null;
   oidc_subject: string | null;
@@ -48,6 +50,22 @@ export interface ApiTokensTable {
   expires_at: NullableTimestamp;
   last_used_at: NullableTimestamp;
   revoked_at: NullableTimestamp;
+  role: ColumnType<
+    UsersTable['role'] | null,
+    UsersTable['role'] | null | undefined,
+    UsersTable['role'] | null
+  >;
+}
+
+export interface LoginThrottleTable {
+  scope: 'pair' | 'address' | 'account';
+  subject: string;
+  username: string | null;
+  address: string | null;
+  failures: Generated<number>;
+  last_failure_at: NullableTimestamp;
+  locked_until: NullableTimestamp;
+  last_success_at: NullableTimestamp;
 }
 
 export interface CredentialsTable {
@@ -339,6 +357,7 @@ export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
+  login_throttle: LoginThrottleTable;
   credentials: CredentialsTable;
   hosts: HostsTable;
   host_groups: HostGroupsTable;

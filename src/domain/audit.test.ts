@@ -11,6 +11,11 @@ test('actions are named from the route', () => {
   assert.equal(actionOf('POST', '/api/v1/auth/login'), 'auth.login');
   assert.equal(actionOf('POST', '/api/v1/hosts/import'), 'hosts.import');
   assert.equal(actionOf('DELETE', '/api/v1/jobs/:id/triggers/:trigger'), 'jobs.triggers.delete');
+  assert.equal(actionOf('POST', '/api/v1/users/:id/password'), 'users.password');
+  assert.equal(actionOf('POST', '/api/v1/users/:id/unlock'), 'users.unlock');
+  assert.equal(actionOf('POST', '/api/v1/users/:id/sessions/revoke'), 'users.sessions.revoke');
+  assert.equal(actionOf('POST', '/api/v1/auth/logout-all'), 'auth.logout-all');
+  assert.equal(actionOf('POST', '/api/v1/auth/password'), 'auth.password');
 });
 
 test('secrets in request bodies become ***, at any depth; other values stay', () => {

@@ -40,7 +40,7 @@ export function actionOf(method: string, route: string): string {
     method === 'POST' &&
     parts.length > 1 &&
     !endsWithParam &&
-    /^(cancel|retry|test|rollback|activate|deactivate|enable|disable|accept-host-key|apply|import|resolve|bulk|preview|logout|login)$/.test(
+    /^(cancel|retry|test|rollback|activate|deactivate|enable|disable|accept-host-key|apply|import|resolve|bulk|preview|logout|logout-all|login|password|unlock|revoke)$/.test(
       last,
     )
   ) {

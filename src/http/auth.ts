@@ -4,18 +4,20 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { findUserByToken } from '../db/api-tokens.ts';
 import { findSession } from '../db/sessions.ts';
 import { ErrorCode, OrcaError } from '../domain/errors.ts';
+import { hasRole } from '../domain/roles.ts';
 import { hashToken, safeEqual } from '../security/tokens.ts';
-import type { Access, HttpDeps, Role } from './app.ts';
+import type { Access, HttpDeps } from './app.ts';
 
 export const SESSION_COOKIE = 'orca_session';
 export const CSRF_HEADER = 'x-csrf-token';
 
-const RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-export function hasRole(role: Role, needed: Role): boolean {
-  return RANK[role] >= RANK[needed];
-}
+const ENDED = {
+  expired: 'your session has expired; log in again',
+  idle: 'your session ended after a time without activity; log in again',
+  disabled: 'your account is disabled; ask an admin',
+} as const;
 
 async function identify(deps: HttpDeps, request: FastifyRequest): Promise<void> {
   request.user = null;
@@ -34,11 +36,13 @@ async function identify(deps: HttpDeps, request: FastifyRequest): Promise<void> 
   }
   const cookie = request.cookies[SESSION_COOKIE];
   if (cookie) {
-    const session = await findSession(deps.db, hashToken(cookie));
-    if (session) {
+    const session = await findSession(deps.db, hashToken(cookie), deps.config.sessionIdleMs);
+    if (session?.state === 'live') {
       request.user = session.user;
       request.authMethod = 'session';
       request.csrfToken = session.csrfToken;
+    } else if (session) {
+      throw new OrcaError(ErrorCode.unauthenticated, ENDED[session.state]);
     }
   }
 }

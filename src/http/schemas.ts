@@ -50,12 +50,17 @@ export const Token = Type.Object({
   createdAt: Timestamp,
   expiresAt: Nullable(Timestamp),
   lastUsedAt: Nullable(Timestamp),
+  /** The most the token may do; it acts with the lower of this and its user's current role. null: the user's role. */
+  role: Nullable(Role),
 });
 export type Token = Static<typeof Token>;
 export const CreateToken = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 128 }),
-    expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
+    /** Days until the token expires (default 90, at most 365). */
+    expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 365, default: 90 })),
+    /** At most the creator's role; default: the creator's role at creation. */
+    role: Type.Optional(Role),
   },
   { additionalProperties: false },
 );

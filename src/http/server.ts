@@ -37,6 +37,7 @@ import { runRoutes } from './routes/runs.ts';
 import { scheduleRoutes } from './routes/schedules.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { triggerRoutes } from './routes/triggers.ts';
+import { userRoutes } from './routes/users.ts';
 import { workerRoutes } from './routes/workers.ts';
 import { ErrorBody } from './schemas.ts';
 import { streamRoutes } from './stream.ts';
@@ -135,6 +136,7 @@ export async function buildServer(deps: HttpDeps): Promise<App> {
       authRoutes(a, deps);
       oidcRoutes(a, deps);
       tokenRoutes(a, deps);
+      userRoutes(a, deps);
       credentialRoutes(a, deps);
       hostRoutes(a, deps);
       hostBulkRoutes(a, deps);

@@ -20,6 +20,7 @@ import { ScheduleDetailPage } from './routes/ScheduleDetail.tsx';
 import { ScheduleEditPage, ScheduleNewPage } from './routes/ScheduleNew.tsx';
 import { SchedulesPage } from './routes/Schedules.tsx';
 import { TokensPage } from './routes/Tokens.tsx';
+import { UsersPage } from './routes/Users.tsx';
 import { WorkersPage } from './routes/Workers.tsx';
 
 export function App() {
@@ -50,6 +51,7 @@ export function App() {
         <Route path="groups" element={<GroupsPage />} />
         <Route path="credentials" element={<CredentialsPage />} />
         <Route path="tokens" element={<TokensPage />} />
+        <Route path="users" element={<UsersPage />} />
         <Route path="notifications" element={<NotificationsPage />} />
         <Route path="audit" element={<AuditPage />} />
         <Route path="workers" element={<WorkersPage />} />

@@ -11,6 +11,7 @@ import { appendAudit } from '../../db/audit.ts';
 import { savePendingLogin, takePendingLogin } from '../../db/oidc.ts';
 import { createSession } from '../../db/sessions.ts';
 import type { UserRow } from '../../db/users.ts';
+import { recordLogin } from '../../db/users.ts';
 import { ErrorCode, OrcaError } from '../../domain/errors.ts';
 import { safeReturnTo } from '../../domain/oidc-claims.ts';
 import { OidcClient } from '../../security/oidc.ts';
@@ -244,6 +245,7 @@ export function oidcRoutes(app: App, deps: HttpDeps): void {
         secure: request.protocol === 'https',
         maxAge: Math.floor(deps.config.sessionTtlMs / 1000),
       });
+      await recordLogin(deps.db, user.id);
       await audit(request, {
         status: 200,
         actor: user.username,

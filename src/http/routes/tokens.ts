@@ -1,9 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import { createApiToken, listApiTokens, revokeApiToken } from '../../db/api-tokens.ts';
-import { notFound } from '../../domain/errors.ts';
+import { invalid, notFound } from '../../domain/errors.ts';
+import { hasRole } from '../../domain/roles.ts';
 import { API_TOKEN_PREFIX, hashToken, newToken } from '../../security/tokens.ts';
 import type { App, HttpDeps } from '../app.ts';
-import { CreatedToken, CreateToken, IdParams, Token } from '../schemas.ts';
+import { CreatedToken, CreateToken, ErrorBody, IdParams, Token } from '../schemas.ts';
 
 export function tokenRoutes(app: App, deps: HttpDeps): void {
   app.get(
@@ -19,20 +20,27 @@ export function tokenRoutes(app: App, deps: HttpDeps): void {
     {
       schema: {
         tags: ['tokens'],
-        summary: 'Create an API token; the secret is in this response only',
+        summary:
+          'Create an API token with at most your role and an expiry; the secret is in this response only',
         body: CreateToken,
-        response: { 201: CreatedToken },
+        response: { 201: CreatedToken, 400: ErrorBody },
       },
     },
     async (request, reply) => {
+      const caller = request.user!;
+      const role = request.body.role ?? caller.role;
+      if (!hasRole(caller.role, role)) {
+        throw invalid('body.role', `a token cannot have more rights than you; you are ${caller.role}`);
+      }
       const secret = newToken(API_TOKEN_PREFIX);
-      const days = request.body.expiresInDays;
+      const days = request.body.expiresInDays ?? 90;
       const token = await createApiToken(deps.db, {
         userId: request.user!.id,
         name: request.body.name,
         tokenHash: hashToken(secret),
         prefix: secret.slice(0, API_TOKEN_PREFIX.length + 4),
-        expiresAt: days ? new Date(Date.now() + days * 86400_000) : null,
+        expiresAt: new Date(Date.now() + days * 86400_000),
+        role,
       });
       return reply.status(201).send({ token, secret });
     },

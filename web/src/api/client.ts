@@ -50,6 +50,14 @@ import type {
   UpdateGroup,
   UpdateHost,
 } from './types.ts';
+import type {
+  ChangePassword,
+  CreateUser,
+  SessionsEnded,
+  UpdateUser,
+  UserDetail,
+  UserWithPassword,
+} from './user-types.ts';
 import type { ExecutorStatus, WorkerView } from './worker-types.ts';
 
 const seg = encodeURIComponent;
@@ -82,10 +90,33 @@ export class OrcaClient {
     await this.http.request<void>('POST', '/auth/logout', undefined, { quiet401: true });
     this.http.csrfToken = null;
   }
+  /** Ends every session of the caller, this one included. */
+  async logoutAll(): Promise<SessionsEnded> {
+    const r = await this.http.request<SessionsEnded>('POST', '/auth/logout-all', undefined, {
+      quiet401: true,
+    });
+    this.http.csrfToken = null;
+    return r;
+  }
+  /** Ends the caller's other sessions; this one stays. */
+  changePassword = (body: ChangePassword) => this.http.request<SessionsEnded>('POST', '/auth/password', body);
   health = () => this.http.request<Health>('GET', '/health');
   /** Password sign-in, and single sign-on when the server has it. */
   authProviders = () =>
     this.http.request<AuthProviders>('GET', '/auth/providers', undefined, { quiet401: true });
+
+  // users (admin)
+  listUsers = () => this.http.request<UserDetail[]>('GET', '/users');
+  createUser = (body: CreateUser) => this.http.request<UserWithPassword>('POST', '/users', body);
+  updateUser = (id: string, body: UpdateUser) =>
+    this.http.request<UserDetail>('PATCH', `/users/${seg(id)}`, body);
+  deleteUser = (id: string) => this.http.request<void>('DELETE', `/users/${seg(id)}`);
+  /** Without a password the server generates one and returns it once. */
+  resetUserPassword = (id: string, password?: string) =>
+    this.http.request<UserWithPassword>('POST', `/users/${seg(id)}/password`, password ? { password } : {});
+  unlockUser = (id: string) => this.http.request<UserDetail>('POST', `/users/${seg(id)}/unlock`, {});
+  revokeUserSessions = (id: string) =>
+    this.http.request<SessionsEnded>('POST', `/users/${seg(id)}/sessions/revoke`, {});
 
   // credentials
   listCredentials = () => this.http.request<Credential[]>('GET', '/credentials');

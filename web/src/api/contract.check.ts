@@ -18,6 +18,7 @@ import type * as N from '../../../src/http/notification-schemas.ts';
 import type * as S from '../../../src/http/schemas.ts';
 import type * as P from '../../../src/http/stream-protocol.ts';
 import type * as T from '../../../src/http/trigger-schemas.ts';
+import type * as US from '../../../src/http/user-schemas.ts';
 import type * as WK from '../../../src/http/worker-schemas.ts';
 import type * as WA from './audit-types.ts';
 import type * as WI from './import-types.ts';
@@ -25,6 +26,7 @@ import type * as WJ from './job-types.ts';
 import type * as WN from './notification-types.ts';
 import type * as WT from './trigger-types.ts';
 import type * as W from './types.ts';
+import type * as WU from './user-types.ts';
 import type * as WW from './worker-types.ts';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -46,6 +48,12 @@ export type ContractChecks = [
   Expect<SameKeys<W.Token, S.Token>>,
   Expect<SameKeys<W.CreateToken, Static<typeof S.CreateToken>>>,
   Expect<SameKeys<W.CreatedToken, Static<typeof S.CreatedToken>>>,
+  Expect<SameKeys<WU.UserDetail, US.UserDetail>>,
+  Expect<SameKeys<WU.CreateUser, Static<typeof US.CreateUser>>>,
+  Expect<SameKeys<WU.UpdateUser, Static<typeof US.UpdateUser>>>,
+  Expect<SameKeys<WU.UserWithPassword, Static<typeof US.UserWithPassword>>>,
+  Expect<SameKeys<WU.ChangePassword, Static<typeof US.ChangePassword>>>,
+  Expect<SameKeys<WU.SessionsEnded, Static<typeof US.SessionsEnded>>>,
   Expect<SameKeys<W.Credential, S.Credential>>,
   Expect<SameKeys<W.UpdateCredential, S.UpdateCredential>>,
   Expect<SameKeys<W.HostKey, Static<typeof S.HostKey>>>,

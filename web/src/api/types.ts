@@ -50,11 +50,16 @@ export interface Token {
   readonly createdAt: string;
   readonly expiresAt: string | null;
   readonly lastUsedAt: string | null;
+  /** The most the token may do (it acts with the lower of this and its user's role); null: the user's role. */
+  readonly role: Role | null;
 }
 
 export interface CreateToken {
   readonly name: string;
+  /** Default 90, at most 365. */
   readonly expiresInDays?: number;
+  /** At most the creator's role. */
+  readonly role?: Role;
 }
 
 export interface CreatedToken {

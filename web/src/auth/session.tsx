@@ -15,6 +15,8 @@ export interface Session {
   readonly state: SessionState;
   login(username: string, password: string): Promise<void>;
   logout(): Promise<void>;
+  /** Ends every session of the user, in every browser, this one included. */
+  logoutAll(): Promise<void>;
   /** Whether the user's role reaches `role` (viewer < operator < admin). */
   can(role: Role): boolean;
 }
@@ -54,15 +56,24 @@ export function SessionProvider({ children, client }: { children: ReactNode; cli
     }
   }, [api]);
 
+  const logoutAll = useCallback(async () => {
+    try {
+      await api.logoutAll();
+    } finally {
+      setState({ status: 'anonymous' });
+    }
+  }, [api]);
+
   const value = useMemo<Session>(
     () => ({
       api,
       state,
       login,
       logout,
+      logoutAll,
       can: (role) => state.status === 'authenticated' && RANK[state.me.user.role] >= RANK[role],
     }),
-    [api, state, login, logout],
+    [api, state, login, logout, logoutAll],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

@@ -1,23 +1,26 @@
-import { Button, Group, NumberInput, Paper, TextInput } from '@mantine/core';
+import { Button, Group, NativeSelect, NumberInput, Paper, TextInput } from '@mantine/core';
 import { useState } from 'react';
-import type { CreatedToken } from '../api/types.ts';
-import { useApi } from '../auth/session.tsx';
+import type { CreatedToken, Role } from '../api/types.ts';
+import { useApi, useSession } from '../auth/session.tsx';
 import { useFormSubmit } from '../hooks/useFormSubmit.ts';
 import { FormError } from './FormError.tsx';
 
 export function CreateTokenForm({ onCreated }: { onCreated: (created: CreatedToken) => void }) {
   const api = useApi();
   const [name, setName] = useState('');
+  const { can } = useSession();
+  const roles = (['viewer', 'operator', 'admin'] as const).filter((r) => can(r));
+  const [role, setRole] = useState<Role>(roles.at(-1) ?? 'viewer');
   const [days, setDays] = useState<number | string>(90);
   const { busy, error, submit, fieldErrors } = useFormSubmit(async () => {
     const expiresInDays = typeof days === 'number' ? days : undefined;
-    onCreated(await api.createToken({ name: name.trim(), ...(expiresInDays && { expiresInDays }) }));
+    onCreated(await api.createToken({ name: name.trim(), role, ...(expiresInDays && { expiresInDays }) }));
     setName('');
   });
 
   return (
     <Paper withBorder p="md" mb="lg" component="form" onSubmit={submit} aria-label="Create token">
-      <FormError error={error} fields={['name', 'expiresInDays']} title="Not created" />
+      <FormError error={error} fields={['name', 'expiresInDays', 'role']} title="Not created" />
       <Group align="flex-end" gap="sm">
         <TextInput
           label="Name"
@@ -28,11 +31,20 @@ export function CreateTokenForm({ onCreated }: { onCreated: (created: CreatedTok
           error={fieldErrors.name}
           onChange={(e) => setName(e.currentTarget.value)}
         />
+        <NativeSelect
+          label="Role"
+          description="At most yours"
+          data={[...roles]}
+          value={role}
+          style={{ flex: '0 1 150px' }}
+          error={fieldErrors.role}
+          onChange={(e) => setRole(e.currentTarget.value as Role)}
+        />
         <NumberInput
           label="Expires in (days)"
-          description="Empty: never expires"
+          description="At most 365; empty: 90"
           min={1}
-          max={3650}
+          max={365}
           allowDecimal={false}
           style={{ flex: '0 1 180px' }}
           value={days}

@@ -1,9 +1,20 @@
 /** The frame of every signed-in page: header, collapsible navigation (a drawer on phones), content. */
-import { AppShell, Burger, Group, NavLink, ScrollArea, Stack, Text } from '@mantine/core';
+import {
+  AppShell,
+  Burger,
+  Group,
+  Menu,
+  NavLink,
+  ScrollArea,
+  Stack,
+  Text,
+  UnstyledButton,
+} from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useEffect } from 'react';
 import { Link, Outlet, useLocation } from 'react-router';
 import { useMe, useSession } from '../auth/session.tsx';
+import { ChangePasswordModal } from './ChangePasswordModal.tsx';
 import { ColorSchemeToggle } from './ColorSchemeToggle.tsx';
 import { Icon, type IconName } from './icons.tsx';
 
@@ -19,14 +30,16 @@ const NAV: { to: string; label: string; icon: IconName; exact?: boolean; admin?:
   { to: '/notifications', label: 'Notifications', icon: 'bell' },
   { to: '/workers', label: 'Workers', icon: 'server' },
   { to: '/tokens', label: 'API tokens', icon: 'token' },
+  { to: '/users', label: 'Users', icon: 'groups', admin: true },
   { to: '/audit', label: 'Audit log', icon: 'docs', admin: true },
 ];
 
 export function Layout() {
   const [opened, { toggle, close }] = useDisclosure(false);
   const location = useLocation();
-  const { logout } = useSession();
+  const { logout, logoutAll } = useSession();
   const me = useMe();
+  const [passwordOpen, password] = useDisclosure(false);
 
   // On a phone the navigation covers the page: close it once the user picked a page.
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs on navigation on purpose
@@ -59,9 +72,23 @@ export function Layout() {
             </Link>
           </Group>
           <Group gap="xs" wrap="nowrap">
-            <Text size="sm" c="dimmed" visibleFrom="xs" data-testid="current-user">
-              {me.user.username} · {me.user.role}
-            </Text>
+            <Menu position="bottom-end" withinPortal>
+              <Menu.Target>
+                <UnstyledButton aria-label="User menu">
+                  <Text size="sm" c="dimmed" data-testid="current-user">
+                    {me.user.username} · {me.user.role}
+                  </Text>
+                </UnstyledButton>
+              </Menu.Target>
+              <Menu.Dropdown>
+                <Menu.Item onClick={password.open}>Change password</Menu.Item>
+                <Menu.Item onClick={() => void logoutAll()}>Sign out everywhere</Menu.Item>
+                <Menu.Divider />
+                <Menu.Item leftSection={<Icon name="logout" />} onClick={() => void logout()}>
+                  Sign out
+                </Menu.Item>
+              </Menu.Dropdown>
+            </Menu>
             <ColorSchemeToggle />
           </Group>
         </Group>
@@ -102,6 +129,7 @@ export function Layout() {
         </AppShell.Section>
       </AppShell.Navbar>
 
+      <ChangePasswordModal opened={passwordOpen} onClose={password.close} />
       <AppShell.Main>
         <div className="orca-page">
           <Outlet />

@@ -33,7 +33,7 @@ export function TokensPage() {
     <>
       <PageHeader
         title="API tokens"
-        description="Your tokens for scripts, CI and the CLI. They act with your role."
+        description="Your tokens for scripts, CI and the CLI. Each acts with its role, never more than your current one."
       />
       <CreateTokenForm
         onCreated={(c) => {
@@ -53,6 +53,7 @@ export function TokensPage() {
               <Table.Tr>
                 <Table.Th>Name</Table.Th>
                 <Table.Th>Token</Table.Th>
+                <Table.Th>Role</Table.Th>
                 <Table.Th>Created</Table.Th>
                 <Table.Th>Expires</Table.Th>
                 <Table.Th>Last used</Table.Th>
@@ -67,6 +68,11 @@ export function TokensPage() {
                     <Text size="sm" ff="monospace">
                       {t.prefix}…
                     </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <Badge variant="light" color="gray">
+                      {t.role ?? 'yours'}
+                    </Badge>
                   </Table.Td>
                   <Table.Td>{relativeTime(t.createdAt)}</Table.Td>
                   <Table.Td>
