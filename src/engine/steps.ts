@@ -17,8 +17,9 @@ import {
 } from '../connectors/connector.ts';
 import { ArtifactWriter } from '../db/artifacts.ts';
 import type { Os, Shell } from '../domain/host-settings.ts';
-import { type RenderContext, renderPlain, renderTemplate } from '../domain/jobs/render.ts';
+import { type RenderContext, type RenderedShell, renderPlain, renderShell } from '../domain/jobs/render.ts';
 import type { CommandVariants, StepSpec } from '../domain/jobs/types.ts';
+import { SECRET_LINE_DECODER, SECRET_LINE_VAR } from '../domain/secret-env.ts';
 import { powershellQuote, shQuote } from '../domain/shell-quote.ts';
 import type { EngineDeps } from './deps.ts';
 import { syncDirectory } from './sync.ts';
@@ -52,9 +53,11 @@ export async function attemptStep(a: StepAttempt): Promise<ExecResult> {
   const step = a.step;
   switch (step.type) {
     case 'exec': {
-      const command = renderTemplate(variant(step.command, a.os, a.step.id), a.context, a.shell);
-      const run = step.become ? await asUser(a, step.become, command) : { command, stdinLine: undefined };
-      return a.withSession((s) => s.exec(run.command, { ...execOptions(a), stdinLine: run.stdinLine }));
+      const rendered = renderShell(variant(step.command, a.os, a.step.id), a.context, a.shell);
+      const options = execOptions(a, undefined, rendered);
+      if (!step.become) return a.withSession((s) => s.exec(rendered.text, options));
+      const run = await asUser(a, step.become, rendered.text, options.secretEnv);
+      return a.withSession((s) => s.exec(run.command, { ...options, stdinLine: run.stdinLine }));
     }
     case 'script':
       return runScript(a, step);
@@ -81,20 +84,40 @@ export function variant(v: CommandVariants, os: Os, stepId: string): string {
   return text;
 }
 
-function execOptions(a: StepAttempt, cwdDefault?: string) {
+/**
+ * The step's environment and directory. A variable whose value holds a secret goes with the
+ * variables the command text refers to (`rendered`) into `secretEnv`, which reaches the command
+ * without appearing in any command line.
+ */
+function execOptions(a: StepAttempt, cwdDefault?: string, rendered?: RenderedShell) {
   const step = a.step;
-  const env = 'env' in step ? renderEnv(step.env, a.context) : undefined;
+  const { env, secretEnv } =
+    'env' in step ? renderEnv(step.env, a.context) : { env: undefined, secretEnv: {} };
+  const allSecret = { ...secretEnv, ...rendered?.secretEnv };
   const cwd = 'cwd' in step && step.cwd ? renderPlain(step.cwd, a.context) : cwdDefault;
-  return { env, cwd, timeoutMs: a.timeoutMs, signal: a.signal, onOutput: a.onOutput };
+  return {
+    env,
+    secretEnv: Object.keys(allSecret).length > 0 ? allSecret : undefined,
+    cwd,
+    timeoutMs: a.timeoutMs,
+    signal: a.signal,
+    onOutput: a.onOutput,
+  };
 }
 
 function renderEnv(
   env: Readonly<Record<string, string>>,
   context: RenderContext,
-): Record<string, string> | undefined {
-  const names = Object.keys(env);
-  if (names.length === 0) return undefined;
-  return Object.fromEntries(names.map((k) => [k, renderPlain(env[k] ?? '', context)]));
+): { env: Record<string, string> | undefined; secretEnv: Record<string, string> } {
+  const secrets = (context.secrets ?? []).filter((s) => s !== '');
+  const plain: Record<string, string> = {};
+  const secret: Record<string, string> = {};
+  for (const [name, template] of Object.entries(env)) {
+    const value = renderPlain(template, context);
+    if (secrets.some((s) => value.includes(s))) secret[name] = value;
+    else plain[name] = value;
+  }
+  return { env: Object.keys(plain).length > 0 ? plain : undefined, secretEnv: secret };
 }
 
 async function runLocal(a: StepAttempt, command: string): Promise<ExecResult> {
@@ -107,7 +130,8 @@ async function runLocal(a: StepAttempt, command: string): Promise<ExecResult> {
     },
   );
   try {
-    return await session.exec(renderTemplate(command, a.context, 'sh'), execOptions(a, a.deps.filesDir));
+    const rendered = renderShell(command, a.context, 'sh');
+    return await session.exec(rendered.text, execOptions(a, a.deps.filesDir, rendered));
   } finally {
     await session.close();
   }
@@ -129,8 +153,15 @@ function localTarget() {
 
 /** The script goes to a temporary file on the host, runs with its interpreter, and is removed. */
 async function runScript(a: StepAttempt, step: Extract<StepSpec, { type: 'script' }>): Promise<ExecResult> {
-  const text = renderTemplate(variant(step.script, a.os, step.id), a.context, a.shell);
-  const interpreter = step.interpreter ? renderTemplate(step.interpreter, a.context, a.shell) : null;
+  // Secret values stay out of the file too: the script reads them from its environment.
+  const script = renderShell(variant(step.script, a.os, step.id), a.context, a.shell);
+  const interp = step.interpreter ? renderShell(step.interpreter, a.context, a.shell) : null;
+  const text = script.text;
+  const interpreter = interp?.text ?? null;
+  const options = execOptions(a, undefined, {
+    text,
+    secretEnv: { ...script.secretEnv, ...interp?.secretEnv },
+  });
   return a.withSession(async (session) => {
     if (!session.put) throw new ConnectorError(FailureKind.protocol, `${a.hostName} cannot receive files`);
     const local = await mkdtemp(join(tmpdir(), 'orca-script-'));
@@ -147,9 +178,15 @@ async function runScript(a: StepAttempt, step: Extract<StepSpec, { type: 'script
     try {
       // Become: the script reaches the other user on stdin, so its file stays readable by the login only.
       const run = step.become
-        ? await asUser(a, step.become, `exec ${stdinScript(interpreter)}`, `cat ${shQuote(remote)}`)
+        ? await asUser(
+            a,
+            step.become,
+            `exec ${stdinScript(interpreter)}`,
+            options.secretEnv,
+            `cat ${shQuote(remote)}`,
+          )
         : { command: scriptCommand(a.shell, interpreter, remote), stdinLine: undefined };
-      return await session.exec(run.command, { ...execOptions(a), stdinLine: run.stdinLine });
+      return await session.exec(run.command, { ...options, stdinLine: run.stdinLine });
     } finally {
       await session
         .exec(removeCommand(a.shell, remote), { timeoutMs: 30_000, onOutput: () => {} })
@@ -163,12 +200,15 @@ async function runScript(a: StepAttempt, step: Extract<StepSpec, { type: 'script
  * channel (`-S`, no prompt), never from the command line; otherwise sudo must not ask (`-n`).
  * The step's environment goes inside, since sudo starts commands with a clean one. `input` (a
  * shell command) feeds the command's stdin after the password line: sudo reads the password a
- * byte at a time up to its newline and leaves the rest to the command.
+ * byte at a time up to its newline and leaves the rest to the command. Secret variables, which
+ * sudo's clean environment would drop, follow the password as the encoded line the outer
+ * wrapper kept in $ORCA_SECRETS: the inner shell reads and exports them the same way.
  */
 async function asUser(
   a: StepAttempt,
   user: string,
   command: string,
+  secretEnv: Readonly<Record<string, string>> | undefined,
   input?: string,
 ): Promise<{ command: string; stdinLine: string | undefined }> {
   if (a.os === 'windows') {
@@ -177,18 +217,21 @@ async function asUser(
       `become (sudo) is for Linux hosts; ${a.hostName} is Windows: give its account the rights the step needs`,
     );
   }
-  const env = 'env' in a.step ? renderEnv(a.step.env, a.context) : undefined;
+  const { env } = 'env' in a.step ? renderEnv(a.step.env, a.context) : { env: undefined };
   const exports = Object.entries(env ?? {})
     .map(([k, v]) => `export ${k}=${shQuote(v)}; `)
     .join('');
-  const inner = shQuote(`${exports}${command}`);
+  const secrets = secretEnv !== undefined && Object.keys(secretEnv).length > 0;
+  const inner = shQuote(`${secrets ? `${SECRET_LINE_DECODER}; ` : ''}${exports}${command}`);
   const password = await a.becomePassword();
   const sudo = `-u ${shQuote(user)} -- sh -c ${inner}`;
+  const secretLine = secrets ? `printf '%s\\n' "$${SECRET_LINE_VAR}"` : null;
   if (password !== null && !/[\r\n\0]/.test(password)) {
-    const feed = `printf '%s\\n' "$${STDIN_LINE_VAR}"${input ? `; ${input}` : ''}`;
+    const feed = [`printf '%s\\n' "$${STDIN_LINE_VAR}"`, secretLine, input].filter(Boolean).join('; ');
     return { command: `{ ${feed}; } | sudo -S -p '' ${sudo}`, stdinLine: password };
   }
-  return { command: `${input ? `${input} | ` : ''}sudo -n ${sudo}`, stdinLine: undefined };
+  const feed = [secretLine, input].filter(Boolean).join('; ');
+  return { command: `${feed ? `{ ${feed}; } | ` : ''}sudo -n ${sudo}`, stdinLine: undefined };
 }
 
 /** An interpreter reading its script from stdin (fd 0: a pipe the other user cannot reopen by path). */
