@@ -114,7 +114,10 @@ function secretAssignments(env: Readonly<Record<string, string>>): string {
  */
 export function scriptFromInvocation(commandLine: string, stdin?: string): string | undefined {
   const inline = /^powershell\.exe .*-EncodedCommand ([A-Za-z0-9+/=]+)$/.exec(commandLine);
-  const bootstrap = /FromBase64String\('([A-Za-z0-9+/=]+)'\)/.exec(stdin ?? '');
+  const bootstrap =
+    /Create\(\[Text\.Encoding\]::Unicode\.GetString\(\[Convert\]::FromBase64String\('([A-Za-z0-9+/=]+)'\)/.exec(
+      stdin ?? '',
+    );
   const encoded = inline?.[1] ?? (commandLine === POWERSHELL_STDIN_COMMAND_LINE ? bootstrap?.[1] : undefined);
   if (encoded === undefined) return undefined;
   return unwrapPowerShell(decodePowerShell(encoded));
