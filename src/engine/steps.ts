@@ -19,6 +19,7 @@ import { ArtifactWriter } from '../db/artifacts.ts';
 import type { Os, Shell } from '../domain/host-settings.ts';
 import { type RenderContext, type RenderedShell, renderPlain, renderShell } from '../domain/jobs/render.ts';
 import type { CommandVariants, StepSpec } from '../domain/jobs/types.ts';
+import { redact } from '../domain/redact.ts';
 import { SECRET_LINE_DECODER, SECRET_LINE_VAR } from '../domain/secret-env.ts';
 import { powershellQuote, shQuote } from '../domain/shell-quote.ts';
 import type { EngineDeps } from './deps.ts';
@@ -351,7 +352,11 @@ async function download(
   artifactTemplate: string,
 ): Promise<ExecResult> {
   const source = renderPlain(sourceTemplate, a.context);
-  const name = renderPlain(artifactTemplate, a.context) || basename(source.replaceAll('\\', '/'));
+  // The name is stored and shown with the run: a secret in it is masked like output.
+  const name = redact(
+    renderPlain(artifactTemplate, a.context) || basename(source.replaceAll('\\', '/')),
+    a.context.secrets ?? [],
+  );
   const writer = await ArtifactWriter.create(a.deps.db, {
     runId: a.runId,
     executionId: a.executionId,
