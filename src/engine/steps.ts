@@ -13,16 +13,16 @@ import {
   FailureKind,
   type OutputStream,
   type Session,
-  STDIN_LINE_VAR,
 } from '../connectors/connector.ts';
 import { ArtifactWriter } from '../db/artifacts.ts';
 import type { Os, Shell } from '../domain/host-settings.ts';
-import { type RenderContext, type RenderedShell, renderPlain, renderShell } from '../domain/jobs/render.ts';
+import { type RenderContext, renderPlain, renderShell } from '../domain/jobs/render.ts';
 import type { CommandVariants, StepSpec } from '../domain/jobs/types.ts';
 import { redact } from '../domain/redact.ts';
-import { SECRET_LINE_DECODER, SECRET_LINE_VAR } from '../domain/secret-env.ts';
 import { powershellQuote, shQuote } from '../domain/shell-quote.ts';
+import { asUser, stdinScript } from './become.ts';
 import type { EngineDeps } from './deps.ts';
+import { execOptions } from './step-env.ts';
 import { syncDirectory } from './sync.ts';
 import { mkdirCommands } from './sync-remote.ts';
 
@@ -83,42 +83,6 @@ export function variant(v: CommandVariants, os: Os, stepId: string): string {
     );
   }
   return text;
-}
-
-/**
- * The step's environment and directory. A variable whose value holds a secret goes with the
- * variables the command text refers to (`rendered`) into `secretEnv`, which reaches the command
- * without appearing in any command line.
- */
-function execOptions(a: StepAttempt, cwdDefault?: string, rendered?: RenderedShell) {
-  const step = a.step;
-  const { env, secretEnv } =
-    'env' in step ? renderEnv(step.env, a.context) : { env: undefined, secretEnv: {} };
-  const allSecret = { ...secretEnv, ...rendered?.secretEnv };
-  const cwd = 'cwd' in step && step.cwd ? renderPlain(step.cwd, a.context) : cwdDefault;
-  return {
-    env,
-    secretEnv: Object.keys(allSecret).length > 0 ? allSecret : undefined,
-    cwd,
-    timeoutMs: a.timeoutMs,
-    signal: a.signal,
-    onOutput: a.onOutput,
-  };
-}
-
-function renderEnv(
-  env: Readonly<Record<string, string>>,
-  context: RenderContext,
-): { env: Record<string, string> | undefined; secretEnv: Record<string, string> } {
-  const secrets = (context.secrets ?? []).filter((s) => s !== '');
-  const plain: Record<string, string> = {};
-  const secret: Record<string, string> = {};
-  for (const [name, template] of Object.entries(env)) {
-    const value = renderPlain(template, context);
-    if (secrets.some((s) => value.includes(s))) secret[name] = value;
-    else plain[name] = value;
-  }
-  return { env: Object.keys(plain).length > 0 ? plain : undefined, secretEnv: secret };
 }
 
 async function runLocal(a: StepAttempt, command: string): Promise<ExecResult> {
@@ -194,51 +158,6 @@ async function runScript(a: StepAttempt, step: Extract<StepSpec, { type: 'script
         .catch(() => a.log(`could not remove the script file ${remote}`));
     }
   });
-}
-
-/**
- * `become`: the command through sudo as `user`. With a login password, sudo reads it from the
- * channel (`-S`, no prompt), never from the command line; otherwise sudo must not ask (`-n`).
- * The step's environment goes inside, since sudo starts commands with a clean one. `input` (a
- * shell command) feeds the command's stdin after the password line: sudo reads the password a
- * byte at a time up to its newline and leaves the rest to the command. Secret variables, which
- * sudo's clean environment would drop, follow the password as the encoded line the outer
- * wrapper kept in $ORCA_SECRETS: the inner shell reads and exports them the same way.
- */
-async function asUser(
-  a: StepAttempt,
-  user: string,
-  command: string,
-  secretEnv: Readonly<Record<string, string>> | undefined,
-  input?: string,
-): Promise<{ command: string; stdinLine: string | undefined }> {
-  if (a.os === 'windows') {
-    throw new ConnectorError(
-      FailureKind.protocol,
-      `become (sudo) is for Linux hosts; ${a.hostName} is Windows: give its account the rights the step needs`,
-    );
-  }
-  const { env } = 'env' in a.step ? renderEnv(a.step.env, a.context) : { env: undefined };
-  const exports = Object.entries(env ?? {})
-    .map(([k, v]) => `export ${k}=${shQuote(v)}; `)
-    .join('');
-  const secrets = secretEnv !== undefined && Object.keys(secretEnv).length > 0;
-  const inner = shQuote(`${secrets ? `${SECRET_LINE_DECODER}; ` : ''}${exports}${command}`);
-  const password = await a.becomePassword();
-  const sudo = `-u ${shQuote(user)} -- sh -c ${inner}`;
-  const secretLine = secrets ? `printf '%s\\n' "$${SECRET_LINE_VAR}"` : null;
-  if (password !== null && !/[\r\n\0]/.test(password)) {
-    const feed = [`printf '%s\\n' "$${STDIN_LINE_VAR}"`, secretLine, input].filter(Boolean).join('; ');
-    return { command: `{ ${feed}; } | sudo -S -p '' ${sudo}`, stdinLine: password };
-  }
-  const feed = [secretLine, input].filter(Boolean).join('; ');
-  return { command: `${feed ? `{ ${feed}; } | ` : ''}sudo -n ${sudo}`, stdinLine: undefined };
-}
-
-/** An interpreter reading its script from stdin (fd 0: a pipe the other user cannot reopen by path). */
-function stdinScript(interpreter: string | null): string {
-  if (interpreter === null) return 'sh -s';
-  return /(^|\/)(ba|da|z|k|mk)?sh$/.test(interpreter.trim()) ? `${interpreter} -s` : `${interpreter} -`;
 }
 
 function scriptExtension(shell: Shell, interpreter: string | null): string {
