@@ -171,13 +171,26 @@ steps:
 });
 
 test('a secret cannot be inserted raw, and a value that fails its rules is not repeated', async () => {
+  const raw = await app.api('/jobs', {
+    body: {
+      document: `name: raw-secret
+parameters:
+  token: { type: secret, required: true }
+steps:
+  - { name: Raw, type: exec, command: 'echo \${{ raw parameters.token }}' }
+`,
+    },
+  });
+  assert.equal(raw.status, 400);
+  assert.match(await raw.text(), /is a secret, which is never inserted raw/);
+
   const job = await createJob(
     app,
-    `name: raw-secret
+    `name: pattern-secret
 parameters:
   token: { type: secret, required: true, pattern: "[a-z]+" }
 steps:
-  - { name: Raw, type: exec, command: 'echo \${{ raw parameters.token }}' }
+  - { name: Echo, type: exec, command: 'echo \${{ parameters.token }}' }
 `,
   );
   const bad = await app.api(`/jobs/${job.id}/runs`, {
@@ -187,13 +200,5 @@ steps:
   const body = await bad.text();
   assert.match(body, /parameters\.token/);
   assert.ok(!body.includes(MARK), body);
-
-  const run = await waitForJobRun(
-    app,
-    (await launch(app, job.id, { parameters: { token: 'abc' }, targets: { hosts: ['sec-host'] } })).id,
-  );
-  const step = run.executions[0]!.steps[0]!;
-  assert.equal(step.status, 'failed');
-  assert.match(step.failureMessage ?? '', /never inserted raw/);
   assert.ok(!logged.join('').includes(MARK));
 });
