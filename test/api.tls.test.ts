@@ -34,7 +34,7 @@ after(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-function httpsLogin(url: string): Promise<{ status: number; cookie: string }> {
+function httpsLogin(url: string): Promise<{ status: number; cookie: string; hsts: string }> {
   return new Promise((resolve, reject) => {
     const body = JSON.stringify({ username: ADMIN_USER, password: ADMIN_PASSWORD });
     const req = https.request(
@@ -48,7 +48,11 @@ function httpsLogin(url: string): Promise<{ status: number; cookie: string }> {
       (res) => {
         res.resume();
         res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, cookie: String(res.headers['set-cookie'] ?? '') }),
+          resolve({
+            status: res.statusCode ?? 0,
+            cookie: String(res.headers['set-cookie'] ?? ''),
+            hsts: String(res.headers['strict-transport-security'] ?? ''),
+          }),
         );
       },
     );
@@ -63,6 +67,7 @@ test('with a certificate and key the server speaks HTTPS, and its session cookie
   assert.equal(r.status, 200);
   assert.match(r.cookie, /orca_session=.*; Secure/i);
   assert.match(r.cookie, /HttpOnly/i);
+  assert.match(r.hsts, /max-age=31536000/, 'HSTS over HTTPS');
   await assert.rejects(
     fetch(`${tlsApp.url.replace('https', 'http')}/api/v1/health`),
     'no plain HTTP on that port',

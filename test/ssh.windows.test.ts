@@ -93,6 +93,21 @@ test('whoami and Write-Output run through PowerShell over SSH, the PID line remo
   });
 });
 
+test('secret variables reach PowerShell on its stdin, not its command line; cmd refuses them', async () => {
+  const value = `s3cr3t-${randomInt(1e9)} it's "q" $(x) \u2019 ünï\nline 2`;
+  const secretEnv = { ORCA_SECRET_parameters_token: value };
+  const r = await withWindows((s) =>
+    runText(s, "[Console]::Out.Write('[' + $env:ORCA_SECRET_parameters_token + ']')", { secretEnv }),
+  );
+  assert.deepEqual([r.exitCode, r.stdout, r.stderr], [0, `[${value}]`, '']);
+  const refused = await withWindows(
+    (s) => rejection(runText(s, 'echo %ORCA_SECRET_parameters_token%', { secretEnv }), 'protocol'),
+    'cmd',
+  );
+  assert.match(refused.message, /PowerShell/);
+  assert.ok(!refused.message.includes('s3cr3t'));
+});
+
 test("the script's exit code is the command's", async () => {
   await withWindows(async (s) => {
     assert.deepEqual(await runText(s, 'Write-Output before; exit 3; Write-Output after'), {

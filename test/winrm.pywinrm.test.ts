@@ -28,7 +28,8 @@ type Step =
   | { ps: string }
   | { stdin_ps: string }
   | { kill: string }
-  | { command_in_shell: string };
+  | { command_in_shell: string }
+  | { env_ps: string; env: Record<string, string> };
 type StepResult =
   | { ok: true; stdout: string; stderr: string; status: number }
   | { ok: true; first_receive: { stdout: string; done: boolean; timed_out?: boolean } }
@@ -278,6 +279,22 @@ test('PowerShell reads its script from stdin sent with Send', async () => {
       steps: [{ stdin_ps: 'Write-Output "from stdin"\r\nexit 4\r\n' }],
     });
     assert.deepEqual(output(steps[0]), { stdout: 'from stdin\r\n', stderr: '', status: 4 });
+  });
+});
+
+test('variables of the shell (rsp:Environment, pywinrm open_shell env_vars) reach the command', async () => {
+  // The hostile characters orca's secret values may hold: quotes, $( ), backslashes, unicode, newlines.
+  const hostile = `it's "q" $(whoami) \\x & <tag> ünï ✓\nsecond line`;
+  await withServer({}, async (server) => {
+    const steps = await pywinrm(server, {
+      // pywinrm 0.3.0 keeps only the last of several env_vars, so one variable per shell.
+      steps: [
+        { env_ps: '[Console]::Out.Write($env:ORCA_T1 + "|")', env: { ORCA_T1: hostile } },
+        { env_ps: '[Console]::Out.Write("[" + $env:ORCA_T2 + "]")', env: { ORCA_T2: 'plain' } },
+      ],
+    });
+    assert.deepEqual(output(steps[0]), { stdout: `${hostile}|`, stderr: '', status: 0 });
+    assert.deepEqual(output(steps[1]), { stdout: '[plain]', stderr: '', status: 0 });
   });
 });
 

@@ -15,3 +15,17 @@ test('a negative interval or a concurrency of 0 is refused, naming the variable'
   assert.throws(() => loadConfig({ ORCA_HEALTH_INTERVAL_S: '-1' }), /ORCA_HEALTH_INTERVAL_S/);
   assert.throws(() => loadConfig({ ORCA_HEALTH_CONCURRENCY: '0' }), /ORCA_HEALTH_CONCURRENCY/);
 });
+
+test('ORCA_CORS_ORIGINS: a list of origins, each scheme://host[:port]', () => {
+  const base = { ORCA_HOME: '/tmp/orca-config-test' };
+  assert.deepEqual(loadConfig(base).corsOrigins, []);
+  assert.deepEqual(
+    loadConfig({ ...base, ORCA_CORS_ORIGINS: 'https://a.example.com, http://localhost:5173/' }).corsOrigins,
+    ['https://a.example.com', 'http://localhost:5173'],
+  );
+  assert.throws(
+    () => loadConfig({ ...base, ORCA_CORS_ORIGINS: 'https://a.example.com/path' }),
+    /ORCA_CORS_ORIGINS: "https:\/\/a.example.com\/path" is not an origin/,
+  );
+  assert.throws(() => loadConfig({ ...base, ORCA_CORS_ORIGINS: '*' }), /ORCA_CORS_ORIGINS/);
+});

@@ -42,6 +42,7 @@ const Env = Type.Object({
   ORCA_TLS_CERT: Type.Optional(Type.String({ minLength: 1 })),
   ORCA_TLS_KEY: Type.Optional(Type.String({ minLength: 1 })),
   ORCA_TRUST_PROXY: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
+  ORCA_CORS_ORIGINS: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
   ORCA_SSH_AGENT_SOCK: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
   SSH_AUTH_SOCK: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
   ORCA_HEALTH_INTERVAL_S: Type.Integer({ default: 300, minimum: 0 }),
@@ -97,6 +98,8 @@ export interface Config {
    * hops; else a comma-separated list of proxy addresses). False: ignore the headers.
    */
   readonly trustProxy: boolean | number | string;
+  /** Other origins whose pages may call the API (CORS, with tokens, not cookies); empty: same origin only. */
+  readonly corsOrigins: readonly string[];
   /** The worker's SSH agent socket, for ssh-agent credentials (ORCA_SSH_AGENT_SOCK, else SSH_AUTH_SOCK). */
   readonly sshAgentSocket: string | null;
   readonly notify: NotifySettings;
@@ -162,6 +165,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     sshAgentSocket: e.ORCA_SSH_AGENT_SOCK ?? e.SSH_AUTH_SOCK ?? null,
     tls: tlsFiles(e.ORCA_TLS_CERT, e.ORCA_TLS_KEY),
     trustProxy: trustProxyOf(e.ORCA_TRUST_PROXY),
+    corsOrigins: corsOriginsOf(e.ORCA_CORS_ORIGINS),
     notify: {
       publicUrl: (e.ORCA_PUBLIC_URL ?? `http://${e.ORCA_BIND}:${e.ORCA_PORT}`).replace(/\/+$/, ''),
       smtpUrl: e.ORCA_SMTP_URL ?? null,
@@ -187,6 +191,26 @@ function tlsFiles(cert: string | undefined, key: string | undefined): Config['tl
     );
   }
   return { certPath: resolve(cert), keyPath: resolve(key) };
+}
+
+/** `https://a.example, http://localhost:5173` → the origins, each checked to be scheme://host[:port]. */
+function corsOriginsOf(text: string | undefined): string[] {
+  const list = (text ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  for (const origin of list) {
+    let parsed: URL | null = null;
+    try {
+      parsed = new URL(origin);
+    } catch {}
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin.replace(/\/$/, '')) {
+      throw new Error(
+        `invalid configuration: ORCA_CORS_ORIGINS: ${JSON.stringify(origin)} is not an origin; write scheme://host[:port], e.g. https://tools.example.com`,
+      );
+    }
+  }
+  return list.map((o) => o.replace(/\/$/, ''));
 }
 
 function trustProxyOf(text: string | undefined): Config['trustProxy'] {

@@ -112,6 +112,14 @@ export interface ExecOptions {
    * channel, never in the command text, so no process list on the host shows it. POSIX hosts.
    */
   readonly stdinLine?: string | undefined;
+  /**
+   * Variables with secret values, set in the command's environment but never written into any
+   * command text: POSIX over SSH, sent on the channel after `stdinLine` and exported by the
+   * wrapper; WinRM, the shell's `rsp:Environment` (one shell per command); PowerShell over
+   * OpenSSH, set by the script PowerShell reads on stdin; local, the child's environment.
+   * cmd over OpenSSH cannot take them (its only input is the command line) and refuses.
+   */
+  readonly secretEnv?: Readonly<Record<string, string>> | undefined;
 }
 
 /** The shell variable a command finds `ExecOptions.stdinLine` in. */

@@ -24,3 +24,34 @@ test('without secrets the stream passes through untouched', () => {
   const r = new StreamRedactor([]);
   assert.equal(r.push('abc'), 'abc');
 });
+
+/** Every way of cutting `text` into two and into three chunks masks the same as the whole. */
+function everySplit(text: string, secrets: string[], expected: string): void {
+  assert.equal(redact(text, secrets), expected);
+  for (let i = 0; i <= text.length; i++) {
+    const two = new StreamRedactor(secrets);
+    assert.equal(two.push(text.slice(0, i)) + two.push(text.slice(i)) + two.flush(), expected, `at ${i}`);
+    for (let j = i; j <= text.length; j++) {
+      const r = new StreamRedactor(secrets);
+      const out = r.push(text.slice(0, i)) + r.push(text.slice(i, j)) + r.push(text.slice(j)) + r.flush();
+      assert.equal(out, expected, `at ${i} and ${j}`);
+    }
+  }
+}
+
+test('a secret split across two or three chunks is masked at every split point', () => {
+  everySplit('a hunter2 b hunter2', ['hunter2'], 'a *** b ***');
+});
+
+test('overlapping secrets: one a prefix of another, one inside another, one starting inside another', () => {
+  // The longer one is masked whole, however the text is cut: no tail of it shows.
+  everySplit('x abcdef y abc z', ['abc', 'abcdef'], 'x *** y *** z');
+  everySplit('1 xyzabc 2 abcq', ['xyzabc', 'abcq'], '1 *** 2 ***');
+  everySplit('pass word password', ['password', 'word'], 'pass *** ***');
+  // A stream that ends inside a longer secret still masks the shorter one it completed.
+  everySplit('end abc', ['abc', 'abcdef'], 'end ***');
+});
+
+test('secrets spanning lines and multi-byte characters are masked', () => {
+  everySplit('<ünï ✓\nline2>', ['ünï ✓\nline2'], '<***>');
+});

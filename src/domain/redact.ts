@@ -6,7 +6,9 @@ export const MASK = '***';
 
 export class StreamRedactor {
   private readonly secrets: string[];
-  private readonly keep: number;
+  private readonly longest: number;
+  /** First characters of the secrets: every other position is passed over at once. */
+  private readonly firsts: Set<string>;
   private carry = '';
 
   constructor(secrets: Iterable<string>) {
@@ -14,38 +16,57 @@ export class StreamRedactor {
     this.secrets = [...new Set([...secrets].filter((s) => s.length >= 3))].sort(
       (a, b) => b.length - a.length,
     );
-    this.keep = Math.max(0, ...this.secrets.map((s) => s.length - 1));
+    this.longest = this.secrets[0]?.length ?? 0;
+    this.firsts = new Set(this.secrets.map((s) => s[0]!));
   }
 
   /** Returns the text that is safe to emit now. */
   push(chunk: string): string {
     if (this.secrets.length === 0) return chunk;
-    const text = this.mask(this.carry + chunk);
-    const hold = this.holdBack(text);
-    this.carry = text.slice(text.length - hold);
-    return text.slice(0, text.length - hold);
+    return this.scan(this.carry + chunk, false);
   }
 
-  /** Emits whatever was held back; call at end of stream. */
+  /** Emits whatever was held back, masked; call at end of stream. */
   flush(): string {
-    const out = this.carry;
+    const text = this.carry;
     this.carry = '';
-    return out;
+    return this.secrets.length === 0 ? text : this.scan(text, true);
   }
 
-  private mask(text: string): string {
-    let out = text;
-    for (const secret of this.secrets) out = out.split(secret).join(MASK);
-    return out;
-  }
-
-  /** Length of the longest suffix of `text` that is a proper prefix of some secret. */
-  private holdBack(text: string): number {
-    for (let n = Math.min(this.keep, text.length); n > 0; n--) {
-      const tail = text.slice(text.length - n);
-      if (this.secrets.some((s) => s.startsWith(tail))) return n;
+  /**
+   * Leftmost-longest masking. Stops (keeping the rest for the next chunk) at the first position
+   * where the text left could still grow into a secret: a secret that is the prefix of a longer
+   * one, or one that starts inside another, is decided only once the longer one is known.
+   */
+  private scan(text: string, end: boolean): string {
+    let out = '';
+    let from = 0;
+    let i = 0;
+    while (i < text.length) {
+      if (!this.firsts.has(text[i]!)) {
+        i++;
+        continue;
+      }
+      if (!end && this.mayGrow(text, i)) break;
+      const secret = this.secrets.find((s) => text.startsWith(s, i));
+      if (secret === undefined) {
+        i++;
+        continue;
+      }
+      out += text.slice(from, i) + MASK;
+      i += secret.length;
+      from = i;
     }
-    return 0;
+    this.carry = end ? '' : text.slice(i);
+    return out + text.slice(from, i);
+  }
+
+  /** Whether the text from `i` on is a proper prefix of some secret. */
+  private mayGrow(text: string, i: number): boolean {
+    const rest = text.length - i;
+    if (rest >= this.longest) return false;
+    const tail = text.slice(i);
+    return this.secrets.some((s) => s.length > rest && s.startsWith(tail));
   }
 }
 

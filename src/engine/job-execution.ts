@@ -183,6 +183,8 @@ async function runStepWithRetries(
 ): Promise<StoredStep> {
   const context = {
     parameters: job.parameters,
+    // Values holding any of these reach commands through the environment, never the command line.
+    secrets,
     steps: Object.fromEntries(prior.filter((p) => p.outputs).map((p) => [p.id, p.outputs as StepOutputs])),
   };
   const timeoutMs = step.timeoutSeconds ? step.timeoutSeconds * 1000 : ex.timeoutMs;

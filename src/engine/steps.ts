@@ -13,14 +13,16 @@ import {
   FailureKind,
   type OutputStream,
   type Session,
-  STDIN_LINE_VAR,
 } from '../connectors/connector.ts';
 import { ArtifactWriter } from '../db/artifacts.ts';
 import type { Os, Shell } from '../domain/host-settings.ts';
-import { type RenderContext, renderPlain, renderTemplate } from '../domain/jobs/render.ts';
+import { type RenderContext, renderPlain, renderShell } from '../domain/jobs/render.ts';
 import type { CommandVariants, StepSpec } from '../domain/jobs/types.ts';
+import { redact } from '../domain/redact.ts';
 import { powershellQuote, shQuote } from '../domain/shell-quote.ts';
+import { asUser, stdinScript } from './become.ts';
 import type { EngineDeps } from './deps.ts';
+import { execOptions } from './step-env.ts';
 import { syncDirectory } from './sync.ts';
 import { mkdirCommands } from './sync-remote.ts';
 
@@ -52,9 +54,11 @@ export async function attemptStep(a: StepAttempt): Promise<ExecResult> {
   const step = a.step;
   switch (step.type) {
     case 'exec': {
-      const command = renderTemplate(variant(step.command, a.os, a.step.id), a.context, a.shell);
-      const run = step.become ? await asUser(a, step.become, command) : { command, stdinLine: undefined };
-      return a.withSession((s) => s.exec(run.command, { ...execOptions(a), stdinLine: run.stdinLine }));
+      const rendered = renderShell(variant(step.command, a.os, a.step.id), a.context, a.shell);
+      const options = execOptions(a, undefined, rendered);
+      if (!step.become) return a.withSession((s) => s.exec(rendered.text, options));
+      const run = await asUser(a, step.become, rendered.text, options.secretEnv);
+      return a.withSession((s) => s.exec(run.command, { ...options, stdinLine: run.stdinLine }));
     }
     case 'script':
       return runScript(a, step);
@@ -81,22 +85,6 @@ export function variant(v: CommandVariants, os: Os, stepId: string): string {
   return text;
 }
 
-function execOptions(a: StepAttempt, cwdDefault?: string) {
-  const step = a.step;
-  const env = 'env' in step ? renderEnv(step.env, a.context) : undefined;
-  const cwd = 'cwd' in step && step.cwd ? renderPlain(step.cwd, a.context) : cwdDefault;
-  return { env, cwd, timeoutMs: a.timeoutMs, signal: a.signal, onOutput: a.onOutput };
-}
-
-function renderEnv(
-  env: Readonly<Record<string, string>>,
-  context: RenderContext,
-): Record<string, string> | undefined {
-  const names = Object.keys(env);
-  if (names.length === 0) return undefined;
-  return Object.fromEntries(names.map((k) => [k, renderPlain(env[k] ?? '', context)]));
-}
-
 async function runLocal(a: StepAttempt, command: string): Promise<ExecResult> {
   const session = await a.deps.local.open(
     localTarget(),
@@ -107,7 +95,8 @@ async function runLocal(a: StepAttempt, command: string): Promise<ExecResult> {
     },
   );
   try {
-    return await session.exec(renderTemplate(command, a.context, 'sh'), execOptions(a, a.deps.filesDir));
+    const rendered = renderShell(command, a.context, 'sh');
+    return await session.exec(rendered.text, execOptions(a, a.deps.filesDir, rendered));
   } finally {
     await session.close();
   }
@@ -129,8 +118,15 @@ function localTarget() {
 
 /** The script goes to a temporary file on the host, runs with its interpreter, and is removed. */
 async function runScript(a: StepAttempt, step: Extract<StepSpec, { type: 'script' }>): Promise<ExecResult> {
-  const text = renderTemplate(variant(step.script, a.os, step.id), a.context, a.shell);
-  const interpreter = step.interpreter ? renderTemplate(step.interpreter, a.context, a.shell) : null;
+  // Secret values stay out of the file too: the script reads them from its environment.
+  const script = renderShell(variant(step.script, a.os, step.id), a.context, a.shell);
+  const interp = step.interpreter ? renderShell(step.interpreter, a.context, a.shell) : null;
+  const text = script.text;
+  const interpreter = interp?.text ?? null;
+  const options = execOptions(a, undefined, {
+    text,
+    secretEnv: { ...script.secretEnv, ...interp?.secretEnv },
+  });
   return a.withSession(async (session) => {
     if (!session.put) throw new ConnectorError(FailureKind.protocol, `${a.hostName} cannot receive files`);
     const local = await mkdtemp(join(tmpdir(), 'orca-script-'));
@@ -147,54 +143,21 @@ async function runScript(a: StepAttempt, step: Extract<StepSpec, { type: 'script
     try {
       // Become: the script reaches the other user on stdin, so its file stays readable by the login only.
       const run = step.become
-        ? await asUser(a, step.become, `exec ${stdinScript(interpreter)}`, `cat ${shQuote(remote)}`)
+        ? await asUser(
+            a,
+            step.become,
+            `exec ${stdinScript(interpreter)}`,
+            options.secretEnv,
+            `cat ${shQuote(remote)}`,
+          )
         : { command: scriptCommand(a.shell, interpreter, remote), stdinLine: undefined };
-      return await session.exec(run.command, { ...execOptions(a), stdinLine: run.stdinLine });
+      return await session.exec(run.command, { ...options, stdinLine: run.stdinLine });
     } finally {
       await session
         .exec(removeCommand(a.shell, remote), { timeoutMs: 30_000, onOutput: () => {} })
         .catch(() => a.log(`could not remove the script file ${remote}`));
     }
   });
-}
-
-/**
- * `become`: the command through sudo as `user`. With a login password, sudo reads it from the
- * channel (`-S`, no prompt), never from the command line; otherwise sudo must not ask (`-n`).
- * The step's environment goes inside, since sudo starts commands with a clean one. `input` (a
- * shell command) feeds the command's stdin after the password line: sudo reads the password a
- * byte at a time up to its newline and leaves the rest to the command.
- */
-async function asUser(
-  a: StepAttempt,
-  user: string,
-  command: string,
-  input?: string,
-): Promise<{ command: string; stdinLine: string | undefined }> {
-  if (a.os === 'windows') {
-    throw new ConnectorError(
-      FailureKind.protocol,
-      `become (sudo) is for Linux hosts; ${a.hostName} is Windows: give its account the rights the step needs`,
-    );
-  }
-  const env = 'env' in a.step ? renderEnv(a.step.env, a.context) : undefined;
-  const exports = Object.entries(env ?? {})
-    .map(([k, v]) => `export ${k}=${shQuote(v)}; `)
-    .join('');
-  const inner = shQuote(`${exports}${command}`);
-  const password = await a.becomePassword();
-  const sudo = `-u ${shQuote(user)} -- sh -c ${inner}`;
-  if (password !== null && !/[\r\n\0]/.test(password)) {
-    const feed = `printf '%s\\n' "$${STDIN_LINE_VAR}"${input ? `; ${input}` : ''}`;
-    return { command: `{ ${feed}; } | sudo -S -p '' ${sudo}`, stdinLine: password };
-  }
-  return { command: `${input ? `${input} | ` : ''}sudo -n ${sudo}`, stdinLine: undefined };
-}
-
-/** An interpreter reading its script from stdin (fd 0: a pipe the other user cannot reopen by path). */
-function stdinScript(interpreter: string | null): string {
-  if (interpreter === null) return 'sh -s';
-  return /(^|\/)(ba|da|z|k|mk)?sh$/.test(interpreter.trim()) ? `${interpreter} -s` : `${interpreter} -`;
 }
 
 function scriptExtension(shell: Shell, interpreter: string | null): string {
@@ -308,7 +271,11 @@ async function download(
   artifactTemplate: string,
 ): Promise<ExecResult> {
   const source = renderPlain(sourceTemplate, a.context);
-  const name = renderPlain(artifactTemplate, a.context) || basename(source.replaceAll('\\', '/'));
+  // The name is stored and shown with the run: a secret in it is masked like output.
+  const name = redact(
+    renderPlain(artifactTemplate, a.context) || basename(source.replaceAll('\\', '/')),
+    a.context.secrets ?? [],
+  );
   const writer = await ArtifactWriter.create(a.deps.db, {
     runId: a.runId,
     executionId: a.executionId,

@@ -70,6 +70,18 @@ export function errorHandler(log: Logger) {
     if (fe.statusCode === 429) {
       return reply.status(429).send(errorBody(ErrorCode.rateLimited, 'too many requests; try again later'));
     }
+    if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      const limit = request.routeOptions.bodyLimit;
+      return reply
+        .status(413)
+        .send(
+          errorBody(
+            ErrorCode.validation,
+            `the request body is too large: ${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]} accepts at most ${limit} bytes`,
+            [{ path: 'body', message: `must be at most ${limit} bytes` }],
+          ),
+        );
+    }
     if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
       // Body parsing, size limits, content types: the client's fault, said without internals.
       const message =

@@ -19,6 +19,7 @@ import { VERSION } from '../engine/worker.ts';
 import type { App, HttpDeps } from './app.ts';
 import { auditHooks } from './audit.ts';
 import { authHook } from './auth.ts';
+import { crossOriginHooks } from './cross-origin.ts';
 import { errorBody, errorHandler } from './errors.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -95,6 +96,8 @@ export async function buildServer(deps: HttpDeps): Promise<App> {
   app.decorateRequest('authMethod', null);
   app.decorateRequest('csrfToken', null);
 
+  // Scripts only from orca itself (the Vite build has no inline script); Mantine sets inline
+  // styles, hence 'unsafe-inline' for styles alone. No framing anywhere (clickjacking).
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
       directives: {
@@ -103,11 +106,20 @@ export async function buildServer(deps: HttpDeps): Promise<App> {
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
         connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
         upgradeInsecureRequests: null,
       },
     },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    // Sent by crossOriginHooks, on HTTPS requests only: over plain HTTP it would be ignored or,
+    // behind a proxy that terminates TLS, be decided by what the proxy says.
     hsts: false,
   });
+  crossOriginHooks(app, deps.config.corsOrigins);
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, { global: false });
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });

@@ -65,5 +65,6 @@ export function openSecret(
 export function secretValues(secret: Secret): string[] {
   if (secret.kind === 'password') return [secret.password];
   if (secret.kind === 'ssh-agent') return [];
-  return secret.passphrase ? [secret.passphrase] : [];
+  // A private key printed whole (a `cat` of the key file) is masked too.
+  return [secret.privateKey.trim(), ...(secret.passphrase ? [secret.passphrase] : [])];
 }

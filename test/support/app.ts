@@ -5,7 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import {
   ensureAdmin,
   loadVault,
@@ -49,6 +49,8 @@ export interface TestAppOptions {
   readonly worker?: boolean;
   /** Extra environment, as ORCA_* variables (e.g. ORCA_CONNECT_TIMEOUT_MS). */
   readonly env?: Record<string, string>;
+  /** The logger of the server and workers (default: silent, or ORCA_TEST_LOG's level). */
+  readonly log?: Logger;
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -68,7 +70,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...options.env,
   };
   let config = loadConfig(baseEnv);
-  const log = pino({ level: process.env.ORCA_TEST_LOG ?? 'silent' });
+  const log = options.log ?? pino({ level: process.env.ORCA_TEST_LOG ?? 'silent' });
   let vault = await loadVault(config);
   await ensureAdmin(database.handle, config);
   let server = await startServer(database.handle, vault, config, log);

@@ -89,7 +89,7 @@ export async function withSession<T>(
 export async function runText(
   session: Session,
   command: string,
-  options: { env?: Record<string, string>; cwd?: string } = {},
+  options: { env?: Record<string, string>; cwd?: string; secretEnv?: Record<string, string> } = {},
 ) {
   const out = { stdout: '', stderr: '' };
   const result = await session.exec(command, {

@@ -331,3 +331,15 @@ test('get streams a file with its SHA-256 and honours maxBytes, timeout and canc
     failsWith('canceled'),
   );
 });
+
+test('secret variables are in the child environment, not its arguments', async () => {
+  const value = `s3cr3t it's "q" $(id)\nline 2`;
+  const r = await run('printf "%s|" "$ORCA_SECRET_x"; tr "\\0" " " < /proc/$$/cmdline', {
+    secretEnv: { ORCA_SECRET_x: value },
+  });
+  assert.equal(r.exitCode, 0, r.stderr);
+  const [seen, argv] = r.stdout.split('|');
+  assert.equal(seen, value);
+  assert.ok(argv?.includes('/bin/sh -c'), argv);
+  assert.ok(!argv?.includes('s3cr3t'), argv);
+});

@@ -58,7 +58,8 @@ export function openLocalSession(options: LocalOptions = {}): LocalSession {
       ensureOpen();
       return execLocal(command, o, {
         shell: '/bin/sh',
-        env: commandEnvironment(inherited, options.baseEnv, o.env),
+        // Secret variables are the child's environment like the others: never in its argv.
+        env: commandEnvironment(inherited, options.baseEnv, { ...o.env, ...o.secretEnv }),
         track(stop) {
           running.add(stop);
           return () => running.delete(stop);

@@ -3,6 +3,7 @@
  * the command that kills it. Pure.
  */
 
+import { SECRET_LINE_DECODER } from '../../domain/secret-env.ts';
 import { shQuote } from '../../domain/shell-quote.ts';
 
 export { shQuote };
@@ -29,6 +30,8 @@ export interface WrapOptions {
   readonly pidMarker: string;
   /** Read one line from the channel into $ORCA_STDIN_LINE before stdin is closed. */
   readonly readsLine?: boolean | undefined;
+  /** Then read the encoded secret line (secret-env.ts) and export its variables. */
+  readonly readsSecrets?: boolean | undefined;
 }
 
 /**
@@ -37,6 +40,7 @@ export interface WrapOptions {
  * it lets orca kill the command and all its children. The preamble:
  * - prints the PID behind a random marker on stdout (stripped by the connector, so the
  *   consumer sees clean output; stderr is untouched);
+ * - reads the line(s) orca sends on the channel: `stdinLine`, then the secret variables;
  * - points stdin at /dev/null, so a command that reads stdin gets EOF instead of hanging,
  *   while the channel stays open for signal requests;
  * - changes directory (failing the command if it cannot) and exports the environment:
@@ -49,6 +53,7 @@ export function wrapCommand(command: string, options: WrapOptions): string {
   const parts = [`printf '%s%s\\n' ${options.pidMarker}= "$$"`];
   // One line from the channel first (ExecOptions.stdinLine), then stdin is closed as always.
   if (options.readsLine) parts.push('IFS= read -r ORCA_STDIN_LINE');
+  if (options.readsSecrets) parts.push(SECRET_LINE_DECODER);
   parts.push('exec </dev/null');
   if (options.cwd !== undefined) {
     assertNoNul(options.cwd, 'the working directory');

@@ -65,6 +65,7 @@ export class RemoteCommand {
       cwd: options.cwd,
       pidMarker: marker,
       stdinLine: options.stdinLine,
+      secretEnv: options.secretEnv,
     });
     this.parser = this.invocation.printsPid ? new PidMarkerParser(marker) : null;
     if (!this.parser) this.pidKnown(null);

@@ -1,5 +1,6 @@
 /** What orca sends to a host for one command, by its operating system and shell, and how it is killed. Pure. */
-import type { ConnectTarget } from '../connector.ts';
+import { encodeSecretLine } from '../../domain/secret-env.ts';
+import { ConnectorError, type ConnectTarget, FailureKind } from '../connector.ts';
 import { killCommand, wrapCommand } from './command.ts';
 import { taskkillCommand, windowsExitCode, wrapCmdForSsh, wrapPowerShellForSsh } from './windows-command.ts';
 
@@ -10,6 +11,8 @@ export interface InvocationOptions {
   readonly pidMarker: string;
   /** A line for the command to read (POSIX only): sent on the channel, not in the command text. */
   readonly stdinLine?: string | undefined;
+  /** Variables with secret values: sent on the channel (POSIX) or in PowerShell's stdin, never in the command text. */
+  readonly secretEnv?: Readonly<Record<string, string>> | undefined;
 }
 
 export interface Invocation {
@@ -20,7 +23,7 @@ export interface Invocation {
    * points stdin at /dev/null itself and leaves the channel open.
    */
   readonly stdin: string | null;
-  /** Written to the channel's stdin, which stays open (POSIX: the wrapper reads one line). */
+  /** Written to the channel's stdin, which stays open (POSIX: the wrapper reads these lines). */
   readonly stdinLine: string | null;
   /** Whether stdout starts with the `<marker>=<pid>` line. */
   readonly printsPid: boolean;
@@ -42,10 +45,16 @@ export function planInvocation(
   if (target.os !== 'windows') {
     const line = options.stdinLine;
     if (line !== undefined && /[\r\n\0]/.test(line)) throw new TypeError('the stdin line must be one line');
+    const secrets = hasSecrets(options.secretEnv) ? `${encodeSecretLine(options.secretEnv)}\n` : '';
+    const lines = (line === undefined ? '' : `${line}\n`) + secrets;
     return {
-      commandLine: wrapCommand(command, { ...options, readsLine: line !== undefined }),
+      commandLine: wrapCommand(command, {
+        ...options,
+        readsLine: line !== undefined,
+        readsSecrets: secrets !== '',
+      }),
       stdin: null,
-      stdinLine: line === undefined ? null : `${line}\n`,
+      stdinLine: lines === '' ? null : lines,
       printsPid: true,
       clixmlStderr: false,
       killCommand,
@@ -53,7 +62,19 @@ export function planInvocation(
     };
   }
   if (options.stdinLine !== undefined) throw new TypeError('a stdin line is for POSIX hosts');
+  if (target.shell === 'cmd' && hasSecrets(options.secretEnv)) {
+    throw new ConnectorError(
+      FailureKind.protocol,
+      'secret values cannot reach cmd over OpenSSH without appearing on its command line: run the step with PowerShell (shell: powershell), or over WinRM',
+    );
+  }
   const windows =
     target.shell === 'cmd' ? wrapCmdForSsh(command, options) : wrapPowerShellForSsh(command, options);
   return { ...windows, stdinLine: null, killCommand: taskkillCommand, exitCode: windowsExitCode };
+}
+
+function hasSecrets(
+  env: Readonly<Record<string, string>> | undefined,
+): env is Readonly<Record<string, string>> {
+  return env !== undefined && Object.keys(env).length > 0;
 }

@@ -14,6 +14,8 @@ export interface WindowsWrapOptions {
   readonly cwd?: string | undefined;
   /** PowerShell only: printed with powershell.exe's PID as the first line of stdout. */
   readonly pidMarker: string;
+  /** PowerShell only: variables set by the script read from stdin, never on the command line. */
+  readonly secretEnv?: Readonly<Record<string, string>> | undefined;
 }
 
 /** What to send for one command. */
@@ -69,7 +71,7 @@ export function powershellPrologue(options: WindowsWrapOptions): string {
  */
 export function wrapPowerShellForSsh(script: string, options: WindowsWrapOptions): WindowsInvocation {
   assertNoNul(script, 'the command');
-  const plan = planPowerShell(script, powershellPrologue(options));
+  const plan = planPowerShell(script, powershellPrologue(options), options.secretEnv);
   return {
     commandLine: plan.commandLine,
     stdin: plan.mode === 'stdin' ? plan.stdin : '',

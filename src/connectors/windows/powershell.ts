@@ -80,12 +80,32 @@ export type PowerShellPlan =
  * as one script block; the wrapper's own `exit` then sets the exit code exactly as inline. Two
  * newlines end the line and any pending continuation.
  */
-export function planPowerShell(script: string, prologue = ''): PowerShellPlan {
+export function planPowerShell(
+  script: string,
+  prologue = '',
+  secretEnv: Readonly<Record<string, string>> = {},
+): PowerShellPlan {
   const commandLine = powershellCommandLine(script, prologue);
-  if (commandLine.length <= COMMAND_LINE_LIMIT) return { mode: 'inline', commandLine };
+  const secrets = secretAssignments(secretEnv);
+  if (commandLine.length <= COMMAND_LINE_LIMIT && secrets === '') return { mode: 'inline', commandLine };
   const encoded = encodePowerShell(wrapPowerShell(script, prologue));
-  const bootstrap = `& ([scriptblock]::Create([Text.Encoding]::Unicode.GetString([Convert]::FromBase64String('${encoded}'))))`;
+  const bootstrap = `${secrets}& ([scriptblock]::Create([Text.Encoding]::Unicode.GetString([Convert]::FromBase64String('${encoded}'))))`;
   return { mode: 'stdin', commandLine: POWERSHELL_STDIN_COMMAND_LINE, stdin: `${bootstrap}\r\n\r\n` };
+}
+
+/**
+ * Secret variables set ahead of the bootstrap on stdin (never on the command line), each value as
+ * base64 of its UTF-8 bytes so no character of it is PowerShell syntax.
+ */
+function secretAssignments(env: Readonly<Record<string, string>>): string {
+  return Object.entries(env)
+    .map(([name, value]) => {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+        throw new TypeError(`${JSON.stringify(name)} is not a variable name`);
+      const b64 = Buffer.from(value, 'utf8').toString('base64');
+      return `$env:${name} = [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String('${b64}')); `;
+    })
+    .join('');
 }
 
 /**
@@ -94,7 +114,10 @@ export function planPowerShell(script: string, prologue = ''): PowerShellPlan {
  */
 export function scriptFromInvocation(commandLine: string, stdin?: string): string | undefined {
   const inline = /^powershell\.exe .*-EncodedCommand ([A-Za-z0-9+/=]+)$/.exec(commandLine);
-  const bootstrap = /FromBase64String\('([A-Za-z0-9+/=]+)'\)/.exec(stdin ?? '');
+  const bootstrap =
+    /Create\(\[Text\.Encoding\]::Unicode\.GetString\(\[Convert\]::FromBase64String\('([A-Za-z0-9+/=]+)'\)/.exec(
+      stdin ?? '',
+    );
   const encoded = inline?.[1] ?? (commandLine === POWERSHELL_STDIN_COMMAND_LINE ? bootstrap?.[1] : undefined);
   if (encoded === undefined) return undefined;
   return unwrapPowerShell(decodePowerShell(encoded));

@@ -87,7 +87,12 @@ class WinrsCommand {
     const call = async (parts: WsmanRequest, operationTimeoutS = 60) =>
       (await this.client.call(parts, { operationTimeoutS, signal: this.inFlight.signal })).body;
     const created = await call(
-      winrs.createShellRequest({ environment: this.options.env, workingDirectory: this.options.cwd }),
+      // Secret values go in the shell's environment, never in the command line; the shell is
+      // this command's own (deleted after it), so they reach no other command.
+      winrs.createShellRequest({
+        environment: { ...this.options.env, ...this.options.secretEnv },
+        workingDirectory: this.options.cwd,
+      }),
     );
     const shellId = winrs.parseShellId(created);
     this.shellId = shellId;

@@ -41,11 +41,13 @@ const ESCAPES: Readonly<Record<string, string>> = {
   '>': '&gt;',
   '"': '&quot;',
   "'": '&apos;',
+  // A raw CR would reach the reader as LF (XML end-of-line handling).
+  '\r': '&#13;',
 };
 
 /** Escapes text for use in element content or a quoted attribute value. */
 export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
+  return text.replace(/[&<>"'\r]/g, (c) => ESCAPES[c] ?? c);
 }
 
 const NAMED_ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };

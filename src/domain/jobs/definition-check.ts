@@ -33,9 +33,11 @@ export function checkDocument(doc: unknown): Findings {
     if (problem) found.errors.push({ path: 'targets.selector', message: problem });
   }
   const parameters = new Set<string>();
+  const secretParameters = new Set<string>();
   if (isRecord(doc.parameters)) {
     for (const [name, spec] of Object.entries(doc.parameters)) {
       parameters.add(name);
+      if (isRecord(spec) && spec.type === 'secret') secretParameters.add(name);
       if (isRecord(spec)) found.errors.push(...checkParameter(spec, `parameters.${name}`));
     }
   }
@@ -50,7 +52,7 @@ export function checkDocument(doc: unknown): Findings {
   steps.forEach((step, i) => {
     if (!isRecord(step)) return;
     const base = `steps[${i}]`;
-    const context: StepContext = { base, index: i, parameters, earlier, all, found };
+    const context: StepContext = { base, index: i, parameters, secretParameters, earlier, all, found };
     checkStep(step, context);
     const id = stepId(step, i);
     if (id === undefined) return;
@@ -78,6 +80,8 @@ interface StepContext {
   readonly base: string;
   readonly index: number;
   readonly parameters: ReadonlySet<string>;
+  /** Secret ones among them: never inserted raw into shell text. */
+  readonly secretParameters: ReadonlySet<string>;
   readonly earlier: ReadonlyMap<string, string>;
   readonly all: ReadonlyMap<string, number>;
   readonly found: Findings;
@@ -167,7 +171,12 @@ function checkTemplate(
         continue;
       }
     }
-    if (ref.raw) {
+    if (ref.raw && shells && ref.kind === 'parameter' && c.secretParameters.has(ref.name)) {
+      c.found.errors.push({
+        path,
+        message: `${ref.text} is a secret, which is never inserted raw: write \${{ parameters.${ref.name} }} (orca passes it in an environment variable)`,
+      });
+    } else if (ref.raw) {
       c.found.warnings.push({
         path,
         message: `${ref.text} is inserted without shell quoting; a value containing shell syntax runs as commands`,

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ErrorCode, OrcaError } from '../errors.ts';
 import type { Shell } from './quote.ts';
-import { type RenderContext, renderPlain, renderTemplate } from './render.ts';
+import { type RenderContext, renderPlain, renderShell, renderTemplate } from './render.ts';
 
 const context: RenderContext = {
   parameters: { v: "it's", n: 3, flag: true, list: ['a b', 'c'], empty: [] },
@@ -202,4 +202,34 @@ test('a raw value or an empty list may stand anywhere', () => {
     'echo "x"',
   );
   assert.equal(renderTemplate('echo "${{ parameters.l }}"', { parameters: { l: [] } }, 'sh'), 'echo ""');
+});
+
+test('renderShell: a value holding a secret becomes a quoted variable, its value returned apart', () => {
+  const ctx: RenderContext = { parameters: { pw: "p'w $(x)", user: 'bob' }, secrets: ["p'w $(x)"] };
+  const expect = (shell: Shell, text: string) =>
+    assert.deepEqual(renderShell('run ${{ parameters.user }} ${{ parameters.pw }}', ctx, shell), {
+      text,
+      secretEnv: { ORCA_SECRET_parameters_pw: "p'w $(x)" },
+    });
+  expect('sh', `run 'bob' "$ORCA_SECRET_parameters_pw"`);
+  expect('powershell', `run 'bob' "$env:ORCA_SECRET_parameters_pw"`);
+  // cmd keeps its refusals: a value it would act on inside quotes is still refused.
+  rejects(
+    () =>
+      renderShell(
+        'echo ${{ parameters.pw }}',
+        { ...ctx, parameters: { pw: '100%' }, secrets: ['100%'] },
+        'cmd',
+      ),
+    /cmd/,
+  );
+  assert.equal(
+    renderShell('echo ${{ parameters.pw }}', { ...ctx, parameters: { pw: 'a&b' }, secrets: ['a&b'] }, 'cmd')
+      .text,
+    'echo "%ORCA_SECRET_parameters_pw%"',
+  );
+  // Placement rules hold for the reference as for a quoted value.
+  rejects(() => renderShell('echo "${{ parameters.pw }}"', ctx, 'sh'), /inside double quotes/);
+  rejects(() => renderShell('echo ${{ raw parameters.pw }}', ctx, 'sh'), /never inserted raw/);
+  assert.throws(() => renderTemplate('echo ${{ parameters.pw }}', ctx, 'sh'), /renderShell/);
 });

@@ -5,8 +5,9 @@
  * `$${{` is a literal `${{`. Other fields (paths, env values passed as data) use renderPlain. Pure.
  */
 import { ErrorCode, OrcaError } from '../errors.ts';
+import { secretVariable } from '../secret-env.ts';
 import { unsafePlacements } from './placement.ts';
-import { quoteValue, type Shell } from './quote.ts';
+import { quoteFor, quoteValue, type Shell } from './quote.ts';
 import type { ParamValue } from './types.ts';
 
 /** What an earlier step left for later ones (`${{ steps.<id>.<field> }}`). */
@@ -23,6 +24,17 @@ export interface RenderContext {
   readonly parameters: Readonly<Record<string, ParamValue>>;
   /** Captured outputs of the steps that ran before on the same host, by step id. */
   readonly steps?: Readonly<Record<string, StepOutputs>> | undefined;
+  /**
+   * The run's secret values. In shell text a value containing one is not inserted: the text
+   * names a variable instead (secret-env.ts) and the value goes in {@link RenderedShell.secretEnv}.
+   */
+  readonly secrets?: readonly string[] | undefined;
+}
+
+/** Shell text, and the variables it reads secret values from (to be set without appearing in any command line). */
+export interface RenderedShell {
+  readonly text: string;
+  readonly secretEnv: Readonly<Record<string, string>>;
 }
 
 type StepField = 'stdout' | 'stderr' | 'exitCode' | 'status';
@@ -44,6 +56,22 @@ const REFERENCE =
  * given (cmd), or a value placed where its quoting would not hold, such as inside quotes.
  */
 export function renderTemplate(template: string, context: RenderContext, shell: Shell): string {
+  const rendered = renderShell(template, context, shell);
+  if (Object.keys(rendered.secretEnv).length > 0) {
+    throw new TypeError('the text refers to secret values: render it with renderShell and pass secretEnv');
+  }
+  return rendered.text;
+}
+
+/**
+ * Like {@link renderTemplate}, but a value holding a secret (a `secret` parameter, say) becomes a
+ * quoted expansion of a variable — sh `"$ORCA_SECRET_name"`, PowerShell `"$env:ORCA_SECRET_name"`,
+ * cmd `"%ORCA_SECRET_name%"` — whose value is returned in `secretEnv`: the command text, and so
+ * the host's process list, never holds it. A secret cannot be inserted `raw`.
+ */
+export function renderShell(template: string, context: RenderContext, shell: Shell): RenderedShell {
+  const secrets = (context.secrets ?? []).filter((s) => s !== '');
+  const secretEnv: Record<string, string> = {};
   let out = '';
   const inserted: { offset: number; ref: TemplateReference }[] = [];
   for (const part of parse(template)) {
@@ -52,7 +80,16 @@ export function renderTemplate(template: string, context: RenderContext, shell: 
       continue;
     }
     const value = lookup(part, context);
-    const text = part.raw ? plainText(value) : quoteValue(shell, value, label(part));
+    const secret = typeof value === 'string' && secrets.some((s) => value.includes(s));
+    if (secret && part.raw) {
+      const message = `${part.text} holds a secret, which is never inserted raw: write \${{ ${label(part)} }} (orca passes it in an environment variable)`;
+      throw new OrcaError(ErrorCode.validation, message, [{ path: label(part), message }]);
+    }
+    const text = part.raw
+      ? plainText(value)
+      : secret
+        ? secretReference(shell, value, label(part), secretEnv)
+        : quoteValue(shell, value, label(part));
     if (!part.raw && text !== '') inserted.push({ offset: out.length, ref: part });
     out += text;
   }
@@ -70,7 +107,15 @@ export function renderTemplate(template: string, context: RenderContext, shell: 
   if (problems.length > 0) {
     throw new OrcaError(ErrorCode.validation, problems.map((p) => p.message).join('; '), problems);
   }
-  return out;
+  return { text: out, secretEnv };
+}
+
+function secretReference(shell: Shell, value: string, what: string, env: Record<string, string>): string {
+  quoteFor(shell, value, what); // the same refusals (NUL; for cmd, what it acts on in quotes)
+  const name = secretVariable(what);
+  env[name] = value;
+  if (shell === 'sh') return `"$${name}"`;
+  return shell === 'powershell' ? `"$env:${name}"` : `"%${name}%"`;
 }
 
 /** Substitutes values as plain text, for fields that are data rather than shell text; lists are space-separated. */

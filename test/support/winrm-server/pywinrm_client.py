@@ -63,6 +63,16 @@ def run_step(session, step):
         rs = winrm.Response(p.get_command_output(shell_id, command_id))
         p.cleanup_command(shell_id, command_id)
         p.close_shell(shell_id)
+    elif "env_ps" in step:
+        # A shell created with environment variables (rsp:Environment), read by the command.
+        p = session.protocol
+        shell_id = p.open_shell(env_vars=step["env"], codepage=65001)
+        script = step["env_ps"]
+        encoded = base64.b64encode(script.encode("utf_16_le")).decode("ascii")
+        command_id = p.run_command(shell_id, "powershell -encodedcommand %s" % encoded)
+        rs = winrm.Response(p.get_command_output(shell_id, command_id))
+        p.cleanup_command(shell_id, command_id)
+        p.close_shell(shell_id)
     elif "command_in_shell" in step:
         # A command for a shell id the server never issued.
         session.protocol.run_command(step["command_in_shell"], "whoami")

@@ -28,6 +28,8 @@ const parser = new XMLParser({
   trimValues: false,
   ignoreDeclaration: true,
   ignorePiTags: true,
+  // Character references (`&#13;`, how a CR survives XML's end-of-line handling) as Windows reads them.
+  htmlEntities: true,
 });
 
 /** Parses a document; throws XmlError when it is not well-formed or uses an undeclared prefix. */
