@@ -15,3 +15,15 @@ test('a negative interval or a concurrency of 0 is refused, naming the variable'
   assert.throws(() => loadConfig({ ORCA_HEALTH_INTERVAL_S: '-1' }), /ORCA_HEALTH_INTERVAL_S/);
   assert.throws(() => loadConfig({ ORCA_HEALTH_CONCURRENCY: '0' }), /ORCA_HEALTH_CONCURRENCY/);
 });
+
+test('worker pools and grace: ORCA_WORKER_TAGS (comma-separated), ORCA_WORKER_POOL_ONLY, ORCA_WORKER_GRACE_S', () => {
+  const d = loadConfig({});
+  assert.deepEqual([d.workerTags, d.workerPoolOnly, d.workerGraceMs], [[], false, 30_000]);
+  const c = loadConfig({
+    ORCA_WORKER_TAGS: 'zone=dmz, gpu=yes',
+    ORCA_WORKER_POOL_ONLY: 'true',
+    ORCA_WORKER_GRACE_S: '5',
+  });
+  assert.deepEqual([c.workerTags, c.workerPoolOnly, c.workerGraceMs], [['gpu=yes', 'zone=dmz'], true, 5000]);
+  assert.throws(() => loadConfig({ ORCA_WORKER_TAGS: 'dmz' }), /ORCA_WORKER_TAGS: worker tag "dmz"/);
+});

@@ -115,6 +115,7 @@ export function hostRoutes(app: App, deps: HttpDeps): void {
             jumpHostId,
             tags: b.tags,
             labels: b.labels,
+            pool: b.pool ?? null,
           });
           await setHostGroups(trx, id, groups);
           return id;
