@@ -15,10 +15,7 @@ export async function createHostCheck(
     const row = await trx
       .insertInto('host_checks')
       .values({ host_id: hostId, status: 'queued', source })
-      .returning((eb) => [
-        'id',
-        eb.selectFrom('hosts').select('pool').where('id', '=', hostId).as('pool'),
-      ])
+      .returning((eb) => ['id', eb.selectFrom('hosts').select('pool').where('id', '=', hostId).as('pool')])
       .executeTakeFirstOrThrow();
     await addTask(trx, routed(Task.checkHost, row.pool), { checkId: row.id });
     return row.id;

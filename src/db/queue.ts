@@ -61,7 +61,12 @@ export async function addRoutedTasks(
   priority = 0,
 ): Promise<void> {
   if (items.length === 0) return;
-  const specs = items.map((i) => ({ identifier: i.identifier, payload: i.payload, max_attempts: 1, priority }));
+  const specs = items.map((i) => ({
+    identifier: i.identifier,
+    payload: i.payload,
+    max_attempts: 1,
+    priority,
+  }));
   await sql`select count(*) from graphile_worker.add_jobs(array(
     select json_populate_recordset(null::graphile_worker.job_spec, ${JSON.stringify(specs)}::json)
   ))`.execute(db);

@@ -47,10 +47,11 @@ test('a worker serves its pools and the unrouted hosts, unless pool-only', () =>
 });
 
 test('a pool without a live worker is reported', () => {
-  assert.equal(poolProblem('zone=dmz', 1, 3), null);
-  assert.equal(poolProblem('zone=dmz', 0, 0), 'no worker serves pool zone=dmz');
-  assert.equal(poolProblem('zone=dmz', 0, 2), 'no worker serves pool zone=dmz: 2 waiting');
-  assert.match(poolProblem(null, 0, 1) ?? '', /every live worker is --pool-only/);
+  assert.equal(poolProblem('zone=dmz', 1, 3, 1), null);
+  assert.equal(poolProblem('zone=dmz', 0, 0, 1), 'no worker serves pool zone=dmz');
+  assert.equal(poolProblem('zone=dmz', 0, 2, 0), 'no worker serves pool zone=dmz: 2 waiting');
+  assert.match(poolProblem(null, 0, 1, 2) ?? '', /every live worker is --pool-only/);
+  assert.equal(poolProblem(null, 0, 1, 0), 'no worker is running: 1 waiting');
 });
 
 test('after a shutdown, file steps and steps that may repeat run again; commands do not', () => {

@@ -68,9 +68,20 @@ export function servedIdentifiers(worker: WorkerRouting): string[] {
 }
 
 /** What /executor/status says of a pool that has work and no live worker to take it. */
-export function poolProblem(pool: string | null, workers: number, waiting: number): string | null {
+export function poolProblem(
+  pool: string | null,
+  workers: number,
+  waiting: number,
+  /** Alive workers of any pool. */
+  alive: number,
+): string | null {
   if (workers > 0) return null;
-  const who = pool === null ? 'no worker serves hosts without a pool (every live worker is --pool-only)' : `no worker serves pool ${pool}`;
+  const who =
+    pool !== null
+      ? `no worker serves pool ${pool}`
+      : alive > 0
+        ? 'no worker serves hosts without a pool (every live worker is --pool-only)'
+        : 'no worker is running';
   return waiting > 0 ? `${who}: ${waiting} waiting` : who;
 }
 
@@ -84,5 +95,7 @@ export function rerunnableAfterShutdown(step: {
   readonly type: string;
   readonly retry: { readonly on: 'connection' | 'any' };
 }): boolean {
-  return step.type === 'upload' || step.type === 'download' || step.type === 'sync' || step.retry.on === 'any';
+  return (
+    step.type === 'upload' || step.type === 'download' || step.type === 'sync' || step.retry.on === 'any'
+  );
 }

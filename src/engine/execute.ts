@@ -16,7 +16,7 @@ import { type Contact, contactSecrets, loadContact, openSession } from './contac
 import type { EngineDeps } from './deps.ts';
 import { loadJobRunContext } from './job-context.ts';
 import { type JobExecutionEnd, runJobSteps } from './job-execution.ts';
-import { errorOutcome, exitOutcome, failureOutcome } from './outcome.ts';
+import { errorOutcome, exitOutcome } from './outcome.ts';
 import { OutputRecorder } from './output.ts';
 
 /** Runs `fn` on a pooled session to the host, opening one if none is free. */
@@ -187,7 +187,10 @@ async function handBack(
   recorder: OutputRecorder,
   reason: string,
 ): Promise<void> {
-  recorder.event('system', `the command was stopped because the worker shut down (${reason}); it runs again on another worker`);
+  recorder.event(
+    'system',
+    `the command was stopped because the worker shut down (${reason}); it runs again on another worker`,
+  );
   recorder.event('status', JSON.stringify({ status: 'queued' }));
   await closeRecorder(deps, ex, recorder);
   await releaseExecution(deps.db, ex.id, deps.workerId, { nextStep: 0, ...outputTotals(ex, recorder) });

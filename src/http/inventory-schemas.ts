@@ -1,6 +1,7 @@
 /** The shapes of host groups, bulk host operations and the selector filter of the host list. */
-import { Pool } from './pool-schemas.ts';
+
 import { type Static, Type } from '@sinclair/typebox';
+import { Pool } from './pool-schemas.ts';
 import { HEALTH_STATUSES, HostCheck, Id, Literals, Name, Nullable, Tags, Timestamp } from './schemas.ts';
 
 const Selector = Type.String({ minLength: 1, maxLength: 4096, description: 'a selector expression' });
