@@ -1,5 +1,5 @@
 /** One execution: claim it, contact the host, stream the output, record the outcome. */
-import { ConnectorError, FailureKind, type Session } from '../connectors/connector.ts';
+import { ConnectorError, type Session } from '../connectors/connector.ts';
 import { advanceRun } from '../db/dispatch.ts';
 import { appendEvents, Channel, notify } from '../db/events.ts';
 import {

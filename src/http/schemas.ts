@@ -314,6 +314,10 @@ export const Execution = Type.Object({
   finishedAt: Nullable(Timestamp),
   /** The rolling batch this host belongs to (0-based; 0 when the run has one batch). */
   batch: Type.Integer(),
+  /** The worker that runs or ran it (the last one, if it was handed back); null before a claim. */
+  workerId: Nullable(Type.String()),
+  /** The worker pool it was routed to; null: any worker. */
+  pool: Nullable(Type.String()),
   /** Job runs: a result per step reached so far, in step order. Ad-hoc runs: empty. */
   steps: Type.Array(StepResult),
 });
