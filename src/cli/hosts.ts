@@ -110,9 +110,23 @@ export function checkText(check: HostCheck | null, p: Palette = palette(false)):
   return p.red(check.failureKind ?? 'failed');
 }
 
+/** The POOL column appears only when some host is routed to a worker pool. */
 export function hostsTable(hosts: readonly Host[], p: Palette = palette(false)): string {
+  const pools = hosts.some((h) => h.pool);
   return table(
-    ['NAME', 'KIND', 'ADDRESS', 'USER', 'CREDENTIAL', 'HEALTH', 'OS', 'POOL', 'TAGS', 'LABELS', 'GROUPS'],
+    [
+      'NAME',
+      'KIND',
+      'ADDRESS',
+      'USER',
+      'CREDENTIAL',
+      'HEALTH',
+      'OS',
+      ...(pools ? ['POOL'] : []),
+      'TAGS',
+      'LABELS',
+      'GROUPS',
+    ],
     hosts.map((h) => [
       h.name,
       hostKind(h),
@@ -121,7 +135,7 @@ export function hostsTable(hosts: readonly Host[], p: Palette = palette(false)):
       h.credentialName ?? '-',
       healthText(h.health, p) + (h.pendingHostKey ? p.yellow(' (host key changed)') : ''),
       osText(h.facts),
-      h.pool ?? '-',
+      ...(pools ? [h.pool ?? '-'] : []),
       h.tags.join(',') || '-',
       Object.entries(h.labels)
         .map(([k, v]) => `${k}=${v}`)
