@@ -52,7 +52,8 @@ test('hosts are routed to a worker pool on add, by `hosts pool`, and listed by p
   ]);
   assert.equal(add.code, 0, add.stderr);
   assert.match(add.stdout, /, pool zone=dmz\)\n$/);
-  assert.equal((api.requests.find((q) => q.method === 'POST')?.body as { pool?: string }).pool, 'zone=dmz');
+  const posted = api.requests.find((q) => q.method === 'POST')?.body as { pool?: string } | undefined;
+  assert.equal(posted?.pool, 'zone=dmz');
 
   const list = await orca(['hosts', 'list', '--pool', 'zone=dmz', ...base]);
   assert.equal(list.code, 0, list.stderr);
