@@ -1,5 +1,5 @@
 /** The `orca` command: process commands (start, server, worker, migrate) and client commands. */
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Logger } from 'pino';
 import { registerClientCommands } from './cli/index.ts';
 import { type Config, loadConfig } from './config/index.ts';
@@ -105,7 +105,13 @@ const concurrency = new Option('--concurrency <n>', 'executions this worker runs
 const tags = new Option(
   '--tags <key=value>',
   'pools this worker serves (repeatable or comma-separated; also ORCA_WORKER_TAGS): it runs the hosts routed to them',
-).argParser((v: string, previous: string[] | undefined) => parseWorkerTags([...(previous ?? []), v]));
+).argParser((v: string, previous: string[] | undefined) => {
+  try {
+    return parseWorkerTags([...(previous ?? []), v]);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+});
 const poolOnly = new Option(
   '--pool-only',
   'serve only the pools of --tags, not hosts without a pool (also ORCA_WORKER_POOL_ONLY)',
