@@ -171,13 +171,24 @@ function startMaintenance(handle: DbHandle, config: Config, log: Logger): { stop
   return { stop: () => clearInterval(timer) };
 }
 
+/** What the command line may set over the configuration (`--concurrency`, `--tags`, `--pool-only`). */
+export interface WorkerFlags {
+  readonly concurrency?: number | undefined;
+  readonly tags?: readonly string[] | undefined;
+  readonly poolOnly?: boolean | undefined;
+}
+
 export async function startWorkerProcess(
   config: Config,
   vault: Vault,
   log: Logger,
   connectionString: string,
-  concurrency = config.workerConcurrency,
-): Promise<{ worker: WorkerHandle; stop(): Promise<void> }> {
+  flags: WorkerFlags = {},
+): Promise<{ worker: WorkerHandle; stop(graceMs?: number): Promise<void>; hurry(): void }> {
+  const concurrency = flags.concurrency ?? config.workerConcurrency;
+  const tags = [...new Set([...config.workerTags, ...(flags.tags ?? [])])].sort();
+  const poolOnly = flags.poolOnly ?? config.workerPoolOnly;
+  if (poolOnly && tags.length === 0) throw new Error('--pool-only needs at least one --tags key=value');
   // Its own pool: the queue and every running execution's output writer need connections.
   const handle = openDb(connectionString, Math.min(concurrency + 4, 50));
   const workerId = newWorkerId();
@@ -201,14 +212,15 @@ export async function startWorkerProcess(
       agentSocket: config.sshAgentSocket,
     },
     handle.pool,
-    { concurrency },
+    { concurrency, tags, poolOnly },
   );
   return {
     worker,
-    async stop() {
-      await worker.stop();
+    async stop(graceMs = config.workerGraceMs) {
+      await worker.stop(graceMs);
       await handle.close();
     },
+    hurry: () => worker.hurry(),
   };
 }
 

@@ -1,21 +1,30 @@
 /** The `orca` command: process commands (start, server, worker, migrate) and client commands. */
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Logger } from 'pino';
 import { registerClientCommands } from './cli/index.ts';
 import { type Config, loadConfig } from './config/index.ts';
 import type { Db } from './db/pool.ts';
+import { parseWorkerTags } from './domain/pools.ts';
 import { VERSION } from './engine/worker.ts';
 import { createLogger } from './log.ts';
 import type { Vault } from './security/vault.ts';
 
 type Stop = () => Promise<void>;
 
-/** Runs until SIGINT/SIGTERM, then stops the parts in reverse order. */
-function untilSignal(log: Logger, stops: Stop[]): void {
-  let stopping = false;
+/**
+ * Runs until SIGINT/SIGTERM, then stops the parts in reverse order (a worker within its grace
+ * period). A second signal ends the grace period now (`hurries`); a third exits at once.
+ */
+function untilSignal(log: Logger, stops: Stop[], hurries: (() => void)[] = []): void {
+  let signals = 0;
   const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
+    signals++;
+    if (signals === 2) {
+      log.warn({ signal }, 'stopping now: running executions are handed back');
+      for (const hurry of hurries) hurry();
+    }
+    if (signals >= 3) process.exit(1);
+    if (signals > 1) return;
     log.info({ signal }, 'shutting down');
     for (const stop of [...stops].reverse()) {
       await stop().catch((e: unknown) => log.error({ err: String(e) }, 'error while stopping'));
@@ -44,11 +53,18 @@ function printAdmin(config: Config, url: string, admin: { created: boolean; pass
 // start faster, and keep their own Ctrl-C handling.
 const boot = () => import('./boot.ts');
 
-async function start(opts: { worker: boolean; server: boolean; concurrency?: number }): Promise<void> {
+interface WorkerCliOptions {
+  concurrency?: number;
+  tags?: string[];
+  poolOnly?: boolean;
+}
+
+async function start(opts: { worker: boolean; server: boolean } & WorkerCliOptions): Promise<void> {
   const { ensureAdmin, loadVault, migrate, openDatabase, startServer, startWorkerProcess } = await boot();
   const config = loadConfig();
   const log = createLogger(config.logLevel);
   const stops: Stop[] = [];
+  const hurries: (() => void)[] = [];
   try {
     const database = await openDatabase(config, log);
     stops.push(() => database.close());
@@ -62,17 +78,16 @@ async function start(opts: { worker: boolean; server: boolean; concurrency?: num
       printAdmin(config, server.url, admin);
     }
     if (opts.worker) {
-      const w = await startWorkerProcess(
-        config,
-        vault,
-        log,
-        database.handle.connectionString,
-        opts.concurrency,
-      );
+      const w = await startWorkerProcess(config, vault, log, database.handle.connectionString, {
+        concurrency: opts.concurrency,
+        tags: opts.tags,
+        poolOnly: opts.poolOnly,
+      });
       stops.push(() => w.stop());
+      hurries.push(() => w.hurry());
       log.info({ worker: w.worker.id }, 'worker started');
     }
-    untilSignal(log, stops);
+    untilSignal(log, stops, hurries);
   } catch (error) {
     log.fatal({ err: error instanceof Error ? error.message : String(error) }, 'could not start');
     for (const stop of stops.reverse()) await stop().catch(() => {});
@@ -87,11 +102,28 @@ const concurrency = new Option('--concurrency <n>', 'executions this worker runs
   return n;
 });
 
+const tags = new Option(
+  '--tags <key=value>',
+  'pools this worker serves (repeatable or comma-separated; also ORCA_WORKER_TAGS): it runs the hosts routed to them',
+).argParser((v: string, previous: string[] | undefined) => {
+  try {
+    return parseWorkerTags([...(previous ?? []), v]);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+});
+const poolOnly = new Option(
+  '--pool-only',
+  'serve only the pools of --tags, not hosts without a pool (also ORCA_WORKER_POOL_ONLY)',
+);
+
 program
   .command('start')
   .description('everything in one process: database (embedded unless DATABASE_URL), server, worker')
   .addOption(concurrency)
-  .action((o: { concurrency?: number }) => start({ server: true, worker: true, concurrency: o.concurrency }));
+  .addOption(tags)
+  .addOption(poolOnly)
+  .action((o: WorkerCliOptions) => start({ server: true, worker: true, ...o }));
 program
   .command('server')
   .description('HTTP API, UI and live stream (run many behind a load balancer)')
@@ -100,9 +132,9 @@ program
   .command('worker')
   .description('execution worker (run many, on many machines, against the same DATABASE_URL)')
   .addOption(concurrency)
-  .action((o: { concurrency?: number }) =>
-    start({ server: false, worker: true, concurrency: o.concurrency }),
-  );
+  .addOption(tags)
+  .addOption(poolOnly)
+  .action((o: WorkerCliOptions) => start({ server: false, worker: true, ...o }));
 program
   .command('migrate')
   .description('apply database migrations and exit')

@@ -25,6 +25,7 @@ export function hostDetails(h: Host, p: Palette = palette(false)): string {
     ['user', h.username],
     ['credential', h.credentialName ?? '-'],
     ['jump host', h.jumpHost ?? '-'],
+    ['pool', h.pool ?? 'any worker'],
     ['host key', h.hostKey ? `${h.hostKey.fingerprint} (${h.hostKey.algorithm})` : '-'],
     ...(h.pendingHostKey ? [['new host key', p.yellow(h.pendingHostKey.fingerprint)] as const] : []),
     ['health', healthText(h.health, p)],

@@ -48,6 +48,7 @@ interface AddFlags extends ConnectionFlags {
   readonly tag: string[];
   readonly label: string[];
   readonly group: string[];
+  readonly pool?: string;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -109,9 +110,23 @@ export function checkText(check: HostCheck | null, p: Palette = palette(false)):
   return p.red(check.failureKind ?? 'failed');
 }
 
+/** The POOL column appears only when some host is routed to a worker pool. */
 export function hostsTable(hosts: readonly Host[], p: Palette = palette(false)): string {
+  const pools = hosts.some((h) => h.pool);
   return table(
-    ['NAME', 'KIND', 'ADDRESS', 'USER', 'CREDENTIAL', 'HEALTH', 'OS', 'TAGS', 'LABELS', 'GROUPS'],
+    [
+      'NAME',
+      'KIND',
+      'ADDRESS',
+      'USER',
+      'CREDENTIAL',
+      'HEALTH',
+      'OS',
+      ...(pools ? ['POOL'] : []),
+      'TAGS',
+      'LABELS',
+      'GROUPS',
+    ],
     hosts.map((h) => [
       h.name,
       hostKind(h),
@@ -120,6 +135,7 @@ export function hostsTable(hosts: readonly Host[], p: Palette = palette(false)):
       h.credentialName ?? '-',
       healthText(h.health, p) + (h.pendingHostKey ? p.yellow(' (host key changed)') : ''),
       osText(h.facts),
+      ...(pools ? [h.pool ?? '-'] : []),
       h.tags.join(',') || '-',
       Object.entries(h.labels)
         .map(([k, v]) => `${k}=${v}`)
@@ -131,7 +147,7 @@ export function hostsTable(hosts: readonly Host[], p: Palette = palette(false)):
 
 export function registerHosts(program: Command, io: CliIo): void {
   const hosts = subcommand(program, 'hosts', io).description(
-    'the inventory: list, add, show, test, tag, untag, delete',
+    'the inventory: list, add, show, pool, test, tag, untag, delete',
   );
 
   withConnection(
@@ -142,17 +158,25 @@ export function registerHosts(program: Command, io: CliIo): void {
         new Option('--health <status>', 'only hosts in this state').choices(['up', 'down', 'unknown']),
       )
       .option('--os <text>', 'only hosts whose OS fact contains this (any case)')
+      .option('--pool <key=value>', 'only hosts routed to this worker pool (`none`: hosts any worker runs)')
       .option('--json', 'print JSON'),
   ).action(
     action(
       io,
       async (
-        flags: ConnectionFlags & { json?: boolean; selector?: string; health?: string; os?: string },
+        flags: ConnectionFlags & {
+          json?: boolean;
+          selector?: string;
+          health?: string;
+          os?: string;
+          pool?: string;
+        },
       ) => {
         const query: Record<string, string> = {
           ...(flags.selector !== undefined && { selector: flags.selector }),
           ...(flags.health && { health: flags.health }),
           ...(flags.os && { os: flags.os }),
+          ...(flags.pool && { pool: flags.pool }),
         };
         const list = await (await apiClient(io, flags)).get<Host[]>(
           '/hosts',
@@ -196,7 +220,11 @@ export function registerHosts(program: Command, io: CliIo): void {
       .option('--become-credential <name>', 'the password credential sudo gets for become steps')
       .option('--tag <tag>', 'a tag (repeatable)', collect, [])
       .option('--label <key=value>', 'a label (repeatable)', collect, [])
-      .option('--group <name>', 'a group to put the host in (repeatable)', collect, []),
+      .option('--group <name>', 'a group to put the host in (repeatable)', collect, [])
+      .option(
+        '--pool <key=value>',
+        'route it to a worker pool: only workers started with --tags key=value run it',
+      ),
   ).action(
     action(io, async (name: string, flags: AddFlags) => {
       const client = await apiClient(io, flags);
@@ -223,9 +251,10 @@ export function registerHosts(program: Command, io: CliIo): void {
         ...(flags.tag.length > 0 && { tags: flags.tag }),
         ...(flags.label.length > 0 && { labels: parseLabelFlags(flags.label) }),
         ...(flags.group.length > 0 && { groups: flags.group }),
+        ...(flags.pool && { pool: flags.pool }),
       });
       io.stdout(
-        `added host ${host.name} (${hostKind(host)}, ${host.username}@${host.address}:${host.port}, credential ${credential.name}${host.jumpHost ? `, via ${host.jumpHost}` : ''})\n`,
+        `added host ${host.name} (${hostKind(host)}, ${host.username}@${host.address}:${host.port}, credential ${credential.name}${host.jumpHost ? `, via ${host.jumpHost}` : ''}${host.pool ? `, pool ${host.pool}` : ''})\n`,
       );
       return ExitCode.ok;
     }),
@@ -241,6 +270,25 @@ export function registerHosts(program: Command, io: CliIo): void {
       const host = await resolveHost(await apiClient(io, flags), key);
       if (flags.json) printJson(io, host);
       else io.stdout(hostDetails(host, colors(io)));
+      return ExitCode.ok;
+    }),
+  );
+
+  withConnection(
+    subcommand(hosts, 'pool', io)
+      .description('route a host to a worker pool (new executions and checks), or `none` for any worker')
+      .argument('<name-or-id>', 'the host')
+      .argument('<pool>', "key=value, as a worker's --tags; `none`: any worker"),
+  ).action(
+    action(io, async (key: string, pool: string, flags: ConnectionFlags) => {
+      const client = await apiClient(io, flags);
+      const host = await resolveHost(client, key);
+      const after = await client.patch<Host>(`/hosts/${host.id}`, { pool: pool === 'none' ? null : pool });
+      io.stdout(
+        after.pool
+          ? `${after.name}: runs on workers of pool ${after.pool}\n`
+          : `${after.name}: runs on any worker\n`,
+      );
       return ExitCode.ok;
     }),
   );

@@ -5,18 +5,48 @@ import { action, apiClient, type ConnectionFlags, printJson, subcommand, withCon
 import { type CliIo, ExitCode } from './io.ts';
 import { formatTime, table } from './output.ts';
 
+/** `zone=dmz,+unrouted` / `zone=dmz (pool-only)` / `any`: what a worker serves. */
+export function servesText(w: Pick<WorkerView, 'tags' | 'poolOnly'>): string {
+  if (w.tags.length === 0) return w.poolOnly ? '-' : 'any';
+  return `${w.tags.join(',')}${w.poolOnly ? ' (pool-only)' : ',+unrouted'}`;
+}
+
+function poolsText(s: ExecutorStatus): string {
+  const routed = s.pools.filter((p) => p.pool !== null || p.problem);
+  if (routed.length === 0) return '';
+  const rows = table(
+    ['POOL', 'QUEUED', 'RUNNING', 'WORKERS', 'CAPACITY', 'PROBLEM'],
+    routed.map((p) => [
+      p.pool ?? '(no pool)',
+      String(p.queued),
+      String(p.running),
+      String(p.workers),
+      String(p.capacity),
+      p.problem ?? '-',
+    ]),
+  );
+  return `${rows}\n`;
+}
+
 export function workersText(workers: readonly WorkerView[], s: ExecutorStatus): string {
-  const head = `executions: ${s.running} running, ${s.queued} queued for a worker, ${s.pending} waiting for their strategy; workers: ${s.workers.alive} alive (capacity ${s.workers.capacity})${s.workers.silent ? `, ${s.workers.silent} silent` : ''}\n`;
-  if (workers.length === 0) return `${head}no workers have registered; start one with \`orca worker\`\n`;
+  const others = [
+    s.workers.stopping ? `${s.workers.stopping} stopping` : '',
+    s.workers.silent ? `${s.workers.silent} silent` : '',
+  ].filter(Boolean);
+  const head = `executions: ${s.running} running, ${s.queued} queued for a worker, ${s.pending} waiting for their strategy; workers: ${s.workers.alive} alive (capacity ${s.workers.capacity})${others.map((o) => `, ${o}`).join('')}\n`;
+  if (workers.length === 0)
+    return `${head}${poolsText(s)}no workers have registered; start one with \`orca worker\`\n`;
   return (
     head +
+    poolsText(s) +
     table(
-      ['WORKER', 'HOST', 'VERSION', 'STATE', 'RUNNING', 'LAST HEARTBEAT'],
+      ['WORKER', 'HOST', 'VERSION', 'STATE', 'SERVES', 'RUNNING', 'LAST HEARTBEAT'],
       workers.map((w) => [
         w.id,
         w.hostname,
         w.version,
         w.state,
+        servesText(w),
         `${w.running}/${w.concurrency}`,
         formatTime(w.lastHeartbeatAt),
       ]),

@@ -29,3 +29,15 @@ test('ORCA_CORS_ORIGINS: a list of origins, each scheme://host[:port]', () => {
   );
   assert.throws(() => loadConfig({ ...base, ORCA_CORS_ORIGINS: '*' }), /ORCA_CORS_ORIGINS/);
 });
+
+test('worker pools and grace: ORCA_WORKER_TAGS (comma-separated), ORCA_WORKER_POOL_ONLY, ORCA_WORKER_GRACE_S', () => {
+  const d = loadConfig({});
+  assert.deepEqual([d.workerTags, d.workerPoolOnly, d.workerGraceMs], [[], false, 30_000]);
+  const c = loadConfig({
+    ORCA_WORKER_TAGS: 'zone=dmz, gpu=yes',
+    ORCA_WORKER_POOL_ONLY: 'true',
+    ORCA_WORKER_GRACE_S: '5',
+  });
+  assert.deepEqual([c.workerTags, c.workerPoolOnly, c.workerGraceMs], [['gpu=yes', 'zone=dmz'], true, 5000]);
+  assert.throws(() => loadConfig({ ORCA_WORKER_TAGS: 'dmz' }), /ORCA_WORKER_TAGS: worker tag "dmz"/);
+});

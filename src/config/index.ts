@@ -3,6 +3,7 @@
  */
 import { resolve } from 'node:path';
 import { type Static, Type } from '@sinclair/typebox';
+import { parseWorkerTags } from '../domain/pools.ts';
 import { compileSchema } from '../domain/schema.ts';
 import { OidcEnv, type OidcSettings, oidcSettings } from './oidc.ts';
 
@@ -24,6 +25,9 @@ const Env = Type.Object({
     { default: 'info' },
   ),
   ORCA_WORKER_CONCURRENCY: Type.Integer({ default: 16, minimum: 1, maximum: 1000 }),
+  ORCA_WORKER_TAGS: Type.Optional(Type.String({ maxLength: 4096 })),
+  ORCA_WORKER_POOL_ONLY: Type.Boolean({ default: false }),
+  ORCA_WORKER_GRACE_S: Type.Integer({ default: 30, minimum: 0, maximum: 86_400 }),
   ORCA_CONNECT_TIMEOUT_MS: Type.Integer({ default: 15000, minimum: 100 }),
   ORCA_COMMAND_TIMEOUT_MS: Type.Integer({ default: 3600000, minimum: 100 }),
   ORCA_OUTPUT_LIMIT_BYTES: Type.Integer({ default: 32 * 1024 * 1024, minimum: 1024 }),
@@ -70,6 +74,12 @@ export interface Config {
   readonly adminPassword: string | null;
   readonly logLevel: string;
   readonly workerConcurrency: number;
+  /** The pools (`key=value` tags) this worker serves besides hosts with no pool (--tags). */
+  readonly workerTags: readonly string[];
+  /** Serve only the pools of `workerTags`, not hosts without a pool (--pool-only). */
+  readonly workerPoolOnly: boolean;
+  /** On SIGTERM, how long running executions may go on before they are stopped and handed back. */
+  readonly workerGraceMs: number;
   readonly connectTimeoutMs: number;
   readonly commandTimeoutMs: number;
   readonly outputLimitBytes: number;
@@ -153,6 +163,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     adminPassword: e.ORCA_ADMIN_PASSWORD ?? null,
     logLevel: e.ORCA_LOG_LEVEL,
     workerConcurrency: e.ORCA_WORKER_CONCURRENCY,
+    workerTags: workerTagsOf(e.ORCA_WORKER_TAGS),
+    workerPoolOnly: e.ORCA_WORKER_POOL_ONLY,
+    workerGraceMs: e.ORCA_WORKER_GRACE_S * 1000,
     connectTimeoutMs: e.ORCA_CONNECT_TIMEOUT_MS,
     commandTimeoutMs: e.ORCA_COMMAND_TIMEOUT_MS,
     outputLimitBytes: e.ORCA_OUTPUT_LIMIT_BYTES,
@@ -181,6 +194,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     retention: { runDays: e.ORCA_RUN_RETENTION_DAYS, artifactDays: e.ORCA_ARTIFACT_RETENTION_DAYS },
     oidc: oidcSettings(e),
   };
+}
+
+function workerTagsOf(text: string | undefined): string[] {
+  try {
+    return parseWorkerTags(text === undefined ? [] : [text]);
+  } catch (e) {
+    throw new Error(`invalid configuration: ORCA_WORKER_TAGS: ${(e as Error).message}`);
+  }
 }
 
 function tlsFiles(cert: string | undefined, key: string | undefined): Config['tls'] {

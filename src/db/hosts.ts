@@ -102,6 +102,7 @@ function selectHosts(db: Db) {
       'h.pending_host_key_fingerprint',
       'h.tags',
       'h.labels',
+      'h.pool',
       sql<string[]>`array(select g.name from host_group_members m join host_groups g on g.id = m.group_id
         where m.host_id = h.id order by g.name)`.as('group_names'),
       'h.created_at',
@@ -157,6 +158,7 @@ const toHost = (r: HostRow): Host => ({
     r.facts && r.facts_gathered_at ? { ...r.facts, gatheredAt: r.facts_gathered_at.toISOString() } : null,
   tags: r.tags,
   labels: r.labels,
+  pool: r.pool,
   groups: r.group_names,
   createdAt: r.created_at.toISOString(),
   updatedAt: r.updated_at.toISOString(),
@@ -164,9 +166,16 @@ const toHost = (r: HostRow): Host => ({
 
 export async function listHosts(
   db: Db,
-  filter: { health?: 'up' | 'down' | 'unknown' | undefined; os?: string | undefined } = {},
+  filter: {
+    health?: 'up' | 'down' | 'unknown' | undefined;
+    os?: string | undefined;
+    /** A pool, or `none` for hosts without one. */
+    pool?: string | undefined;
+  } = {},
 ): Promise<Host[]> {
   let q = selectHosts(db);
+  if (filter.pool === 'none') q = q.where('h.pool', 'is', null);
+  else if (filter.pool) q = q.where('h.pool', '=', filter.pool);
   if (filter.health) q = q.where('h.health_status', '=', filter.health);
   if (filter.os) {
     const pattern = `%${filter.os.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -221,6 +230,7 @@ export async function insertHost(
     becomeCredentialId?: string | null;
     tags?: readonly string[] | undefined;
     labels?: Readonly<Record<string, string>> | undefined;
+    pool?: string | null | undefined;
   },
 ): Promise<string> {
   const row = await db
@@ -235,6 +245,7 @@ export async function insertHost(
       become_credential_id: h.becomeCredentialId ?? null,
       tags: uniqueTags(h.tags ?? []),
       labels: JSON.stringify(h.labels ?? {}),
+      pool: h.pool ?? null,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -254,6 +265,8 @@ export async function updateHost(
     becomeCredentialId?: string | null;
     tags?: readonly string[];
     labels?: Readonly<Record<string, string>>;
+    /** Routes new executions and checks; ones already queued keep the pool they were sent to. */
+    pool?: string | null;
   },
   /** True when the address, port or transport changes: the host's recorded key no longer applies. */
   moved: boolean,
@@ -270,6 +283,7 @@ export async function updateHost(
       ...(patch.becomeCredentialId !== undefined && { become_credential_id: patch.becomeCredentialId }),
       ...(patch.tags !== undefined && { tags: uniqueTags(patch.tags) }),
       ...(patch.labels !== undefined && { labels: JSON.stringify(patch.labels) }),
+      ...(patch.pool !== undefined && { pool: patch.pool }),
       // A host at a new address is a new machine as far as its key is concerned.
       ...(moved && {
         host_key_algorithm: null,

@@ -1,13 +1,22 @@
 /** Adds graphile-worker tasks inside the caller's transaction, so work never exists without its row. */
 import { sql } from 'kysely';
+import { RoutedTask, routedIdentifier } from '../domain/pools.ts';
 import type { Db } from './pool.ts';
 
+/** Executions and host checks are routed by the host's pool (src/domain/pools.ts); notifications are not. */
 export const Task = {
-  execute: 'orca.execute',
-  checkHost: 'orca.check-host',
+  execute: RoutedTask.execute,
+  checkHost: RoutedTask.checkHost,
   notify: 'orca.notify',
 } as const;
 export type Task = (typeof Task)[keyof typeof Task];
+
+/** A queue task identifier: a Task, or a routed one such as `orca.execute@zone=dmz`. */
+export type TaskIdentifier = Task | `${RoutedTask}@${string}`;
+
+/** The identifier of `task` for a host in `pool` (null: any worker). */
+export const routed = (task: RoutedTask, pool: string | null): TaskIdentifier =>
+  routedIdentifier(task, pool) as TaskIdentifier;
 
 /**
  * The queue's priority of a run's tasks: graphile-worker starts lower numbers first, orca's run
@@ -20,7 +29,7 @@ export const REPORTING_PRIORITY = -200;
 
 export async function addTask(
   db: Db,
-  task: Task,
+  task: TaskIdentifier,
   payload: Record<string, unknown>,
   runAt?: Date,
   priority = 0,
@@ -34,12 +43,30 @@ export async function addTask(
 /** Adds one task per payload in a single statement (large fan-outs). */
 export async function addTasks(
   db: Db,
-  task: Task,
+  task: TaskIdentifier,
   payloads: readonly Record<string, unknown>[],
   priority = 0,
 ): Promise<void> {
-  if (payloads.length === 0) return;
-  const specs = payloads.map((p) => ({ identifier: task, payload: p, max_attempts: 1, priority }));
+  await addRoutedTasks(
+    db,
+    payloads.map((payload) => ({ identifier: task, payload })),
+    priority,
+  );
+}
+
+/** Adds one task per item, each with its own identifier (a fan-out over hosts of several pools). */
+export async function addRoutedTasks(
+  db: Db,
+  items: readonly { identifier: TaskIdentifier; payload: Record<string, unknown> }[],
+  priority = 0,
+): Promise<void> {
+  if (items.length === 0) return;
+  const specs = items.map((i) => ({
+    identifier: i.identifier,
+    payload: i.payload,
+    max_attempts: 1,
+    priority,
+  }));
   await sql`select count(*) from graphile_worker.add_jobs(array(
     select json_populate_recordset(null::graphile_worker.job_spec, ${JSON.stringify(specs)}::json)
   ))`.execute(db);

@@ -87,6 +87,8 @@ const EXECUTION_COLUMNS = [
   'started_at',
   'finished_at',
   'batch',
+  'worker_id',
+  'pool',
 ] as const;
 
 export async function listExecutions(db: Db, runId: string): Promise<Execution[]> {
@@ -112,6 +114,8 @@ export async function listExecutions(db: Db, runId: string): Promise<Execution[]
     startedAt: e.started_at?.toISOString() ?? null,
     finishedAt: e.finished_at?.toISOString() ?? null,
     batch: e.batch,
+    workerId: e.worker_id,
+    pool: e.pool,
     steps: steps.get(e.id) ?? [],
   }));
 }

@@ -112,6 +112,8 @@ export interface HostsTable {
   tags: ColumnType<string[], string[] | undefined, string[]>;
   /** jsonb object of label values by key; written as JSON text. */
   labels: ColumnType<Record<string, string>, string | undefined, string>;
+  /** The worker pool (`key=value`) that serves this host; null: any worker. */
+  pool: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
@@ -143,6 +145,10 @@ export interface WorkersTable {
   started_at: Generated<Date>;
   last_heartbeat_at: Generated<Date>;
   stopped_at: NullableTimestamp;
+  tags: ColumnType<string[], string[] | undefined, string[]>;
+  pool_only: Generated<boolean>;
+  /** Set when a graceful shutdown began: it claims nothing more. */
+  stopping_at: NullableTimestamp;
 }
 
 export interface RunsTable {
@@ -189,6 +195,8 @@ export interface ExecutionsTable {
   next_step: Generated<number>;
   dispatched_at: NullableTimestamp;
   exclusive: Generated<boolean>;
+  /** The pool its last queue task was routed to; null: any worker. */
+  pool: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ExecutionEventsTable {

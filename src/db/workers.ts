@@ -3,9 +3,26 @@ import type { Db } from './pool.ts';
 
 export async function registerWorker(
   db: Db,
-  w: { id: string; hostname: string; pid: number; version: string; concurrency: number },
+  w: {
+    id: string;
+    hostname: string;
+    pid: number;
+    version: string;
+    concurrency: number;
+    tags: readonly string[];
+    poolOnly: boolean;
+  },
 ): Promise<void> {
-  await db.insertInto('workers').values(w).execute();
+  const { poolOnly, tags, ...rest } = w;
+  await db
+    .insertInto('workers')
+    .values({ ...rest, tags: [...tags], pool_only: poolOnly })
+    .execute();
+}
+
+/** A graceful shutdown began: the worker claims nothing more (it still heartbeats while it drains). */
+export async function markWorkerStopping(db: Db, id: string): Promise<void> {
+  await db.updateTable('workers').set({ stopping_at: new Date() }).where('id', '=', id).execute();
 }
 
 export async function heartbeat(db: Db, id: string): Promise<void> {

@@ -1,5 +1,5 @@
 /** One execution: claim it, contact the host, stream the output, record the outcome. */
-import { ConnectorError, FailureKind, type Session } from '../connectors/connector.ts';
+import { ConnectorError, type Session } from '../connectors/connector.ts';
 import { advanceRun } from '../db/dispatch.ts';
 import { appendEvents, Channel, notify } from '../db/events.ts';
 import {
@@ -17,7 +17,7 @@ import { type Contact, contactSecrets, loadContact, openSession } from './contac
 import type { EngineDeps } from './deps.ts';
 import { loadJobRunContext } from './job-context.ts';
 import { type JobExecutionEnd, runJobSteps } from './job-execution.ts';
-import { errorOutcome, exitOutcome, failureOutcome } from './outcome.ts';
+import { errorOutcome, exitOutcome } from './outcome.ts';
 import { OutputRecorder } from './output.ts';
 
 /** Runs `fn` on a pooled session to the host, opening one if none is free. */
@@ -95,7 +95,8 @@ async function executeJob(deps: EngineDeps, ex: ClaimedExecution, signal: AbortS
     end = { kind: 'final', outcome: { ...failure, exitCode: null } };
   }
   recorder ??= newRecorder(deps, ex, secrets);
-  if (end.kind === 'yield') {
+  if (end.kind === 'yield' || end.kind === 'handback') {
+    if (end.kind === 'handback') recorder.event('status', JSON.stringify({ status: 'queued' }));
     await closeRecorder(deps, ex, recorder);
     await releaseExecution(deps.db, ex.id, deps.workerId, {
       nextStep: end.nextStep,
@@ -176,20 +177,36 @@ async function execute(deps: EngineDeps, ex: ClaimedExecution, signal: AbortSign
     );
     outcome = exitOutcome(ex.hostName, result);
   } catch (error) {
-    outcome =
-      signal.reason instanceof ShutdownAbort
-        ? {
-            ...failureOutcome(
-              FailureKind.lost,
-              `the worker shut down while this ran: ${signal.reason.message}`,
-            ),
-            exitCode: null,
-          }
-        : { ...errorOutcome(error, secrets), exitCode: null };
+    if (signal.reason instanceof ShutdownAbort) {
+      await handBack(deps, ex, recorder ?? newRecorder(deps, ex, secrets), signal.reason.message);
+      return;
+    }
+    outcome = { ...errorOutcome(error, secrets), exitCode: null };
     if (!(error instanceof ConnectorError))
       deps.log.error({ executionId: ex.id, err: outcome.failureMessage }, 'execution failed unexpectedly');
   }
   await finish(deps, ex, recorder ?? newRecorder(deps, ex, secrets), outcome);
+}
+
+/**
+ * An ad-hoc command stopped by this worker's graceful shutdown (its remote process killed) goes
+ * back to the queue, the attempt not counted, so another worker runs it again from the start.
+ */
+async function handBack(
+  deps: EngineDeps,
+  ex: ClaimedExecution,
+  recorder: OutputRecorder,
+  reason: string,
+): Promise<void> {
+  recorder.event(
+    'system',
+    `the command was stopped because the worker shut down (${reason}); it runs again on another worker`,
+  );
+  recorder.event('status', JSON.stringify({ status: 'queued' }));
+  await closeRecorder(deps, ex, recorder);
+  await releaseExecution(deps.db, ex.id, deps.workerId, { nextStep: 0, ...outputTotals(ex, recorder) });
+  await advanceRun(deps.db, ex.runId);
+  await announce(deps, ex.runId, true);
 }
 
 function newRecorder(deps: EngineDeps, ex: ClaimedExecution, secrets: string[]): OutputRecorder {

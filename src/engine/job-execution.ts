@@ -29,6 +29,7 @@ import type { Os, Shell } from '../domain/host-settings.ts';
 import { firstStoppingFailure, shouldRun, skipReason } from '../domain/jobs/conditions.ts';
 import type { StepOutputs } from '../domain/jobs/render.ts';
 import type { RetryPolicy, StepSpec } from '../domain/jobs/types.ts';
+import { rerunnableAfterShutdown } from '../domain/pools.ts';
 import { redact } from '../domain/redact.ts';
 import { ShutdownAbort } from './cancel.ts';
 import { type Contact, openSession } from './contact.ts';
@@ -44,7 +45,9 @@ export const CAPTURE_BYTES = 64 * 1024;
 export type JobExecutionEnd =
   | { readonly kind: 'final'; readonly outcome: StepOutcomeSummary }
   /** stepFirst: more steps remain; continue at `nextStep`. */
-  | { readonly kind: 'yield'; readonly nextStep: number };
+  | { readonly kind: 'yield'; readonly nextStep: number }
+  /** The worker shut down during step `nextStep`, which may run again: another worker continues there. */
+  | { readonly kind: 'handback'; readonly nextStep: number; readonly reason: string };
 
 export interface StepOutcomeSummary {
   readonly status: ExecutionOutcome['status'];
@@ -114,6 +117,17 @@ export async function runJobSteps(
         secrets,
         signal,
       );
+      if (
+        result.status === 'canceled' &&
+        signal.reason instanceof ShutdownAbort &&
+        rerunnableAfterShutdown(step)
+      ) {
+        const reason = `step ${index + 1} "${step.name}" was stopped because the worker shut down; it runs again on another worker`;
+        await finishStep(deps.db, ex.id, { ...result, failureMessage: reason });
+        recorder.event('system', reason);
+        recorder.setStep(null);
+        return { kind: 'handback', nextStep: index, reason };
+      }
       await finishStep(deps.db, ex.id, result);
       recorder.event('system', stepEndLine(index, step, result));
       prior.push(result);

@@ -1,5 +1,7 @@
 /** The shapes of host groups, bulk host operations and the selector filter of the host list. */
+
 import { type Static, Type } from '@sinclair/typebox';
+import { Pool } from './pool-schemas.ts';
 import { HEALTH_STATUSES, HostCheck, Id, Literals, Name, Nullable, Tags, Timestamp } from './schemas.ts';
 
 const Selector = Type.String({ minLength: 1, maxLength: 4096, description: 'a selector expression' });
@@ -55,6 +57,11 @@ export const HostListQuery = Type.Object(
     health: Type.Optional(Literals(HEALTH_STATUSES)),
     os: Type.Optional(
       Type.String({ minLength: 1, maxLength: 128, description: 'facts.os contains this (any case)' }),
+    ),
+    pool: Type.Optional(
+      Type.Union([Pool, Type.Literal('none')], {
+        description: 'hosts routed to this worker pool (key=value); `none`: hosts any worker runs',
+      }),
     ),
   },
   { additionalProperties: false },

@@ -5,6 +5,7 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { FAILURE_KINDS } from '../connectors/connector.ts';
 import { OSES, SHELLS, TRANSPORTS, WINRM_AUTHS } from '../domain/host-settings.ts';
+import { Pool } from './pool-schemas.ts';
 
 export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 export const Timestamp = Type.String({ format: 'date-time' });
@@ -226,6 +227,8 @@ export const Host = Type.Object({
   facts: Nullable(HostFacts),
   tags: Type.Array(Type.String()),
   labels: Type.Record(Type.String(), Type.String()),
+  /** The worker pool that runs this host (a worker tag `key=value`); null: any worker. */
+  pool: Nullable(Type.String()),
   /** The groups the host is directly in (selectors see their ancestors too). */
   groups: Type.Array(Type.String()),
   createdAt: Timestamp,
@@ -247,6 +250,7 @@ export const CreateHost = Type.Object(
     jumpHost: Type.Optional(JumpHost),
     tags: Type.Optional(Tags),
     labels: Type.Optional(Labels),
+    pool: Type.Optional(Nullable(Pool)),
     groups: Type.Optional(GroupNames),
   },
   { additionalProperties: false },
@@ -264,6 +268,7 @@ export const UpdateHost = Type.Object(
     jumpHost: Type.Optional(JumpHost),
     tags: Type.Optional(Tags),
     labels: Type.Optional(Labels),
+    pool: Type.Optional(Nullable(Pool)),
     groups: Type.Optional(GroupNames),
   },
   { additionalProperties: false, minProperties: 1 },
@@ -314,6 +319,10 @@ export const Execution = Type.Object({
   finishedAt: Nullable(Timestamp),
   /** The rolling batch this host belongs to (0-based; 0 when the run has one batch). */
   batch: Type.Integer(),
+  /** The worker that runs or ran it (the last one, if it was handed back); null before a claim. */
+  workerId: Nullable(Type.String()),
+  /** The worker pool it was routed to; null: any worker. */
+  pool: Nullable(Type.String()),
   /** Job runs: a result per step reached so far, in step order. Ad-hoc runs: empty. */
   steps: Type.Array(StepResult),
 });

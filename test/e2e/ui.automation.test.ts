@@ -188,6 +188,8 @@ test('the workers page shows the running worker and the executor status', async 
     const table = page.getByTestId('workers-table');
     await waitForText(table, 'alive');
     await waitForText(table, '0/8');
+    await waitForText(table, 'any host without a pool');
     await waitForText(page.getByTestId('executor-status'), 'of 8 slots');
+    await waitForText(page.getByTestId('pools-table'), 'no pool (any worker)');
   });
 });

@@ -67,6 +67,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ORCA_CONNECT_TIMEOUT_MS: '5000',
     // No periodic health checks unless a test asks: they would contact hosts behind its back.
     ORCA_HEALTH_INTERVAL_S: '0',
+    // Workers stopped with the app give running executions as long as before pools existed.
+    ORCA_WORKER_GRACE_S: '10',
     ...options.env,
   };
   let config = loadConfig(baseEnv);
@@ -119,7 +121,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     token,
     api: (path, init = {}) => rawApi(path, { ...init, token: init.token === undefined ? token : init.token }),
     async startWorker(concurrency = 8) {
-      const w = await startWorkerProcess(config, vault, log, database.url, concurrency);
+      const w = await startWorkerProcess(config, vault, log, database.url, { concurrency });
       const handle = { id: w.worker.id, stop: () => w.stop() };
       workers.push(handle);
       return handle;

@@ -128,6 +128,8 @@ export function fakeRun(
     startedAt: at,
     finishedAt: done ? '2024-01-01T00:00:01.000Z' : null,
     batch: 0,
+    workerId: null,
+    pool: null,
     steps: [],
   }));
   const count = (s: string) => executions.filter((e) => e.status === s).length;

@@ -115,6 +115,7 @@ export function hostRoutes(app: App, deps: HttpDeps): void {
             jumpHostId,
             tags: b.tags,
             labels: b.labels,
+            pool: b.pool ?? null,
           });
           await setHostGroups(trx, id, groups);
           return id;
@@ -212,7 +213,7 @@ export function hostRoutes(app: App, deps: HttpDeps): void {
       },
     },
     async (request) => {
-      await get(request.params.id);
+      const host = await get(request.params.id);
       const checkId = await createHostCheck(deps.db, request.params.id);
       const waitMs = deps.config.connectTimeoutMs * 2 + 5000;
       const deadline = Date.now() + waitMs;
@@ -224,9 +225,12 @@ export function hostRoutes(app: App, deps: HttpDeps): void {
           return result;
         }
       }
+      const within = `within ${Math.round(waitMs / 1000)} s`;
       throw new OrcaError(
         ErrorCode.unavailable,
-        `no worker answered within ${Math.round(waitMs / 1000)} s; check that an orca worker is running`,
+        host.pool
+          ? `no worker of pool ${host.pool} answered ${within}; start one with \`orca worker --tags ${host.pool}\``
+          : `no worker answered ${within}; check that an orca worker is running`,
       );
     },
   );

@@ -55,6 +55,8 @@ export interface Host {
   readonly facts: HostFacts | null;
   readonly tags: string[];
   readonly labels: Record<string, string>;
+  /** The worker pool (a worker tag `key=value`) that runs this host; null: any worker. */
+  readonly pool: string | null;
   /** The groups the host is directly in (selectors see their ancestors too). */
   readonly groups: string[];
   readonly createdAt: string;
@@ -93,6 +95,7 @@ export interface CreateHost {
   readonly becomeCredentialId?: string | null;
   readonly tags?: string[];
   readonly labels?: Record<string, string>;
+  readonly pool?: string | null;
   /** Group names the host is directly in. */
   readonly groups?: string[];
 }

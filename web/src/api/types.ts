@@ -141,6 +141,10 @@ export interface Execution {
   readonly finishedAt: string | null;
   /** The rolling batch this host belongs to (0-based; 0 when the run has one batch). */
   readonly batch: number;
+  /** The worker that runs or ran it; null before a claim. */
+  readonly workerId: string | null;
+  /** The worker pool it was routed to; null: any worker. */
+  readonly pool: string | null;
   /** Job runs: a result per step reached so far, in step order. Ad-hoc runs: empty. */
   readonly steps: StepResult[];
 }

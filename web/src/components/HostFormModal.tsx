@@ -50,6 +50,7 @@ const FIELDS = [
   'winrm.skipVerify',
   'tags',
   'labels',
+  'pool',
   'groups',
 ];
 
@@ -244,6 +245,18 @@ export function HostFormModal({
             value={values.labels}
             error={labelError ?? fieldErrors.labels}
             onChange={(e) => set('labels')(e.currentTarget.value)}
+          />
+          <TextInput
+            label="Worker pool"
+            data-testid="host-pool"
+            description="key=value (zone=dmz): only workers started with --tags zone=dmz run this host; empty: any worker"
+            placeholder="any worker"
+            spellCheck={false}
+            autoCapitalize="none"
+            ff="monospace"
+            value={values.pool}
+            error={fieldErrors.pool}
+            onChange={(e) => set('pool')(e.currentTarget.value)}
           />
           <MultiSelect
             label="Groups"

@@ -16,12 +16,19 @@ export interface HostActionHandlers {
   readonly onSelect: (host: Host, checked: boolean) => void;
 }
 
-/** Tags, labels and groups as chips; nothing when the host has none. */
+/** Pool, tags, labels and groups as chips; nothing when the host has none. */
 export function InventoryChips({ host }: { host: Host }) {
   const labels = Object.entries(host.labels);
-  if (host.tags.length === 0 && labels.length === 0 && host.groups.length === 0) return null;
+  if (!host.pool && host.tags.length === 0 && labels.length === 0 && host.groups.length === 0) return null;
   return (
     <Group gap={4} maw={320} data-testid={`host-chips-${host.name}`}>
+      {host.pool && (
+        <Tooltip label={`only workers started with --tags ${host.pool} run this host`}>
+          <Badge size="sm" variant="filled" color="orange" tt="none" data-testid="host-pool">
+            pool {host.pool}
+          </Badge>
+        </Tooltip>
+      )}
       {host.tags.map((t) => (
         <Badge key={`t:${t}`} size="sm" variant="outline" tt="none" data-testid="host-tag">
           {t}

@@ -44,6 +44,7 @@ function host(overrides: Partial<Host> = {}): Host {
     facts: null,
     tags: [],
     labels: {},
+    pool: null,
     groups: [],
     createdAt: '2025-01-01T00:00:00Z',
     updatedAt: '2025-01-01T00:00:00Z',
@@ -163,4 +164,13 @@ test('tags, labels and groups go with a new host when given; an edit sends those
   assert.deepEqual(updateBody(h, { ...v, tags: [], groups: ['g', 'h'] }), { tags: [], groups: ['g', 'h'] });
   assert.deepEqual(updateBody(h, { ...v, labels: '' }), { labels: {} });
   assert.deepEqual(parseLabels('a=1\nbroken'), { labels: { a: '1' }, error: 'line 2: write key=value' });
+});
+
+test('a pool is sent when set, cleared to null on update, and left out when unchanged', () => {
+  assert.equal(createBody(base).pool, undefined);
+  assert.equal(createBody({ ...base, pool: ' zone=dmz ' }).pool, 'zone=dmz');
+  const routed = host({ pool: 'zone=dmz' });
+  assert.deepEqual(updateBody(routed, { ...valuesOf(routed), pool: '' }), { pool: null });
+  assert.deepEqual(updateBody(routed, valuesOf(routed)), {});
+  assert.deepEqual(updateBody(host(), { ...valuesOf(host()), pool: 'zone=lan' }), { pool: 'zone=lan' });
 });

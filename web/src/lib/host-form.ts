@@ -34,6 +34,8 @@ export interface HostValues {
   tags: string[];
   /** One `key=value` a line. */
   labels: string;
+  /** The worker pool `key=value`; empty: any worker. */
+  pool: string;
   /** Groups the host is directly in. */
   groups: string[];
 }
@@ -60,6 +62,7 @@ export const EMPTY_HOST: HostValues = {
   becomeCredentialId: '',
   tags: [],
   labels: '',
+  pool: '',
   groups: [],
 };
 
@@ -105,6 +108,7 @@ export function valuesOf(host: Host | null): HostValues {
     becomeCredentialId: host.becomeCredentialId ?? '',
     tags: [...host.tags],
     labels: formatLabels(host.labels),
+    pool: host.pool ?? '',
     groups: [...host.groups],
   };
 }
@@ -156,12 +160,17 @@ export function createBody(v: HostValues): CreateHost {
   };
 }
 
-/** Tags, labels and groups as sent; on create, empty ones stay out. */
-function inventoryFields(v: HostValues, all: boolean): Pick<CreateHost, 'tags' | 'labels' | 'groups'> {
+/** Tags, labels, pool and groups as sent; on create, empty ones stay out. */
+function inventoryFields(
+  v: HostValues,
+  all: boolean,
+): Pick<CreateHost, 'tags' | 'labels' | 'pool' | 'groups'> {
   const labels = parseLabels(v.labels).labels;
+  const pool = v.pool.trim();
   return {
     ...((all || v.tags.length > 0) && { tags: v.tags }),
     ...((all || Object.keys(labels).length > 0) && { labels }),
+    ...((all || pool !== '') && { pool: pool === '' ? null : pool }),
     ...((all || v.groups.length > 0) && { groups: v.groups }),
   };
 }
@@ -186,7 +195,7 @@ export function updateBody(host: Host, v: HostValues): UpdateHost {
   }
   const was = inventoryFields(valuesOf(host), true);
   const now = inventoryFields(v, true);
-  for (const key of ['tags', 'labels', 'groups'] as const) {
+  for (const key of ['tags', 'labels', 'pool', 'groups'] as const) {
     if (JSON.stringify(now[key]) !== JSON.stringify(was[key])) body[key] = now[key];
   }
   if (after.port !== before.port) {

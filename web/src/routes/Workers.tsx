@@ -6,15 +6,39 @@ import { useApi } from '../auth/session.tsx';
 import { Empty } from '../components/EmptyState.tsx';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
+import { PoolsTable } from '../components/PoolsTable.tsx';
 import { StatCard } from '../components/StatCard.tsx';
 import { useResource } from '../hooks/useResource.ts';
 import { relativeTime } from '../lib/format.ts';
 
 const STATE_COLOR: Record<WorkerView['state'], string> = {
   alive: 'green',
+  stopping: 'yellow',
   silent: 'orange',
   stopped: 'gray',
 };
+
+/** The pools a worker serves: its tags, and the hosts with no pool unless it is pool-only. */
+function WorkerPools({ w }: { w: WorkerView }) {
+  return (
+    <Group gap={4} data-testid="worker-pools">
+      {w.tags.map((t) => (
+        <Badge key={t} size="sm" variant="light" color="orange" tt="none">
+          {t}
+        </Badge>
+      ))}
+      {w.poolOnly ? (
+        <Badge size="sm" variant="outline" color="gray" tt="none">
+          pool-only
+        </Badge>
+      ) : (
+        <Text size="xs" c="dimmed">
+          {w.tags.length ? '+ hosts without a pool' : 'any host without a pool'}
+        </Text>
+      )}
+    </Group>
+  );
+}
 
 export function WorkersPage() {
   const api = useApi();
@@ -43,17 +67,25 @@ export function WorkersPage() {
           <StatCard
             label="Workers"
             value={s.workers.alive}
-            hint={s.workers.silent ? `${s.workers.silent} silent` : 'alive'}
+            hint={
+              [
+                s.workers.stopping ? `${s.workers.stopping} stopping` : '',
+                s.workers.silent ? `${s.workers.silent} silent` : '',
+              ]
+                .filter(Boolean)
+                .join(', ') || 'alive'
+            }
             compact
           />
         </SimpleGrid>
       )}
+      {s && <PoolsTable pools={s.pools} />}
       {workers.loading && !workers.data ? (
         <Loader />
       ) : list.length === 0 ? (
         <Empty title="No workers">Nothing runs until a worker starts: `orca worker` (or `orca start`).</Empty>
       ) : (
-        <Table.ScrollContainer minWidth={760}>
+        <Table.ScrollContainer minWidth={900}>
           <Table verticalSpacing="sm" data-testid="workers-table">
             <Table.Thead>
               <Table.Tr>
@@ -61,6 +93,7 @@ export function WorkersPage() {
                 <Table.Th>Host</Table.Th>
                 <Table.Th>Version</Table.Th>
                 <Table.Th>State</Table.Th>
+                <Table.Th>Pools</Table.Th>
                 <Table.Th>Load</Table.Th>
                 <Table.Th>Last heartbeat</Table.Th>
               </Table.Tr>
@@ -84,6 +117,9 @@ export function WorkersPage() {
                     <Badge variant="light" color={STATE_COLOR[w.state]}>
                       {w.state}
                     </Badge>
+                  </Table.Td>
+                  <Table.Td>
+                    <WorkerPools w={w} />
                   </Table.Td>
                   <Table.Td>
                     <Group gap="xs" wrap="nowrap">
