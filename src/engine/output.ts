@@ -16,8 +16,11 @@ export interface RecordedEvent {
 }
 
 export interface OutputSink {
-  /** Stores a batch durably (and tells listeners); events arrive in sequence order. */
-  write(events: readonly RecordedEvent[]): Promise<void>;
+  /**
+   * Stores a batch durably (and tells listeners); events arrive in sequence order. `last`: the
+   * batch written by close(), after which the caller announces the execution's end itself.
+   */
+  write(events: readonly RecordedEvent[], last: boolean): Promise<void>;
 }
 
 export interface RecorderOptions {
@@ -107,7 +110,7 @@ export class OutputRecorder {
         `output truncated: ${this.truncatedBytes} bytes over the ${this.options.limitBytes}-byte limit were dropped`,
       );
     }
-    await this.flush();
+    await this.flush(true);
   }
 
   private flushStreams(): void {
@@ -157,7 +160,7 @@ export class OutputRecorder {
   }
 
   /** Writes what is pending; batches are written one after another, never concurrently. */
-  flush(): Promise<void> {
+  flush(last = false): Promise<void> {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = null;
@@ -169,7 +172,7 @@ export class OutputRecorder {
     this.queuedBytes += bytes;
     this.flushing = this.flushing.then(async () => {
       try {
-        if (batch.length > 0 && !this.failure) await this.sink.write(batch);
+        if (batch.length > 0 && !this.failure) await this.sink.write(batch, last);
       } catch (e) {
         this.failure = e;
       } finally {
