@@ -95,6 +95,8 @@ interface RawQueue {
 /** graphile-worker alone: no-op tasks, added in RUNS batches of HOSTS. */
 async function rawQueue(url: string, localQueue: boolean): Promise<RawQueue> {
   const pool = new pg.Pool({ connectionString: url, max: Math.min(CONCURRENCY + 4, 50) });
+  pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   let done = 0;
   let wake: (() => void) | null = null;
   const runner: Runner = await run({
