@@ -47,3 +47,24 @@ export async function postgresCpuMs(): Promise<number> {
 export async function selfCpuMs(withChildren: boolean): Promise<number> {
   return processCpuMs(process.pid, withChildren);
 }
+
+/**
+ * CPU of the PostgreSQL servers this process started (embedded: the postmaster is our child),
+ * their live and reaped backends included, in ms. Unlike postgresCpuMs it ignores every other
+ * PostgreSQL on the machine, so other people's load on a shared server does not count.
+ */
+export async function ownPostgresCpuMs(): Promise<number> {
+  const pids = await pidsNamed('postgres');
+  const parent = new Map<number, number>();
+  for (const pid of pids) {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+    parent.set(pid, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1] ?? 0));
+  }
+  const masters = new Set(pids.filter((p) => parent.get(p) === process.pid));
+  let total = 0;
+  for (const pid of pids) {
+    if (masters.has(pid)) total += await processCpuMs(pid, true);
+    else if (masters.has(parent.get(pid) ?? -1)) total += await processCpuMs(pid, false);
+  }
+  return total;
+}

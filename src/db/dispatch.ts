@@ -16,7 +16,34 @@ const DEFAULT_STRATEGY: Pick<Strategy, 'maxParallel' | 'maxFailures' | 'order'> 
 
 /** Dispatches what may start now and skips what never will; returns how many of each. */
 export async function advanceRun(db: Db, runId: string): Promise<{ dispatched: number; skipped: number }> {
+  if (!(await mayPlan(db, runId))) return { dispatched: 0, skipped: 0 };
   return db.transaction().execute((trx) => advanceRunIn(trx, runId));
+}
+
+/**
+ * Whether planning could change anything: some execution is queued and not yet dispatched, or
+ * queued at all when the strategy may skip hosts (maxFailures). One indexed read, without the
+ * run's lock, so a finishing host of a run whose hosts are all dispatched (every ad-hoc run, and
+ * job runs without limits) does not read every execution of the run under that lock. It is safe:
+ * whatever makes an execution undispatched (creating the run, a stepFirst host between steps)
+ * calls advanceRun itself after it commits.
+ */
+async function mayPlan(db: Db, runId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('runs as r')
+    .leftJoin('job_versions as v', (j) =>
+      j.onRef('v.job_id', '=', 'r.job_id').onRef('v.version', '=', 'r.job_version'),
+    )
+    .select(
+      sql<boolean>`r.cancel_requested_at is null and exists (
+        select 1 from executions e
+        where e.run_id = r.id and e.status = 'queued'
+          and (e.dispatched_at is null or v.definition -> 'strategy' -> 'maxFailures' is not null)
+      )`.as('may'),
+    )
+    .where('r.id', '=', runId)
+    .executeTakeFirst();
+  return row?.may === true;
 }
 
 /** advanceRun inside the caller's transaction (the one that creates the run). */

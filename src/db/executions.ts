@@ -9,6 +9,8 @@ export interface ClaimedExecution {
   readonly hostId: string | null;
   readonly hostName: string;
   readonly runKind: 'adhoc' | 'job';
+  /** The run's status when this execution was claimed. */
+  readonly runStatus: string;
   /** The ad-hoc command; null in a job run. */
   readonly command: string | null;
   readonly timeoutMs: number;
@@ -51,6 +53,7 @@ export async function claimExecution(db: Db, id: string, workerId: string): Prom
       hostId: row.host_id,
       hostName: row.host_name,
       runKind: row.kind,
+      runStatus: row.run_status,
       command: row.command,
       timeoutMs: row.timeout_ms,
       nextSeq: Number(row.last_seq ?? 0) + 1,
@@ -84,6 +87,7 @@ function claimRow(db: Db, id: string, workerId: string) {
       'e.output_bytes',
       'e.truncated_bytes',
       'r.kind',
+      'r.status as run_status',
       'r.command',
       'r.timeout_ms',
       (eb) =>

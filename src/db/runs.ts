@@ -334,11 +334,27 @@ export async function createAdhocRun(
   return createRun(db, { kind: 'adhoc', ...r });
 }
 
+/** The distinct statuses of a run's executions: all deriveRunStatus needs, counted in SQL. */
+const executionStatuses = (runId: string) =>
+  sql<string[]>`array(select distinct e.status from executions e where e.run_id = ${runId})`;
+
 /**
  * Recomputes a run's status from its executions under a row lock (several workers finish
  * executions of one run at once). Returns the new status when it changed.
+ *
+ * A first read without the lock settles the common case (nothing changes: a host of a running
+ * run started or finished) in one statement. It is safe: every writer of an execution's status
+ * calls this after committing, so the last of them to commit reads the final state and takes
+ * the locked path.
  */
 export async function refreshRunStatus(db: Db, runId: string): Promise<RunStatus | null> {
+  const seen = await db
+    .selectFrom('runs as r')
+    .select(['r.status', 'r.cancel_requested_at', executionStatuses(runId).as('statuses')])
+    .where('r.id', '=', runId)
+    .executeTakeFirst();
+  if (!seen) return null;
+  if (deriveRunStatus(seen.statuses, seen.cancel_requested_at !== null) === seen.status) return null;
   return db.transaction().execute(async (trx) => {
     const run = await trx
       .selectFrom('runs')
@@ -347,15 +363,10 @@ export async function refreshRunStatus(db: Db, runId: string): Promise<RunStatus
       .forUpdate()
       .executeTakeFirst();
     if (!run) return null;
-    const statuses = await trx
-      .selectFrom('executions')
-      .select('status')
-      .where('run_id', '=', runId)
-      .execute();
-    const next = deriveRunStatus(
-      statuses.map((s) => s.status),
-      run.cancel_requested_at !== null,
-    );
+    const { statuses } = await sql<{ statuses: string[] }>`select ${executionStatuses(runId)} as statuses`
+      .execute(trx)
+      .then((r) => r.rows[0] ?? { statuses: [] });
+    const next = deriveRunStatus(statuses, run.cancel_requested_at !== null);
     if (next === run.status) return null;
     const now = new Date();
     await trx

@@ -44,7 +44,8 @@ export async function runExecution(deps: EngineDeps, executionId: string): Promi
   const claimed = claim.execution;
   const controller = deps.cancels.register(claimed.id);
   try {
-    await announce(deps, claimed.runId, true);
+    // A host starting cannot change the status of a run that is already running.
+    await announce(deps, claimed.runId, claimed.runStatus !== 'running');
     if (claimed.runKind === 'job') await executeJob(deps, claimed, controller.signal);
     else await execute(deps, claimed, controller.signal);
   } finally {
@@ -103,7 +104,7 @@ async function executeJob(deps: EngineDeps, ex: ClaimedExecution, signal: AbortS
       ...outputTotals(ex, recorder),
     });
     await advanceRun(deps.db, ex.runId);
-    await announce(deps, ex.runId, true);
+    await announce(deps, ex.runId);
     return;
   }
   await finish(deps, ex, recorder, end.outcome);
@@ -138,7 +139,7 @@ async function finish(
     finishExecution(deps.db, ex.id, deps.workerId, { ...outcome, ...outputTotals(ex, recorder) }),
   );
   await retry(() => advanceRun(deps.db, ex.runId));
-  await retry(() => announce(deps, ex.runId, true));
+  await retry(() => announce(deps, ex.runId));
 }
 
 async function closeRecorder(
@@ -212,12 +213,13 @@ async function handBack(
 function newRecorder(deps: EngineDeps, ex: ClaimedExecution, secrets: string[]): OutputRecorder {
   return new OutputRecorder(
     {
-      write: async (batch) => {
+      write: async (batch, last) => {
         await appendEvents(
           deps.db,
           batch.map((e) => ({ executionId: ex.id, ...e })),
         );
-        await notify(deps.db, Channel.run, { run: ex.runId, status: false });
+        // The last batch is followed by the end's announcement, which makes listeners read it.
+        if (!last) await notify(deps.db, Channel.run, { run: ex.runId, status: false });
       },
     },
     {
@@ -230,8 +232,11 @@ function newRecorder(deps: EngineDeps, ex: ClaimedExecution, secrets: string[]):
   );
 }
 
-/** Recomputes the run's status and tells every server that something changed. */
-async function announce(deps: EngineDeps, runId: string, statusChanged: boolean): Promise<void> {
-  await refreshRunStatus(deps.db, runId);
-  await notify(deps.db, Channel.run, { run: runId, status: statusChanged });
+/**
+ * Recomputes the run's status (unless the caller knows it cannot have changed) and tells every
+ * server that an execution's status changed.
+ */
+async function announce(deps: EngineDeps, runId: string, refresh = true): Promise<void> {
+  if (refresh) await refreshRunStatus(deps.db, runId);
+  await notify(deps.db, Channel.run, { run: runId, status: true });
 }

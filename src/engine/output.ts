@@ -21,8 +21,11 @@ export interface RecordedEvent {
 }
 
 export interface OutputSink {
-  /** Stores a batch durably (and tells listeners); events arrive in sequence order. */
-  write(events: readonly RecordedEvent[]): Promise<void>;
+  /**
+   * Stores a batch durably (and tells listeners); events arrive in sequence order. `last`: the
+   * batch written by close(), after which the caller announces the execution's end itself.
+   */
+  write(events: readonly RecordedEvent[], last: boolean): Promise<void>;
 }
 
 export interface RecorderOptions {
@@ -138,7 +141,7 @@ export class OutputRecorder {
         `output truncated: ${this.truncatedBytes} bytes over the ${this.options.limitBytes}-byte limit were dropped`,
       );
     }
-    await this.flush();
+    await this.flush(true);
   }
 
   private flushStreams(): void {
@@ -212,12 +215,12 @@ export class OutputRecorder {
   }
 
   /** Writes one batch, again and again while the store fails in a way worth retrying. */
-  private async store(batch: readonly RecordedEvent[]): Promise<void> {
+  private async store(batch: readonly RecordedEvent[], last: boolean): Promise<void> {
     const until = Date.now() + (this.options.retryForMs ?? 10 * 60_000);
     let delay = this.options.retryDelayMs ?? 200;
     for (;;) {
       try {
-        await this.sink.write(batch);
+        await this.sink.write(batch, last);
         this.storeDown = false;
         return;
       } catch (e) {
@@ -233,7 +236,7 @@ export class OutputRecorder {
   }
 
   /** Writes what is pending; batches are written one after another, never concurrently. */
-  flush(): Promise<void> {
+  flush(last = false): Promise<void> {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = null;
@@ -245,7 +248,7 @@ export class OutputRecorder {
     this.queuedBytes += bytes;
     this.flushing = this.flushing.then(async () => {
       try {
-        if (batch.length > 0 && !this.failure) await this.store(batch);
+        if (batch.length > 0 && !this.failure) await this.store(batch, last);
       } catch (e) {
         this.failure = e;
       } finally {

@@ -44,6 +44,15 @@ export interface WorkerOptions extends Partial<WorkerRouting> {
   readonly concurrency: number;
   readonly heartbeatMs?: number;
 }
+/**
+ * How often each idle slot asks the queue for a task. graphile-worker polls per slot (without its
+ * localQueue); a task added now wakes idle slots through LISTEN/NOTIFY, so polls only find tasks
+ * that were due later (a host-busy retry, a notification's next attempt) and every busy slot asks
+ * again as soon as its task ends. The interval grows with the concurrency to keep a worker's idle
+ * polls near ten a second: at concurrency 100 and one second each, an idle worker sent a hundred
+ * of the queue's heaviest statement a second (bench:fanout, docs/performance.md).
+ */
+export const pollIntervalMs = (concurrency: number): number => Math.max(1000, concurrency * 100);
 
 export async function startWorker(
   deps: EngineDeps,
@@ -114,7 +123,7 @@ export async function startWorker(
     pgPool,
     concurrency: options.concurrency,
     noHandleSignals: true,
-    pollInterval: 1000,
+    pollInterval: pollIntervalMs(options.concurrency),
     logger: quietLogger((m) => deps.log.error({ queue: m }, 'queue error')),
     // No localQueue: it fetches tasks ahead while every slot is busy, so a run launched later with a
     // higher priority would wait behind them (docs/architecture.md, "Run priority").
