@@ -2,25 +2,26 @@
 import type {} from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { findUserByToken } from '../db/api-tokens.ts';
+import { membershipsOf } from '../db/projects.ts';
 import { findSession } from '../db/sessions.ts';
 import { ErrorCode, OrcaError } from '../domain/errors.ts';
+import { hasRole, NO_ACCESS, NO_PROJECT, projectAccess, scopeAt } from '../domain/projects.ts';
 import { hashToken, safeEqual } from '../security/tokens.ts';
 import type { Access, HttpDeps, Role } from './app.ts';
 
 export const SESSION_COOKIE = 'orca_session';
 export const CSRF_HEADER = 'x-csrf-token';
 
-const RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-export function hasRole(role: Role, needed: Role): boolean {
-  return RANK[role] >= RANK[needed];
-}
+export { hasRole };
 
 async function identify(deps: HttpDeps, request: FastifyRequest): Promise<void> {
   request.user = null;
   request.authMethod = null;
   request.csrfToken = null;
+  request.access = NO_ACCESS;
+  request.scope = NO_PROJECT;
   const header = request.headers.authorization;
   if (header) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
@@ -78,8 +79,12 @@ export function authHook(deps: HttpDeps) {
     if (!request.user) throw new OrcaError(ErrorCode.unauthenticated, 'log in or send an API token');
     checkCsrf(request);
     checkOrigin(request);
-    if (access && !hasRole(request.user.role, access)) {
-      throw new OrcaError(ErrorCode.forbidden, `this needs the ${access} role; you are ${request.user.role}`);
+    const needed: Role = access ?? 'viewer';
+    if (!hasRole(request.user.role, needed)) {
+      throw new OrcaError(ErrorCode.forbidden, `this needs the ${needed} role; you are ${request.user.role}`);
     }
+    // The projects this request may touch, once: db functions filter by it (src/http/scope.ts).
+    request.access = projectAccess(request.user.role, await membershipsOf(deps.db, request.user.id));
+    request.scope = scopeAt(request.access, needed);
   };
 }

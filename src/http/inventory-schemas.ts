@@ -1,5 +1,6 @@
 /** The shapes of host groups, bulk host operations and the selector filter of the host list. */
 import { type Static, Type } from '@sinclair/typebox';
+import { ProjectIdField, ProjectQuery } from './project-schemas.ts';
 import { HEALTH_STATUSES, HostCheck, Id, Literals, Name, Nullable, Tags, Timestamp } from './schemas.ts';
 
 const Selector = Type.String({ minLength: 1, maxLength: 4096, description: 'a selector expression' });
@@ -11,6 +12,8 @@ const Description = Type.String({ maxLength: 1024 });
 
 export const Group = Type.Object({
   id: Id,
+  /** Its hosts and nested groups are in the same project. */
+  projectId: Id,
   name: Type.String(),
   description: Type.String(),
   /** The hosts directly in the group, by name. */
@@ -27,6 +30,7 @@ export type Group = Static<typeof Group>;
 export const CreateGroup = Type.Object(
   {
     name: Name,
+    projectId: ProjectIdField,
     description: Type.Optional(Description),
     /** Names of the groups to nest in this one. */
     children: Type.Optional(Type.Array(Name, { maxItems: 1000 })),
@@ -56,6 +60,7 @@ export const HostListQuery = Type.Object(
     os: Type.Optional(
       Type.String({ minLength: 1, maxLength: 128, description: 'facts.os contains this (any case)' }),
     ),
+    project: ProjectQuery,
   },
   { additionalProperties: false },
 );

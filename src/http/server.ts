@@ -15,6 +15,7 @@ import { Ajv } from 'ajv';
 import type { FormatsPlugin } from 'ajv-formats';
 import * as formats from 'ajv-formats';
 import fastify, { type FastifyHttpOptions } from 'fastify';
+import type { ProjectAccess, Scope } from '../domain/projects.ts';
 import { VERSION } from '../engine/worker.ts';
 import type { App, HttpDeps } from './app.ts';
 import { auditHooks } from './audit.ts';
@@ -32,6 +33,7 @@ import { hostImportRoutes } from './routes/hosts-import.ts';
 import { jobRunRoutes } from './routes/job-runs.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { notificationRoutes } from './routes/notifications.ts';
+import { projectRoutes } from './routes/projects.ts';
 import { runRoutes } from './routes/runs.ts';
 import { scheduleRoutes } from './routes/schedules.ts';
 import { tokenRoutes } from './routes/tokens.ts';
@@ -92,6 +94,9 @@ export async function buildServer(deps: HttpDeps): Promise<App> {
   app.decorateRequest('user', null);
   app.decorateRequest('authMethod', null);
   app.decorateRequest('csrfToken', null);
+  // Set by the auth hook on every API request; null only before it ran.
+  app.decorateRequest('access', null as unknown as ProjectAccess);
+  app.decorateRequest('scope', null as unknown as Scope);
 
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
@@ -133,6 +138,7 @@ export async function buildServer(deps: HttpDeps): Promise<App> {
       healthRoutes(a, deps);
       authRoutes(a, deps);
       tokenRoutes(a, deps);
+      projectRoutes(a, deps);
       credentialRoutes(a, deps);
       hostRoutes(a, deps);
       hostBulkRoutes(a, deps);
