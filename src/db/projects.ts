@@ -127,6 +127,17 @@ export async function listMembers(db: Db, projectId: string, userId?: string): P
   }));
 }
 
+/** A user by id or username. */
+export async function findUserId(db: Db, idOrName: string): Promise<string | undefined> {
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrName);
+  const row = await db
+    .selectFrom('users')
+    .select('id')
+    .where(uuid ? 'id' : 'username', '=', uuid ? idOrName.toLowerCase() : idOrName)
+    .executeTakeFirst();
+  return row?.id;
+}
+
 export async function putMember(db: Db, projectId: string, userId: string, role: MemberRole): Promise<void> {
   await db
     .insertInto('project_members')

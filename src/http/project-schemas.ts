@@ -47,4 +47,7 @@ export const Member = Type.Object({
   since: Type.String({ format: 'date-time' }),
 });
 export const PutMember = Type.Object({ role: MemberRole }, { additionalProperties: false });
-export const MemberParams = Type.Object({ id: Uuid, userId: Uuid });
+export const MemberParams = Type.Object({
+  id: Uuid,
+  userId: Type.String({ minLength: 1, maxLength: 128, description: "the user's id or username" }),
+});

@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import {
   deleteProject,
+  findUserId,
   insertProject,
   listMembers,
   listProjects,
@@ -11,7 +12,6 @@ import {
   removeMember,
   updateProject,
 } from '../../db/projects.ts';
-import { getUser } from '../../db/users.ts';
 import { ErrorCode, notFound, OrcaError } from '../../domain/errors.ts';
 import { DEFAULT_PROJECT_ID } from '../../domain/projects.ts';
 import type { App, HttpDeps } from '../app.ts';
@@ -141,10 +141,11 @@ export function projectRoutes(app: App, deps: HttpDeps): void {
     },
   );
 
-  const member = async (request: FastifyRequest, projectId: string, userId: string) => {
+  const user = async (ref: string) => (await findUserId(deps.db, ref)) ?? Promise.reject(notFound('user', ref));
+  const member = async (request: FastifyRequest, projectId: string, userRef: string) => {
     await get(request, projectId);
-    const m = (await listMembers(deps.db, projectId, userId))[0];
-    if (!m) throw notFound('member', userId);
+    const m = (await listMembers(deps.db, projectId, await user(userRef)))[0];
+    if (!m) throw notFound('member', userRef);
     return m;
   };
 
@@ -173,8 +174,7 @@ export function projectRoutes(app: App, deps: HttpDeps): void {
     async (request) => {
       const { id, userId } = request.params;
       await get(request, id);
-      if (!(await getUser(deps.db, userId))) throw notFound('user', userId);
-      await putMember(deps.db, id, userId, request.body.role);
+      await putMember(deps.db, id, await user(userId), request.body.role);
       return member(request, id, userId);
     },
   );
@@ -193,7 +193,7 @@ export function projectRoutes(app: App, deps: HttpDeps): void {
     async (request, reply) => {
       const { id, userId } = request.params;
       await get(request, id);
-      if (!(await removeMember(deps.db, id, userId))) throw notFound('member', userId);
+      if (!(await removeMember(deps.db, id, await user(userId)))) throw notFound('member', userId);
       return reply.status(204).send(null);
     },
   );
