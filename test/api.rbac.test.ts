@@ -87,7 +87,7 @@ const TABLE: Record<string, Rule> = {
   'POST /api/v1/jobs/{id}/triggers': { min: O, scoped: S, body: () => ({ name: 'rbac-hook' }) },
   'DELETE /api/v1/jobs/{id}/triggers/{trigger}': { min: O, scoped: S },
   'GET /api/v1/jobs/{id}/triggers/{trigger}/invocations': { min: V, scoped: S },
-  'POST /api/v1/hooks/{token}': { min: 'public' },
+  'POST /api/v1/hooks/{trigger}': { min: 'public' },
   'GET /api/v1/runs': { min: V },
   'POST /api/v1/runs': { min: O },
   'GET /api/v1/runs/{id}': { min: V, scoped: S },
@@ -112,6 +112,7 @@ const TABLE: Record<string, Rule> = {
   'PATCH /api/v1/notifications/{id}': { min: O, scoped: S, body: () => ({ enabled: true }) },
   'DELETE /api/v1/notifications/{id}': { min: O, scoped: S },
   'GET /api/v1/workers': { min: V },
+  'GET /api/v1/executor/status': { min: V },
 };
 
 const JOB =
@@ -239,7 +240,7 @@ function url(path: string, method: string): string {
     .replace('{userId}', ids.spare)
     .replace('{version}', '1')
     .replace('{artifact}', '00000000-0000-4000-8000-000000000000')
-    .replace('{token}', 'orcahook_not-a-token')
+    .replace('{trigger}', 'orcahook_not-a-token')
     .concat(method === 'GET' && path.endsWith('/log') ? '?after=0' : '');
 }
 
