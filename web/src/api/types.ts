@@ -67,6 +67,8 @@ export type CredentialKind = 'password' | 'ssh-key' | 'ssh-agent';
 
 export interface Credential {
   readonly id: string;
+  /** The project it belongs to. */
+  readonly projectId: string;
   readonly name: string;
   readonly kind: CredentialKind;
   readonly fingerprint: string | null;
@@ -163,6 +165,8 @@ export interface RunJob {
 
 export interface Run {
   readonly id: string;
+  /** The project it belongs to. */
+  readonly projectId: string;
   readonly kind: RunKind;
   /** The ad-hoc command; null for a job run. */
   readonly command: string | null;
@@ -222,6 +226,8 @@ export interface RunDetail extends Run {
 
 export interface CreateRun {
   readonly command: string;
+  /** Where it goes (default: your only project; admins: default). */
+  readonly projectId?: string;
   /** Host names or ids, a selector, or both (their union). */
   readonly targets: { readonly hosts?: string[]; readonly selector?: string };
   readonly timeoutSeconds?: number;
@@ -230,6 +236,8 @@ export interface CreateRun {
 
 export interface RunListQuery {
   readonly limit?: number;
+  /** Only this project's runs (id or name). */
+  readonly project?: string;
   /** Only runs created before this timestamp (the last row's createdAt, for paging). */
   readonly before?: string;
   readonly status?: RunStatus;
@@ -315,6 +323,8 @@ export type StreamServerMessage =
 
 export interface Group {
   readonly id: string;
+  /** The project it belongs to. */
+  readonly projectId: string;
   readonly name: string;
   readonly description: string;
   /** The hosts directly in the group, by name. */
@@ -329,12 +339,15 @@ export interface Group {
 
 export interface CreateGroup {
   readonly name: string;
+  /** Where it goes (default: your only project; admins: default). */
+  readonly projectId?: string;
   readonly description?: string;
   readonly children?: string[];
   readonly hosts?: string[];
 }
 
-export type UpdateGroup = Partial<CreateGroup>;
+/** A group stays in its project. */
+export type UpdateGroup = Partial<Omit<CreateGroup, 'projectId'>>;
 
 export type BulkAction = 'tag' | 'untag' | 'delete' | 'test';
 
