@@ -15,6 +15,8 @@ interface Rule {
   readonly min: Min;
   /** The path names a resource of a project: a caller outside that project gets 404. */
   readonly scoped?: true;
+  /** Authenticated by its own secret (a trigger token), not a user: a wrong one is refused for all. */
+  readonly ownSecret?: true;
   /** The path names nothing that exists (a random id): 404 for anyone let through. */
   readonly absent?: true;
   /** A body that passes validation, so a scoped route reaches its project check. */
@@ -87,7 +89,7 @@ const TABLE: Record<string, Rule> = {
   'POST /api/v1/jobs/{id}/triggers': { min: O, scoped: S, body: () => ({ name: 'rbac-hook' }) },
   'DELETE /api/v1/jobs/{id}/triggers/{trigger}': { min: O, scoped: S },
   'GET /api/v1/jobs/{id}/triggers/{trigger}/invocations': { min: V, scoped: S },
-  'POST /api/v1/hooks/{trigger}': { min: 'public' },
+  'POST /api/v1/hooks/{trigger}': { min: 'public', ownSecret: S },
   'GET /api/v1/runs': { min: V },
   'POST /api/v1/runs': { min: O },
   'GET /api/v1/runs/{id}': { min: V, scoped: S },
@@ -124,6 +126,7 @@ const RANK_OF: Record<Caller, number> = { anonymous: 0, viewer: 1, outsider: 2, 
 
 /** What the table says `caller` gets: refused (401/403), not found (404), or let through. */
 function expected(rule: Rule, caller: Caller): 'refused' | 'hidden' | 'through' {
+  if (rule.ownSecret) return 'refused';
   if (rule.min === 'public') return 'through';
   if (RANK_OF[caller] < RANK[rule.min]) return 'refused';
   if (caller === 'outsider' && rule.scoped) return 'hidden';
@@ -287,6 +290,7 @@ test('every route answers each role as the table says', async () => {
       // A path naming nothing, or what an earlier allowed call deleted, is 404 for anyone.
       const gone = rule.absent === true || route.method === 'DELETE';
       const fine = want === got || (want === 'through' && got === 'hidden' && gone);
+      // Anonymous callers are told to log in (401), never that a role is missing (403).
       const anonymousRefusal = caller === 'anonymous' && want === 'refused' && res.status !== 401;
       if (!fine || anonymousRefusal)
         wrong.push(`${route.key} as ${caller}: ${res.status}, table says ${want}`);

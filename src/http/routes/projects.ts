@@ -141,7 +141,8 @@ export function projectRoutes(app: App, deps: HttpDeps): void {
     },
   );
 
-  const user = async (ref: string) => (await findUserId(deps.db, ref)) ?? Promise.reject(notFound('user', ref));
+  const user = async (ref: string) =>
+    (await findUserId(deps.db, ref)) ?? Promise.reject(notFound('user', ref));
   const member = async (request: FastifyRequest, projectId: string, userRef: string) => {
     await get(request, projectId);
     const m = (await listMembers(deps.db, projectId, await user(userRef)))[0];
