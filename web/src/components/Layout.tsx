@@ -19,6 +19,7 @@ const NAV: { to: string; label: string; icon: IconName; exact?: boolean; admin?:
   { to: '/notifications', label: 'Notifications', icon: 'bell' },
   { to: '/workers', label: 'Workers', icon: 'server' },
   { to: '/tokens', label: 'API tokens', icon: 'token' },
+  { to: '/projects', label: 'Projects', icon: 'groups', admin: true },
   { to: '/audit', label: 'Audit log', icon: 'docs', admin: true },
 ];
 
