@@ -2,7 +2,7 @@
 import { sql } from 'kysely';
 import { ErrorCode, OrcaError } from '../domain/errors.ts';
 import type { JobDefinition } from '../domain/jobs/types.ts';
-import type { Scope } from '../domain/projects.ts';
+import { inScope, type Scope } from '../domain/projects.ts';
 import type {
   Job,
   JobDetail,
@@ -233,7 +233,7 @@ export function applyJobs(
     const saved: Saved[] = [];
     for (const [i, v] of versions.entries()) {
       const job = existing.get(v.definition.name);
-      if (job && target.scope.ids !== null && !target.scope.ids.includes(job.projectId)) {
+      if (job && !inScope(target.scope, job.projectId)) {
         throw new OrcaError(ErrorCode.conflict, `a job named ${v.definition.name} already exists`, [
           { path: `body.documents[${i}].name`, message: 'is taken by a job you may not change' },
         ]);

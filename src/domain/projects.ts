@@ -16,7 +16,7 @@ export function hasRole(role: Role, needed: Role): boolean {
   return RANK[role] >= RANK[needed];
 }
 
-export const lesserRole = (a: Role, b: Role): Role => (RANK[a] <= RANK[b] ? a : b);
+const lesserRole = (a: Role, b: Role): Role => (RANK[a] <= RANK[b] ? a : b);
 
 /** Which projects a piece of work may touch; `ids` null means every project. */
 export interface Scope {
@@ -65,12 +65,7 @@ export function inScope(scope: Scope, projectId: string): boolean {
   return scope.ids === null || scope.ids.includes(projectId);
 }
 
-/** The part of `scope` inside one project (empty when the project is outside it). */
-export function narrowTo(scope: Scope, projectId: string): Scope {
-  return inScope(scope, projectId) ? onlyProject(projectId) : NO_PROJECT;
-}
-
-export type TargetChoice =
+type TargetChoice =
   | { readonly ok: true; readonly projectId: string }
   | {
       readonly ok: false;

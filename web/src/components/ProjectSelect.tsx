@@ -61,7 +61,3 @@ export function ProjectField({
     />
   );
 }
-
-/** The name of a project id, for tables. */
-export const projectName = (projects: readonly Project[], id: string): string =>
-  projects.find((p) => p.id === id)?.name ?? '';
