@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { chooseProject, DEFAULT_PROJECT_ID, inScope, narrowTo, projectAccess, scopeAt } from './projects.ts';
+import { chooseProject, DEFAULT_PROJECT_ID, inScope, projectAccess, scopeAt } from './projects.ts';
 
 const A = 'aaaaaaaa-0000-4000-8000-000000000000';
 const B = 'bbbbbbbb-0000-4000-8000-000000000000';
