@@ -63,7 +63,7 @@ test('create a project, add a member, put a credential in it and filter hosts by
     await dialog.getByRole('textbox', { name: 'Name', exact: true }).fill('pay-pw');
     await dialog.getByLabel('Kind').selectOption('password');
     await dialog.getByLabel('Password').fill('pay-secret-1');
-    await dialog.getByLabel('Project', { exact: true }).click();
+    await dialog.getByRole('combobox', { name: 'Project' }).click();
     await page.getByRole('option', { name: 'payments' }).click();
     await dialog.getByRole('button', { name: 'Save' }).click();
     await waitForText(page.getByTestId('credential-row-pay-pw'), 'password');
@@ -99,7 +99,7 @@ test('create a project, add a member, put a credential in it and filter hosts by
   await step('filter-hosts', async () => {
     await page.getByRole('link', { name: 'Hosts' }).click();
     await waitForText(page.locator('main'), 'ops-1');
-    await page.getByLabel('Project', { exact: true }).click();
+    await page.getByRole('combobox', { name: 'Project' }).click();
     await page.getByRole('option', { name: 'payments' }).click();
     await waitForText(page.locator('main'), 'pay-1');
     const deadline = Date.now() + 15_000;
