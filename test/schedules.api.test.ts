@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { EVERY_PROJECT } from '../src/domain/projects.ts';
 import { createSchedule as saveSchedule } from '../src/scheduler/definitions.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
 import { addHost, addPasswordCredential } from './support/fleet.ts';
@@ -217,6 +218,7 @@ describe('DST, stepped through by the scheduler', () => {
     const id = await saveSchedule(
       app.database.handle.db,
       app.vault,
+      EVERY_PROJECT,
       { name, jobId, cron, timeZone, overlap: 'allow', parameters: { keep: 1 } },
       null,
       new Date(from),

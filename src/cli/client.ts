@@ -112,6 +112,10 @@ export class ApiClient {
     return (await this.send<T>('POST', path, { body })).body;
   }
 
+  async put<T>(path: string, body: unknown): Promise<T> {
+    return (await this.send<T>('PUT', path, { body })).body;
+  }
+
   async patch<T>(path: string, body: unknown): Promise<T> {
     return (await this.send<T>('PATCH', path, { body })).body;
   }

@@ -5,9 +5,12 @@ import type { Credential } from '../http/schemas.ts';
 import { action, apiClient, type ConnectionFlags, printJson, subcommand, withConnection } from './common.ts';
 import { CliError, type CliIo, ExitCode, usageError } from './io.ts';
 import { formatTime, table } from './output.ts';
+import { projectRef, withProjectOption } from './projects.ts';
 import { readSecret } from './prompt.ts';
 
 interface AddFlags extends ConnectionFlags {
+  /** --project: a project name or id. */
+  readonly project?: string;
   readonly passwordStdin?: boolean;
   readonly keyFile?: string;
   readonly passphraseStdin?: boolean;
@@ -63,7 +66,7 @@ export function registerCredentials(program: Command, io: CliIo): void {
   );
 
   withConnection(
-    subcommand(credentials, 'add', io)
+    withProjectOption(subcommand(credentials, 'add', io))
       .description('store a password or an SSH private key (encrypted on the server)')
       .usage(
         '<name> (--password-stdin | --key-file <path> [--passphrase-stdin] | --agent [--agent-forward]) [options]',
@@ -97,7 +100,10 @@ export function registerCredentials(program: Command, io: CliIo): void {
         if (flags.passphraseStdin) body.passphrase = await readSecret(io, 'passphrase: ', 'passphrase');
       }
       const client = await apiClient(io, flags);
-      const created = await client.post<Credential>('/credentials', body);
+      const created = await client.post<Credential>('/credentials', {
+        ...body,
+        ...(await projectRef(client, flags.project)),
+      });
       io.stdout(
         `added credential ${created.name} (${created.kind}${created.fingerprint ? ` ${created.fingerprint}` : ''})\n`,
       );

@@ -12,8 +12,11 @@ import {
 } from './common.ts';
 import { followToEnd, printStarted } from './follow.ts';
 import { type CliIo, usageError } from './io.ts';
+import { projectRef, withProjectOption } from './projects.ts';
 
 interface ExecFlags extends ConnectionFlags {
+  /** --project: a project name or id. */
+  readonly project?: string;
   readonly hosts?: string;
   readonly selector?: string;
   readonly timeout?: number;
@@ -32,7 +35,7 @@ export function parseHostList(value: string): string[] {
 
 export function registerExec(program: Command, io: CliIo): void {
   withConnection(
-    subcommand(program, 'exec', io)
+    withProjectOption(subcommand(program, 'exec', io))
       .description('run a command on hosts and follow its output live')
       .usage('--hosts <names> | --selector <expr> [options] -- <command...>')
       .option('--hosts <names>', 'comma-separated host names (or ids)')
@@ -52,6 +55,7 @@ export function registerExec(program: Command, io: CliIo): void {
       const client = await apiClient(io, flags);
       const run = await client.post<RunDetail>('/runs', {
         command,
+        ...(await projectRef(client, flags.project)),
         targets: {
           ...(hosts && { hosts }),
           ...(flags.selector !== undefined && { selector: flags.selector }),

@@ -6,6 +6,7 @@ import { action, apiClient, type ConnectionFlags, printJson, subcommand, withCon
 import { findByNameOrId } from './hosts.ts';
 import { type CliIo, ExitCode, usageError } from './io.ts';
 import { table } from './output.ts';
+import { projectRef, withProjectOption } from './projects.ts';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -45,26 +46,34 @@ export function registerGroups(program: Command, io: CliIo): void {
   );
 
   withConnection(
-    subcommand(groups, 'create', io)
+    withProjectOption(subcommand(groups, 'create', io))
       .description('create a group')
       .argument('<name>', 'e.g. eu-web')
       .argument('[hosts...]', 'hosts to put in it')
       .option('--description <text>', 'what the group is for')
       .option('--child <group>', 'a group to nest in it (repeatable)', collect, []),
   ).action(
-    action(io, async (name: string, hosts: string[], flags: MemberFlags & { description?: string }) => {
-      const client = await apiClient(io, flags);
-      const g = await client.post<Group>('/groups', {
-        name,
-        ...(flags.description !== undefined && { description: flags.description }),
-        ...(flags.child.length > 0 && { children: flags.child }),
-        ...(hosts.length > 0 && { hosts }),
-      });
-      io.stdout(
-        `created group ${g.name} (${g.hosts.length} host(s), ${g.children.length} nested group(s))\n`,
-      );
-      return ExitCode.ok;
-    }),
+    action(
+      io,
+      async (
+        name: string,
+        hosts: string[],
+        flags: MemberFlags & { description?: string; project?: string },
+      ) => {
+        const client = await apiClient(io, flags);
+        const g = await client.post<Group>('/groups', {
+          name,
+          ...(await projectRef(client, flags.project)),
+          ...(flags.description !== undefined && { description: flags.description }),
+          ...(flags.child.length > 0 && { children: flags.child }),
+          ...(hosts.length > 0 && { hosts }),
+        });
+        io.stdout(
+          `created group ${g.name} (${g.hosts.length} host(s), ${g.children.length} nested group(s))\n`,
+        );
+        return ExitCode.ok;
+      },
+    ),
   );
 
   for (const act of ['add', 'remove'] as const) {

@@ -13,8 +13,11 @@ import { IMPORT_FORMATS } from '../inventory/imports/index.ts';
 import { action, apiClient, type ConnectionFlags, printJson, subcommand, withConnection } from './common.ts';
 import { CliError, type CliIo, ExitCode } from './io.ts';
 import { table } from './output.ts';
+import { projectRef, withProjectOption } from './projects.ts';
 
 interface ImportFlags extends ConnectionFlags {
+  /** --project: a project name or id. */
+  readonly project?: string;
   readonly format: (typeof IMPORT_FORMATS)[number];
   readonly credential?: string;
   readonly user?: string;
@@ -103,7 +106,7 @@ export function planText(plan: ImportPlanView): string {
 
 export function registerHostImport(hosts: Command, io: CliIo): void {
   withConnection(
-    subcommand(hosts, 'import', io)
+    withProjectOption(subcommand(hosts, 'import', io))
       .description(
         'hosts and groups from ~/.ssh/config, an Ansible inventory, CSV or vm-config: a preview, or --apply',
       )
@@ -123,11 +126,13 @@ export function registerHostImport(hosts: Command, io: CliIo): void {
         else if (flags.format === 'vm-config') await vmConfigFiles(path, files);
         else files.set(basename(path), await read(path));
       }
-      const plan = await (await apiClient(io, flags)).post<ImportPlanView>('/hosts/import', {
+      const client = await apiClient(io, flags);
+      const plan = await client.post<ImportPlanView>('/hosts/import', {
         format: flags.format,
         files: [...files].map(([name, content]) => ({ name, content })),
         ...(flags.format === 'ssh-config' && paths[0] && { main: basename(paths[0]) }),
         ...(flags.credential && { credential: flags.credential }),
+        ...(await projectRef(client, flags.project)),
         ...(flags.user && { defaultUser: flags.user }),
         ...(flags.apply && { apply: true }),
       });

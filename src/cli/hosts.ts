@@ -29,8 +29,11 @@ import { registerHostBulk } from './hosts-bulk.ts';
 import { registerHostImport } from './hosts-import.ts';
 import { type CliIo, ExitCode, usageError } from './io.ts';
 import { formatDuration, type Palette, palette, table } from './output.ts';
+import { projectRef, withProjectOption } from './projects.ts';
 
 interface AddFlags extends ConnectionFlags {
+  /** --project: a project name or id. */
+  readonly project?: string;
   readonly address: string;
   readonly port?: number;
   readonly user: string;
@@ -153,6 +156,7 @@ export function registerHosts(program: Command, io: CliIo): void {
   withConnection(
     subcommand(hosts, 'list', io)
       .description('every host with its health and OS, or those a selector or filter picks')
+      .option('--project <name>', "only this project's hosts")
       .option('--selector <expr>', "e.g. 'tag:web and env=prod' (see docs/inventory.md)")
       .addOption(
         new Option('--health <status>', 'only hosts in this state').choices(['up', 'down', 'unknown']),
@@ -170,9 +174,11 @@ export function registerHosts(program: Command, io: CliIo): void {
           health?: string;
           os?: string;
           pool?: string;
+          project?: string;
         },
       ) => {
         const query: Record<string, string> = {
+          ...(flags.project !== undefined && { project: flags.project }),
           ...(flags.selector !== undefined && { selector: flags.selector }),
           ...(flags.health && { health: flags.health }),
           ...(flags.os && { os: flags.os }),
@@ -192,7 +198,7 @@ export function registerHosts(program: Command, io: CliIo): void {
   );
 
   withConnection(
-    subcommand(hosts, 'add', io)
+    withProjectOption(subcommand(hosts, 'add', io))
       .description('register a Linux host (SSH) or a Windows host (WinRM by default, or OpenSSH)')
       .argument('<name>', 'a name for the host, e.g. web-1')
       .requiredOption('--address <address>', 'DNS name or IP address')
@@ -238,6 +244,7 @@ export function registerHosts(program: Command, io: CliIo): void {
       }
       const host = await client.post<Host>('/hosts', {
         name,
+        ...(await projectRef(client, flags.project)),
         address: flags.address,
         ...(flags.port ? { port: flags.port } : {}),
         ...(flags.os && { os: flags.os }),

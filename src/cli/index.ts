@@ -10,6 +10,7 @@ import { type CliIo, processIo } from './io.ts';
 import { registerJobs } from './jobs.ts';
 import { registerLogs } from './logs.ts';
 import { registerNotifications } from './notifications.ts';
+import { registerProjects } from './projects.ts';
 import { registerRuns } from './runs.ts';
 import { registerSchedules } from './schedules.ts';
 import { registerTokens } from './tokens.ts';
@@ -20,8 +21,8 @@ import { registerWorkers } from './workers.ts';
 export type { CliIo } from './io.ts';
 
 /**
- * Adds login, logout, exec, logs, runs, hosts, groups, credentials, jobs, notifications, triggers,
- * schedules, the audit log, workers, users and API tokens to the `orca` program.
+ * Adds login, logout, exec, logs, runs, hosts, groups, credentials, projects, jobs, notifications,
+ * triggers, schedules, the audit log, workers, users and API tokens to the `orca` program.
  */
 export function registerClientCommands(program: Command, io: CliIo = processIo()): void {
   // Program options only before a sub-command, so `orca jobs run x --version 2` means the job's
@@ -34,6 +35,7 @@ export function registerClientCommands(program: Command, io: CliIo = processIo()
   registerHosts(program, io);
   registerGroups(program, io);
   registerCredentials(program, io);
+  registerProjects(program, io);
   registerJobs(program, io);
   registerNotifications(program, io);
   registerTriggers(program, io);

@@ -29,6 +29,7 @@ import { CliError, type CliIo, ExitCode, usageError } from './io.ts';
 import { resolveJob } from './job-ref.ts';
 import { registerJobRunCommands } from './job-runs.ts';
 import { fields, formatTime, type Palette, table, truncate } from './output.ts';
+import { projectRef, withProjectOption } from './projects.ts';
 
 type Document = ApplyJobs['documents'][number];
 const JOB_FILE = /\.(ya?ml|json)$/i;
@@ -127,6 +128,7 @@ export function registerJobs(program: Command, io: CliIo): void {
       .option('--tag <tag>', 'only jobs with this tag')
       .option('--active', 'only active jobs')
       .option('--inactive', 'only inactive jobs')
+      .option('--project <name>', "only this project's jobs")
       .option('--json', 'print JSON'),
   ).action(
     action(
@@ -138,6 +140,7 @@ export function registerJobs(program: Command, io: CliIo): void {
           tag?: string;
           active?: boolean;
           inactive?: boolean;
+          project?: string;
           json?: boolean;
         },
       ) => {
@@ -148,6 +151,7 @@ export function registerJobs(program: Command, io: CliIo): void {
           category: flags.category,
           tag: flags.tag,
           active: flags.active ? true : flags.inactive ? false : undefined,
+          project: flags.project,
         });
         if (flags.json) printJson(io, list);
         else if (list.length === 0) io.stdout('no jobs; add some with `orca jobs apply -f <file-or-dir>`\n');
@@ -176,7 +180,7 @@ export function registerJobs(program: Command, io: CliIo): void {
   );
 
   withConnection(
-    subcommand(jobs, 'apply', io)
+    withProjectOption(subcommand(jobs, 'apply', io))
       .description(
         'create or update jobs from YAML/JSON files, all or nothing; unchanged definitions make no new version',
       )
@@ -186,7 +190,7 @@ export function registerJobs(program: Command, io: CliIo): void {
       )
       .option('--json', 'print JSON'),
   ).action(
-    action(io, async (flags: ConnectionFlags & { file: string; json?: boolean }) => {
+    action(io, async (flags: ConnectionFlags & { file: string; json?: boolean; project?: string }) => {
       const files = await jobFiles(flags.file);
       const documents: Document[] = [];
       for (const f of files) documents.push(...splitDocuments(f, await readFile(f, 'utf8')));
@@ -194,7 +198,10 @@ export function registerJobs(program: Command, io: CliIo): void {
       const client = await apiClient(io, flags);
       let results: JobApplied[];
       try {
-        ({ results } = await client.post<{ results: JobApplied[] }>('/jobs/apply', { documents }));
+        ({ results } = await client.post<{ results: JobApplied[] }>('/jobs/apply', {
+          documents,
+          ...(await projectRef(client, flags.project)),
+        }));
       } catch (error) {
         if (!(error instanceof ApiError) || error.code !== 'validation') throw error;
         const details = error.details.map((d) => ({

@@ -21,6 +21,8 @@ import { formatBytes, runDetailText, runsTable } from './run-view.ts';
 const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'canceled'];
 
 interface ListFlags extends ConnectionFlags {
+  /** --project: a project name or id. */
+  readonly project?: string;
   readonly status?: string;
   readonly job?: string;
   readonly limit?: number;
@@ -51,6 +53,7 @@ export function registerRuns(program: Command, io: CliIo): void {
       .description('recent runs, newest first')
       .addOption(new Option('--status <status>', 'only runs with this status').choices(RUN_STATUSES))
       .option('--job <name-or-id>', 'only runs of this job')
+      .option('--project <name>', "only this project's runs")
       .option('--limit <n>', 'how many (1-200, default 50)', positiveInt)
       .option('--json', 'print JSON'),
   ).action(
@@ -60,6 +63,7 @@ export function registerRuns(program: Command, io: CliIo): void {
       const list = await client.get<Run[]>('/runs', {
         status: flags.status,
         job: job?.id,
+        project: flags.project,
         limit: flags.limit,
       });
       if (flags.json) printJson(io, list);

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
+import type { Scope } from '../domain/projects.ts';
 import type { Credential } from '../http/schemas.ts';
 import type { Db } from './pool.ts';
+import { inProjects } from './projects.ts';
 import type { CredentialsTable } from './types.ts';
 
 /** Binds a credential's sealed secret to its row. */
@@ -8,6 +10,7 @@ export const credentialSecretAad = (credentialId: string) => `credential:${crede
 
 interface CredentialRow {
   id: string;
+  project_id: string;
   name: string;
   kind: CredentialsTable['kind'];
   fingerprint: string | null;
@@ -19,6 +22,7 @@ interface CredentialRow {
 
 const toCredential = (r: CredentialRow): Credential => ({
   id: r.id,
+  projectId: r.project_id,
   name: r.name,
   kind: r.kind,
   fingerprint: r.fingerprint,
@@ -28,21 +32,22 @@ const toCredential = (r: CredentialRow): Credential => ({
   updatedBy: r.updated_by_name,
 });
 
-function selectCredentials(db: Db) {
+function selectCredentials(db: Db, scope: Scope) {
   return db
     .selectFrom('credentials as c')
     .leftJoin('users as u', 'u.id', 'c.updated_by')
-    .select(['c.id', 'c.name', 'c.kind', 'c.fingerprint', 'c.created_at', 'c.updated_at'])
+    .where(inProjects('c.project_id', scope))
+    .select(['c.id', 'c.project_id', 'c.name', 'c.kind', 'c.fingerprint', 'c.created_at', 'c.updated_at'])
     .select('u.username as updated_by_name')
     .select(sql<number>`(select count(*)::int from hosts h where h.credential_id = c.id)`.as('host_count'));
 }
 
-export async function listCredentials(db: Db): Promise<Credential[]> {
-  return (await selectCredentials(db).orderBy('c.name').execute()).map(toCredential);
+export async function listCredentials(db: Db, scope: Scope): Promise<Credential[]> {
+  return (await selectCredentials(db, scope).orderBy('c.name').execute()).map(toCredential);
 }
 
-export async function getCredential(db: Db, id: string): Promise<Credential | undefined> {
-  const row = await selectCredentials(db).where('c.id', '=', id).executeTakeFirst();
+export async function getCredential(db: Db, scope: Scope, id: string): Promise<Credential | undefined> {
+  const row = await selectCredentials(db, scope).where('c.id', '=', id).executeTakeFirst();
   return row && toCredential(row);
 }
 
@@ -65,6 +70,7 @@ export async function insertCredential(
   db: Db,
   c: {
     id: string;
+    projectId: string;
     name: string;
     kind: CredentialsTable['kind'];
     secret: Buffer;
@@ -77,6 +83,7 @@ export async function insertCredential(
     .insertInto('credentials')
     .values({
       id: c.id,
+      project_id: c.projectId,
       name: c.name,
       kind: c.kind,
       secret: c.secret,

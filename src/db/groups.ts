@@ -1,8 +1,10 @@
 /** Host groups: their fields, nesting (parent → child) and direct members. */
 import { sql } from 'kysely';
 import type { GroupEdge } from '../domain/groups.ts';
+import type { Scope } from '../domain/projects.ts';
 import type { Group } from '../http/inventory-schemas.ts';
 import type { Db } from './pool.ts';
+import { inProjects } from './projects.ts';
 
 export async function groupEdges(db: Db): Promise<GroupEdge[]> {
   const rows = await db.selectFrom('host_group_children').select(['parent_id', 'child_id']).execute();
@@ -17,8 +19,8 @@ export async function lockGroupNesting(db: Db): Promise<void> {
   await sql`lock table host_group_children in share row exclusive mode`.execute(db);
 }
 
-export async function listGroups(db: Db, id?: string): Promise<Group[]> {
-  let q = db.selectFrom('host_groups').selectAll().orderBy('name');
+export async function listGroups(db: Db, scope: Scope, id?: string): Promise<Group[]> {
+  let q = db.selectFrom('host_groups').selectAll().where(inProjects('project_id', scope)).orderBy('name');
   if (id) q = q.where('id', '=', id);
   const [groups, all, members, edges] = await Promise.all([
     q.execute(),
@@ -35,6 +37,7 @@ export async function listGroups(db: Db, id?: string): Promise<Group[]> {
   const names = (ids: string[]) => ids.map((i) => name.get(i) ?? i).sort();
   return groups.map((g) => ({
     id: g.id,
+    projectId: g.project_id,
     name: g.name,
     description: g.description,
     hosts: members.filter((m) => m.group_id === g.id).map((m) => m.name),
@@ -45,23 +48,35 @@ export async function listGroups(db: Db, id?: string): Promise<Group[]> {
   }));
 }
 
-export async function getGroup(db: Db, id: string): Promise<Group | undefined> {
-  return (await listGroups(db, id))[0];
+export async function getGroup(db: Db, scope: Scope, id: string): Promise<Group | undefined> {
+  return (await listGroups(db, scope, id))[0];
 }
 
 /** Ids of the groups named; names that are no group are missing from the map. */
-export async function groupIdsByName(db: Db, names: readonly string[]): Promise<Map<string, string>> {
+export async function groupIdsByName(
+  db: Db,
+  scope: Scope,
+  names: readonly string[],
+): Promise<Map<string, string>> {
   if (names.length === 0) return new Map();
   const rows = await db
     .selectFrom('host_groups')
     .select(['id', 'name'])
+    .where(inProjects('project_id', scope))
     .where('name', 'in', [...names])
     .execute();
   return new Map(rows.map((r) => [r.name, r.id]));
 }
 
-export async function insertGroup(db: Db, g: { name: string; description: string }): Promise<string> {
-  const row = await db.insertInto('host_groups').values(g).returning('id').executeTakeFirstOrThrow();
+export async function insertGroup(
+  db: Db,
+  g: { projectId: string; name: string; description: string },
+): Promise<string> {
+  const row = await db
+    .insertInto('host_groups')
+    .values({ project_id: g.projectId, name: g.name, description: g.description })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return row.id;
 }
 

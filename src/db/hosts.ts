@@ -1,8 +1,10 @@
 import { sql } from 'kysely';
 import type { FailureKind, HostKey } from '../connectors/connector.ts';
 import type { ConnectionSettings, Os, Shell, Transport, WinrmAuth } from '../domain/host-settings.ts';
+import type { Scope } from '../domain/projects.ts';
 import type { Host } from '../http/schemas.ts';
 import type { Db } from './pool.ts';
+import { inProjects } from './projects.ts';
 
 const SETTINGS_COLUMNS = [
   'h.os',
@@ -70,9 +72,10 @@ const HEALTH_COLUMNS = [
   'h.facts_gathered_at',
 ] as const;
 
-function selectHosts(db: Db) {
+function selectHosts(db: Db, scope: Scope) {
   return db
     .selectFrom('hosts as h')
+    .where(inProjects('h.project_id', scope))
     .leftJoin('credentials as c', 'c.id', 'h.credential_id')
     .leftJoin('hosts as j', 'j.id', 'h.jump_host_id')
     .leftJoin('credentials as bc', 'bc.id', 'h.become_credential_id')
@@ -90,6 +93,7 @@ function selectHosts(db: Db) {
     )
     .select([
       'h.id',
+      'h.project_id',
       'h.name',
       'h.address',
       ...SETTINGS_COLUMNS,
@@ -126,6 +130,7 @@ const key = (algorithm: string | null, fingerprint: string | null): HostKey | nu
 
 const toHost = (r: HostRow): Host => ({
   id: r.id,
+  projectId: r.project_id,
   name: r.name,
   address: r.address,
   ...settingsOf(r),
@@ -166,6 +171,7 @@ const toHost = (r: HostRow): Host => ({
 
 export async function listHosts(
   db: Db,
+  scope: Scope,
   filter: {
     health?: 'up' | 'down' | 'unknown' | undefined;
     os?: string | undefined;
@@ -173,7 +179,7 @@ export async function listHosts(
     pool?: string | undefined;
   } = {},
 ): Promise<Host[]> {
-  let q = selectHosts(db);
+  let q = selectHosts(db, scope);
   if (filter.pool === 'none') q = q.where('h.pool', 'is', null);
   else if (filter.pool) q = q.where('h.pool', '=', filter.pool);
   if (filter.health) q = q.where('h.health_status', '=', filter.health);
@@ -184,14 +190,15 @@ export async function listHosts(
   return (await q.orderBy('h.name').execute()).map(toHost);
 }
 
-export async function getHost(db: Db, id: string): Promise<Host | undefined> {
-  const row = await selectHosts(db).where('h.id', '=', id).executeTakeFirst();
+export async function getHost(db: Db, scope: Scope, id: string): Promise<Host | undefined> {
+  const row = await selectHosts(db, scope).where('h.id', '=', id).executeTakeFirst();
   return row && toHost(row);
 }
 
 /** Hosts matching names or ids, in the order given; returns the names that matched nothing too. */
 export async function resolveHosts(
   db: Db,
+  scope: Scope,
   namesOrIds: readonly string[],
 ): Promise<{ hosts: { id: string; name: string }[]; missing: string[] }> {
   const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -199,6 +206,7 @@ export async function resolveHosts(
   const rows = await db
     .selectFrom('hosts')
     .select(['id', 'name'])
+    .where(inProjects('project_id', scope))
     .where((eb) => eb.or([eb('name', 'in', [...namesOrIds]), ...(ids.length ? [eb('id', 'in', ids)] : [])]))
     .execute();
   const seen = new Set<string>();
@@ -221,6 +229,8 @@ export const uniqueTags = (tags: readonly string[]): string[] => [...new Set(tag
 export async function insertHost(
   db: Db,
   h: {
+    /** Default: the default project. */
+    projectId?: string | undefined;
     name: string;
     address: string;
     settings: ConnectionSettings;
@@ -236,6 +246,7 @@ export async function insertHost(
   const row = await db
     .insertInto('hosts')
     .values({
+      ...(h.projectId && { project_id: h.projectId }),
       name: h.name,
       address: h.address,
       ...settingsColumns(h.settings),

@@ -4,23 +4,26 @@
  * UI preview all resolve through it and the pure evaluator in src/domain/selectors.ts.
  */
 import { ancestorsOf } from '../domain/groups.ts';
+import type { Scope } from '../domain/projects.ts';
 import type { SelectableHost } from '../domain/selectors.ts';
 import { groupEdges } from './groups.ts';
 import type { Db } from './pool.ts';
+import { inProjects } from './projects.ts';
 
 export interface InventoryHost extends SelectableHost {
   readonly id: string;
 }
 
-/** All hosts, by name. */
-export async function loadInventory(db: Db): Promise<InventoryHost[]> {
+/** The hosts of the scope's projects, by name: a selector never reaches outside them. */
+export async function loadInventory(db: Db, scope: Scope): Promise<InventoryHost[]> {
   const [hosts, groups, members, edges] = await Promise.all([
     db
       .selectFrom('hosts')
       .select(['id', 'name', 'os', 'transport', 'tags', 'labels'])
+      .where(inProjects('project_id', scope))
       .orderBy('name')
       .execute(),
-    db.selectFrom('host_groups').select(['id', 'name']).execute(),
+    db.selectFrom('host_groups').select(['id', 'name']).where(inProjects('project_id', scope)).execute(),
     db.selectFrom('host_group_members').select(['group_id', 'host_id']).execute(),
     groupEdges(db),
   ]);

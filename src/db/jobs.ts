@@ -1,6 +1,8 @@
 /** Jobs and their immutable versions: a job row points at its current version. */
 import { sql } from 'kysely';
+import { ErrorCode, OrcaError } from '../domain/errors.ts';
 import type { JobDefinition } from '../domain/jobs/types.ts';
+import { inScope, type Scope } from '../domain/projects.ts';
 import type {
   Job,
   JobDetail,
@@ -10,6 +12,7 @@ import type {
   JobVersionSummary,
 } from '../http/job-schemas.ts';
 import type { Db } from './pool.ts';
+import { inProjects } from './projects.ts';
 
 /** A validated definition ready to become a version. */
 export interface NewVersion {
@@ -46,12 +49,14 @@ function atomically<T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> {
   return db.isTransaction ? fn(db) : db.transaction().execute(fn);
 }
 
-function selectJobs(db: Db) {
+function selectJobs(db: Db, scope: Scope) {
   return db
     .selectFrom('jobs as j')
     .leftJoin('users as u', 'u.id', 'j.created_by')
+    .where(inProjects('j.project_id', scope))
     .select([
       'j.id',
+      'j.project_id',
       'j.name',
       'j.description',
       'j.category',
@@ -68,6 +73,7 @@ type JobRow = Awaited<ReturnType<ReturnType<typeof selectJobs>['executeTakeFirst
 
 const toJob = (r: JobRow): Job => ({
   id: r.id,
+  projectId: r.project_id,
   name: r.name,
   description: r.description,
   category: r.category,
@@ -79,8 +85,8 @@ const toJob = (r: JobRow): Job => ({
   updatedAt: r.updated_at.toISOString(),
 });
 
-export async function listJobs(db: Db, f: JobFilter = {}): Promise<Job[]> {
-  let q = selectJobs(db);
+export async function listJobs(db: Db, scope: Scope, f: JobFilter = {}): Promise<Job[]> {
+  let q = selectJobs(db, scope);
   if (f.q) {
     const needle = f.q.toLowerCase();
     q = q.where((eb) =>
@@ -96,8 +102,8 @@ export async function listJobs(db: Db, f: JobFilter = {}): Promise<Job[]> {
   return (await q.orderBy('j.name').execute()).map(toJob);
 }
 
-export async function getJob(db: Db, id: string): Promise<JobDetail | undefined> {
-  const row = await selectJobs(db)
+export async function getJob(db: Db, scope: Scope, id: string): Promise<JobDetail | undefined> {
+  const row = await selectJobs(db, scope)
     .innerJoin('job_versions as v', (join) =>
       join.onRef('v.job_id', '=', 'j.id').onRef('v.version', '=', 'j.current_version'),
     )
@@ -120,16 +126,19 @@ export async function getJob(db: Db, id: string): Promise<JobDetail | undefined>
   };
 }
 
-/** Ids of the jobs with these names, locked until the transaction ends. */
-async function lockByNames(db: Db, names: readonly string[]): Promise<Map<string, string>> {
+/** Ids and projects of the jobs with these names, locked until the transaction ends. */
+async function lockByNames(
+  db: Db,
+  names: readonly string[],
+): Promise<Map<string, { id: string; projectId: string }>> {
   if (names.length === 0) return new Map();
   const rows = await db
     .selectFrom('jobs')
-    .select(['id', 'name'])
+    .select(['id', 'name', 'project_id'])
     .where('name', 'in', [...names])
     .forUpdate()
     .execute();
-  return new Map(rows.map((r) => [r.name, r.id]));
+  return new Map(rows.map((r) => [r.name, { id: r.id, projectId: r.project_id }]));
 }
 
 const searchColumns = (d: JobDefinition) => ({
@@ -154,12 +163,17 @@ async function insertVersion(db: Db, jobId: string, version: number, v: NewVersi
     .execute();
 }
 
-/** A new job with version 1. A taken name fails with SQLSTATE 23505. */
-export function createJob(db: Db, v: NewVersion, author: Author | null): Promise<Saved> {
+/** A new job with version 1 in a project. A taken name fails with SQLSTATE 23505. */
+export function createJob(db: Db, projectId: string, v: NewVersion, author: Author | null): Promise<Saved> {
   return atomically(db, async (trx) => {
     const { id } = await trx
       .insertInto('jobs')
-      .values({ ...searchColumns(v.definition), current_version: 1, created_by: author?.id ?? null })
+      .values({
+        ...searchColumns(v.definition),
+        project_id: projectId,
+        current_version: 1,
+        created_by: author?.id ?? null,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     await insertVersion(trx, id, 1, v, author);
@@ -202,18 +216,31 @@ export function saveVersion(
 
 /**
  * Creates or versions each definition, matched to jobs by name, all in one transaction: either
- * every one is saved or none is. Names must be distinct.
+ * every one is saved or none is. Names must be distinct. New jobs go into `projectId`; a job of
+ * that name outside `scope` (the projects the caller may change) refuses the whole apply.
  */
-export function applyJobs(db: Db, versions: readonly NewVersion[], author: Author | null): Promise<Saved[]> {
+export function applyJobs(
+  db: Db,
+  target: { projectId: string; scope: Scope },
+  versions: readonly NewVersion[],
+  author: Author | null,
+): Promise<Saved[]> {
   return atomically(db, async (trx) => {
     const existing = await lockByNames(
       trx,
       versions.map((v) => v.definition.name),
     );
     const saved: Saved[] = [];
-    for (const v of versions) {
-      const id = existing.get(v.definition.name);
-      const result = id ? await saveVersion(trx, id, v, author) : await createJob(trx, v, author);
+    for (const [i, v] of versions.entries()) {
+      const job = existing.get(v.definition.name);
+      if (job && !inScope(target.scope, job.projectId)) {
+        throw new OrcaError(ErrorCode.conflict, `a job named ${v.definition.name} already exists`, [
+          { path: `body.documents[${i}].name`, message: 'is taken by a job you may not change' },
+        ]);
+      }
+      const result = job
+        ? await saveVersion(trx, job.id, v, author)
+        : await createJob(trx, target.projectId, v, author);
       if (!result) throw new Error(`job ${v.definition.name} vanished while locked`);
       saved.push(result);
     }
@@ -278,10 +305,11 @@ export async function deleteJob(db: Db, id: string): Promise<boolean> {
   return r.numDeletedRows > 0n;
 }
 
-/** Every active job's current source, by name. */
-export async function exportJobs(db: Db): Promise<JobExportItem[]> {
+/** Every active job's current source in the scope, by name. */
+export async function exportJobs(db: Db, scope: Scope): Promise<JobExportItem[]> {
   return db
     .selectFrom('jobs as j')
+    .where(inProjects('j.project_id', scope))
     .innerJoin('job_versions as v', (join) =>
       join.onRef('v.job_id', '=', 'j.id').onRef('v.version', '=', 'j.current_version'),
     )

@@ -5,16 +5,20 @@
  */
 import { sql } from 'kysely';
 import { type NotificationEvent, runEvents } from '../domain/notifications.ts';
+import type { Scope } from '../domain/projects.ts';
 import type { NotificationDelivery, NotificationRule } from '../http/notification-schemas.ts';
 import type { Db } from './pool.ts';
+import { inProjects } from './projects.ts';
 import { addTasks, REPORTING_PRIORITY, Task } from './queue.ts';
 
 export const notificationSecretAad = (ruleId: string) => `notification-secret:${ruleId}`;
 
-function selectRules(db: Db) {
+/** A rule follows its job's project; a rule for every job (no job) is seen by admins only. */
+function selectRules(db: Db, scope: Scope) {
   return db
     .selectFrom('notification_rules as r')
     .leftJoin('jobs as j', 'j.id', 'r.job_id')
+    .where(inProjects('j.project_id', scope))
     .select([
       'r.id',
       'r.name',
@@ -47,12 +51,12 @@ const toRule = (r: RuleRow): NotificationRule => ({
   updatedAt: r.updated_at.toISOString(),
 });
 
-export async function listRules(db: Db): Promise<NotificationRule[]> {
-  return (await selectRules(db).orderBy('r.name').execute()).map(toRule);
+export async function listRules(db: Db, scope: Scope): Promise<NotificationRule[]> {
+  return (await selectRules(db, scope).orderBy('r.name').execute()).map(toRule);
 }
 
-export async function getRule(db: Db, id: string): Promise<NotificationRule | undefined> {
-  const row = await selectRules(db).where('r.id', '=', id).executeTakeFirst();
+export async function getRule(db: Db, scope: Scope, id: string): Promise<NotificationRule | undefined> {
+  const row = await selectRules(db, scope).where('r.id', '=', id).executeTakeFirst();
   return row && toRule(row);
 }
 
@@ -185,13 +189,17 @@ export async function recordAttempt(
     .execute();
 }
 
+/** Deliveries of the runs in the scope. */
 export async function listDeliveries(
   db: Db,
+  scope: Scope,
   q: { rule?: string | undefined; run?: string | undefined; status?: string | undefined; limit: number },
 ): Promise<NotificationDelivery[]> {
   let query = db
     .selectFrom('notification_deliveries as d')
     .innerJoin('notification_rules as r', 'r.id', 'd.rule_id')
+    .innerJoin('runs as ru', 'ru.id', 'd.run_id')
+    .where(inProjects('ru.project_id', scope))
     .selectAll('d')
     .select(['r.name as rule_name', 'r.kind']);
   if (q.rule) query = query.where('d.rule_id', '=', q.rule);

@@ -2,20 +2,24 @@ import { sql } from 'kysely';
 import type { FailureKind } from '../connectors/connector.ts';
 import { assignBatches } from '../domain/jobs/strategy.ts';
 import type { JobDefinition, Strategy } from '../domain/jobs/types.ts';
+import type { Scope } from '../domain/projects.ts';
 import { MASK } from '../domain/redact.ts';
 import { deriveRunStatus, type ExecutionStatus, isFinalRun, type RunStatus } from '../domain/status.ts';
 import type { Artifact, Execution, Run, RunDetail, StepResult } from '../http/schemas.ts';
 import { advanceRunIn } from './dispatch.ts';
 import { queueNotifications } from './notifications.ts';
 import type { Db } from './pool.ts';
+import { inProjects } from './projects.ts';
 
-function selectRuns(db: Db) {
+function selectRuns(db: Db, scope: Scope) {
   return db
     .selectFrom('runs as r')
     .leftJoin('users as u', 'u.id', 'r.created_by')
     .leftJoin('jobs as j', 'j.id', 'r.job_id')
+    .where(inProjects('r.project_id', scope))
     .select([
       'r.id',
+      'r.project_id',
       'r.kind',
       'r.command',
       'r.job_id',
@@ -45,6 +49,7 @@ const toRun = (r: RunRow): Run => {
   const n = (k: string) => c[k] ?? 0;
   return {
     id: r.id,
+    projectId: r.project_id,
     kind: r.kind,
     command: r.command,
     job:
@@ -183,8 +188,8 @@ export async function listArtifacts(db: Db, runId: string): Promise<Artifact[]> 
   }));
 }
 
-export async function getRun(db: Db, id: string): Promise<RunDetail | undefined> {
-  const row = await selectRuns(db)
+export async function getRun(db: Db, scope: Scope, id: string): Promise<RunDetail | undefined> {
+  const row = await selectRuns(db, scope)
     .select(['r.parameters', 'r.targets', 'r.secret_parameters'])
     .where('r.id', '=', id)
     .executeTakeFirst();
@@ -230,9 +235,10 @@ function shownParameters(
 
 export async function listRuns(
   db: Db,
+  scope: Scope,
   q: { limit: number; before?: string | undefined; status?: string | undefined; job?: string | undefined },
 ): Promise<Run[]> {
-  let query = selectRuns(db).orderBy('r.created_at', 'desc').orderBy('r.id', 'desc').limit(q.limit);
+  let query = selectRuns(db, scope).orderBy('r.created_at', 'desc').orderBy('r.id', 'desc').limit(q.limit);
   if (q.before) query = query.where('r.created_at', '<', new Date(q.before));
   if (q.status) query = query.where('r.status', '=', q.status);
   if (q.job) query = query.where('r.job_id', '=', q.job);
@@ -247,6 +253,8 @@ export interface NewRunHost {
 interface NewRun {
   /** Chosen by the caller when something must be bound to the id before the run exists. */
   readonly id?: string | undefined;
+  /** The job's project, or the ad-hoc run's: every host is of it. */
+  readonly projectId: string;
   readonly kind: 'adhoc' | 'job';
   readonly command: string | null;
   readonly timeoutMs: number;
@@ -281,6 +289,7 @@ export async function createRun(db: Db, r: NewRun): Promise<string> {
       .insertInto('runs')
       .values({
         ...(r.id && { id: r.id }),
+        project_id: r.projectId,
         kind: r.kind,
         command: r.command,
         status: 'queued',
@@ -324,6 +333,7 @@ export async function createRun(db: Db, r: NewRun): Promise<string> {
 export async function createAdhocRun(
   db: Db,
   r: {
+    projectId: string;
     command: string;
     timeoutMs: number;
     createdBy: string | null;

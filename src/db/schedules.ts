@@ -1,8 +1,10 @@
 /** Schedules: rows, the shape the API shows, and their fire history. */
+import type { Scope } from '../domain/projects.ts';
 import { MASK } from '../domain/redact.ts';
 import type { RunStatus } from '../domain/status.ts';
 import type { Schedule, ScheduleFire } from '../http/schedule-schemas.ts';
 import type { Db } from './pool.ts';
+import { inProjects } from './projects.ts';
 import type { SchedulesTable } from './types.ts';
 
 export const scheduleSecretsAad = (scheduleId: string) => `schedule-parameters:${scheduleId}`;
@@ -100,14 +102,16 @@ export async function findScheduleId(db: Db, ref: string): Promise<string | unde
   return row?.id;
 }
 
-function selectSchedules(db: Db) {
+function selectSchedules(db: Db, scope: Scope) {
   return db
     .selectFrom('schedules as s')
     .innerJoin('jobs as j', 'j.id', 's.job_id')
+    .where(inProjects('j.project_id', scope))
     .leftJoin('users as u', 'u.id', 's.created_by')
     .leftJoin('runs as r', 'r.id', 's.last_run_id')
     .select([
       's.id',
+      'j.project_id',
       's.name',
       's.job_id',
       'j.name as job_name',
@@ -140,6 +144,7 @@ const toView = (r: Row): Schedule => {
   for (const name of r.secret_names) parameters[name] = MASK;
   return {
     id: r.id,
+    projectId: r.project_id,
     name: r.name,
     job: { id: r.job_id, name: r.job_name, active: r.job_active },
     version: r.version,
@@ -167,14 +172,18 @@ const toView = (r: Row): Schedule => {
   };
 };
 
-export async function listSchedules(db: Db, q: { job?: string | undefined } = {}): Promise<Schedule[]> {
-  let query = selectSchedules(db).orderBy('s.name');
+export async function listSchedules(
+  db: Db,
+  scope: Scope,
+  q: { job?: string | undefined } = {},
+): Promise<Schedule[]> {
+  let query = selectSchedules(db, scope).orderBy('s.name');
   if (q.job) query = query.where('s.job_id', '=', q.job);
   return (await query.execute()).map(toView);
 }
 
-export async function getSchedule(db: Db, id: string): Promise<Schedule | undefined> {
-  const r = await selectSchedules(db).where('s.id', '=', id).executeTakeFirst();
+export async function getSchedule(db: Db, scope: Scope, id: string): Promise<Schedule | undefined> {
+  const r = await selectSchedules(db, scope).where('s.id', '=', id).executeTakeFirst();
   return r && toView(r);
 }
 

@@ -70,6 +70,8 @@ export interface LoginThrottleTable {
 
 export interface CredentialsTable {
   id: Generated<string>;
+  /** The project it belongs to (the default project unless the insert names one). */
+  project_id: ColumnType<string, string | undefined, string>;
   name: string;
   kind: 'password' | 'ssh-key' | 'ssh-agent';
   secret: Buffer;
@@ -83,6 +85,8 @@ export interface CredentialsTable {
 
 export interface HostsTable {
   id: Generated<string>;
+  /** The project it belongs to (the default project unless the insert names one). */
+  project_id: ColumnType<string, string | undefined, string>;
   name: string;
   address: string;
   port: number;
@@ -120,6 +124,8 @@ export interface HostsTable {
 
 export interface HostGroupsTable {
   id: Generated<string>;
+  /** The project it belongs to (the default project unless the insert names one). */
+  project_id: ColumnType<string, string | undefined, string>;
   name: string;
   description: Generated<string>;
   created_at: Generated<Date>;
@@ -153,6 +159,8 @@ export interface WorkersTable {
 
 export interface RunsTable {
   id: Generated<string>;
+  /** The project it belongs to (the default project unless the insert names one). */
+  project_id: ColumnType<string, string | undefined, string>;
   kind: 'adhoc' | 'job';
   command: string | null;
   status: string;
@@ -258,6 +266,8 @@ export interface HostChecksTable {
 
 export interface JobsTable {
   id: Generated<string>;
+  /** The project it belongs to (the default project unless the insert names one). */
+  project_id: ColumnType<string, string | undefined, string>;
   name: string;
   active: Generated<boolean>;
   current_version: number;
@@ -362,6 +372,8 @@ export interface AuditLogTable {
 }
 
 export interface Database {
+  projects: ProjectsTable;
+  project_members: ProjectMembersTable;
   users: UsersTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
@@ -427,4 +439,19 @@ export interface ScheduleFiresTable {
   message: string | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+}
+
+export interface ProjectsTable {
+  id: Generated<string>;
+  name: string;
+  description: Generated<string>;
+  created_at: Generated<Date>;
+}
+
+/** A user's role in a project; their rights there are the lesser of it and their global role. */
+export interface ProjectMembersTable {
+  project_id: string;
+  user_id: string;
+  role: 'operator' | 'viewer';
+  created_at: Generated<Date>;
 }

@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/index.ts';
 import type { Db } from '../db/pool.ts';
 import type { UserRow } from '../db/users.ts';
+import type { ProjectAccess, Scope } from '../domain/projects.ts';
 import type { Vault } from '../security/vault.ts';
 import type { Hub } from './hub.ts';
 
@@ -48,5 +49,9 @@ declare module 'fastify' {
     /** How the request authenticated; CSRF applies to cookie sessions only. */
     authMethod: 'session' | 'token' | null;
     csrfToken: string | null;
+    /** The caller's effective role per project (admins: every project). */
+    access: ProjectAccess;
+    /** The projects in which the caller holds the role this route needs; pass it to db functions. */
+    scope: Scope;
   }
 }

@@ -2,9 +2,11 @@
 import type {} from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { findUserByToken } from '../db/api-tokens.ts';
+import { membershipsOf } from '../db/projects.ts';
 import { findSession } from '../db/sessions.ts';
 import { ErrorCode, OrcaError } from '../domain/errors.ts';
-import { hasRole } from '../domain/roles.ts';
+import { NO_ACCESS, NO_PROJECT, projectAccess, scopeAt } from '../domain/projects.ts';
+import { hasRole, type Role } from '../domain/roles.ts';
 import { hashToken, safeEqual } from '../security/tokens.ts';
 import type { Access, HttpDeps } from './app.ts';
 
@@ -23,6 +25,8 @@ async function identify(deps: HttpDeps, request: FastifyRequest): Promise<void> 
   request.user = null;
   request.authMethod = null;
   request.csrfToken = null;
+  request.access = NO_ACCESS;
+  request.scope = NO_PROJECT;
   const header = request.headers.authorization;
   if (header) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
@@ -82,8 +86,12 @@ export function authHook(deps: HttpDeps) {
     if (!request.user) throw new OrcaError(ErrorCode.unauthenticated, 'log in or send an API token');
     checkCsrf(request);
     checkOrigin(request);
-    if (access && !hasRole(request.user.role, access)) {
-      throw new OrcaError(ErrorCode.forbidden, `this needs the ${access} role; you are ${request.user.role}`);
+    const needed: Role = access ?? 'viewer';
+    if (!hasRole(request.user.role, needed)) {
+      throw new OrcaError(ErrorCode.forbidden, `this needs the ${needed} role; you are ${request.user.role}`);
     }
+    // The projects this request may touch, once: db functions filter by it (src/http/scope.ts).
+    request.access = projectAccess(request.user.role, await membershipsOf(deps.db, request.user.id));
+    request.scope = scopeAt(request.access, needed);
   };
 }

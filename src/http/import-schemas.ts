@@ -1,11 +1,14 @@
 /** The shapes of inventory imports: files in, a plan (and whether it was applied) out. */
 import { type Static, Type } from '@sinclair/typebox';
 import { IMPORT_FORMATS } from '../inventory/imports/index.ts';
+import { ProjectIdField } from './project-schemas.ts';
 import { Literals } from './schemas.ts';
 
 export const ImportHosts = Type.Object(
   {
     format: Literals(IMPORT_FORMATS),
+    /** The project imported into: only its hosts and groups are compared, added or changed. */
+    projectId: ProjectIdField,
     /** The source file, and for ssh-config the files it Includes (by the name the Include uses). */
     files: Type.Array(
       Type.Object(

@@ -1,12 +1,21 @@
-/** Names in a request turned into ids; a name that is nothing is a 400 naming its place in the list. */
+/**
+ * Names in a request turned into ids, within a scope (the project of what refers to them); a name
+ * that is nothing there is a 400 naming its place in the list.
+ */
 import { groupIdsByName } from '../db/groups.ts';
 import { resolveHosts } from '../db/hosts.ts';
 import type { Db } from '../db/pool.ts';
 import { invalid } from '../domain/errors.ts';
+import type { Scope } from '../domain/projects.ts';
 
 /** Ids of the named groups. */
-export async function requireGroups(db: Db, names: readonly string[], path: string): Promise<string[]> {
-  const ids = await groupIdsByName(db, names);
+export async function requireGroups(
+  db: Db,
+  scope: Scope,
+  names: readonly string[],
+  path: string,
+): Promise<string[]> {
+  const ids = await groupIdsByName(db, scope, names);
   return names.map((n, i) => {
     const id = ids.get(n);
     if (!id)
@@ -16,9 +25,14 @@ export async function requireGroups(db: Db, names: readonly string[], path: stri
 }
 
 /** Ids of the named hosts (names or ids). */
-export async function requireHosts(db: Db, names: readonly string[], path: string): Promise<string[]> {
+export async function requireHosts(
+  db: Db,
+  scope: Scope,
+  names: readonly string[],
+  path: string,
+): Promise<string[]> {
   if (names.length === 0) return [];
-  const { hosts, missing } = await resolveHosts(db, names);
+  const { hosts, missing } = await resolveHosts(db, scope, names);
   const first = missing[0];
   if (first !== undefined) throw invalid(`${path}[${names.indexOf(first)}]`, `host ${first} does not exist`);
   return hosts.map((h) => h.id);

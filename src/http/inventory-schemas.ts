@@ -2,6 +2,7 @@
 
 import { type Static, Type } from '@sinclair/typebox';
 import { Pool } from './pool-schemas.ts';
+import { ProjectIdField, ProjectQuery } from './project-schemas.ts';
 import { HEALTH_STATUSES, HostCheck, Id, Literals, Name, Nullable, Tags, Timestamp } from './schemas.ts';
 
 const Selector = Type.String({ minLength: 1, maxLength: 4096, description: 'a selector expression' });
@@ -13,6 +14,8 @@ const Description = Type.String({ maxLength: 1024 });
 
 export const Group = Type.Object({
   id: Id,
+  /** Its hosts and nested groups are in the same project. */
+  projectId: Id,
   name: Type.String(),
   description: Type.String(),
   /** The hosts directly in the group, by name. */
@@ -29,6 +32,7 @@ export type Group = Static<typeof Group>;
 export const CreateGroup = Type.Object(
   {
     name: Name,
+    projectId: ProjectIdField,
     description: Type.Optional(Description),
     /** Names of the groups to nest in this one. */
     children: Type.Optional(Type.Array(Name, { maxItems: 1000 })),
@@ -63,6 +67,7 @@ export const HostListQuery = Type.Object(
         description: 'hosts routed to this worker pool (key=value); `none`: hosts any worker runs',
       }),
     ),
+    project: ProjectQuery,
   },
   { additionalProperties: false },
 );

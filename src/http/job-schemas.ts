@@ -1,6 +1,7 @@
 /** The public shapes of the jobs API (definitions and their versions); see schemas.ts for the rest. */
 import { type Static, Type } from '@sinclair/typebox';
 import type { JobDefinition } from '../domain/jobs/types.ts';
+import { ProjectIdField, ProjectQuery } from './project-schemas.ts';
 import { Id, Literals, Nullable, Timestamp } from './schemas.ts';
 
 export const JobFormat = Literals(['yaml', 'json'] as const);
@@ -14,6 +15,8 @@ export const JobDefinitionSchema = Type.Unsafe<JobDefinition>(
 );
 export const Job = Type.Object({
   id: Id,
+  /** Its runs, schedules, triggers and notification rules follow it; it runs on this project's hosts. */
+  projectId: Id,
   name: Type.String(),
   description: Nullable(Type.String()),
   category: Nullable(Type.String()),
@@ -34,11 +37,11 @@ export type JobDetail = Static<typeof JobDetail>;
 const JobDocumentText = Type.String({ minLength: 1, maxLength: 512 * 1024 });
 export const SaveJob = Type.Union([
   Type.Object(
-    { document: JobDocumentText, format: Type.Optional(JobFormat) },
+    { document: JobDocumentText, format: Type.Optional(JobFormat), projectId: ProjectIdField },
     { additionalProperties: false, title: 'JobDocument', description: 'a YAML or JSON document' },
   ),
   Type.Object(
-    { definition: AnyObject('a job document as JSON') },
+    { definition: AnyObject('a job document as JSON'), projectId: ProjectIdField },
     { additionalProperties: false, title: 'JobDefinitionObject', description: 'the document as an object' },
   ),
 ]);
@@ -58,6 +61,7 @@ export const JobListQuery = Type.Object(
     category: Type.Optional(Type.String({ maxLength: 128 })),
     tag: Type.Optional(Type.String({ maxLength: 128 })),
     active: Type.Optional(Type.Boolean()),
+    project: ProjectQuery,
   },
   { additionalProperties: false },
 );
@@ -92,7 +96,11 @@ const ApplyDocument = Type.Object(
   { additionalProperties: false },
 );
 export const ApplyJobs = Type.Object(
-  { documents: Type.Array(ApplyDocument, { minItems: 1, maxItems: 1000 }) },
+  {
+    documents: Type.Array(ApplyDocument, { minItems: 1, maxItems: 1000 }),
+    /** Where new jobs go; existing jobs (matched by name) stay in their project. */
+    projectId: ProjectIdField,
+  },
   { additionalProperties: false },
 );
 export type ApplyJobs = Static<typeof ApplyJobs>;
@@ -110,7 +118,7 @@ export type JobApplied = Static<typeof JobApplied>;
 export const ApplyResult = Type.Object({ results: Type.Array(JobApplied) });
 export type ApplyResult = Static<typeof ApplyResult>;
 export const JobExportQuery = Type.Object(
-  { format: Type.Optional(JobFormat) },
+  { format: Type.Optional(JobFormat), project: ProjectQuery },
   { additionalProperties: false },
 );
 export const JobExportItem = Type.Object({

@@ -6,10 +6,12 @@
 import { randomUUID } from 'node:crypto';
 import { loadInventory } from '../db/inventory.ts';
 import type { Db } from '../db/pool.ts';
+import { inProjects } from '../db/projects.ts';
 import { createRun, jobVersionDefinition, type NewRunHost, runSecretsAad } from '../db/runs.ts';
 import { ErrorCode, invalid, notFound, OrcaError } from '../domain/errors.ts';
 import { resolveParameterValues } from '../domain/jobs/params.ts';
 import type { JobDefinition, ParamValue, TargetSelector } from '../domain/jobs/types.ts';
+import { onlyProject, type Scope } from '../domain/projects.ts';
 import { compileSelector, parseSelector, type SelectableHost, SelectorError } from '../domain/selectors.ts';
 import { matchHosts } from '../domain/targets.ts';
 import type { Vault } from '../security/vault.ts';
@@ -19,9 +21,11 @@ import type { ResolvedTargets, TargetSelection } from './job-run-schemas.ts';
  * The hosts a selection picks: names and globs (in the order given), then the hosts the selector
  * picks that the names did not (by name). The same resolution serves the API, the CLI and the UI
  * preview. A selector that does not parse or picks nothing is a 400 naming `<path>.selector`.
+ * Only hosts of the scope's projects are candidates: a run resolves in its own project.
  */
 export async function resolveTargets(
   db: Db,
+  scope: Scope,
   selection: TargetSelection,
   path: string,
 ): Promise<ResolvedTargets> {
@@ -30,7 +34,7 @@ export async function resolveTargets(
     throw invalid(`${path}.hosts`, 'name at least one host (globs such as web-* allowed) or give a selector');
   }
   const select = selection.selector !== undefined ? selectorPredicate(selection.selector, path) : null;
-  const all = await loadInventory(db);
+  const all = await loadInventory(db, scope);
   const { hosts, unmatched } = matchHosts(all, names);
   if (select) {
     const picked = all.filter(select);
@@ -57,6 +61,8 @@ export function selectorPredicate(selector: string, path: string): (h: Selectabl
 }
 
 interface LaunchInput {
+  /** Where the job must be found: the caller's scope, or every project for system launches. */
+  readonly scope: Scope;
   readonly jobId: string;
   /** Default: the job's current version. */
   readonly version?: number | undefined;
@@ -71,8 +77,9 @@ interface LaunchInput {
 export async function launchJob(db: Db, vault: Vault, input: LaunchInput): Promise<string> {
   const job = await db
     .selectFrom('jobs')
-    .select(['id', 'name', 'active', 'current_version'])
+    .select(['id', 'project_id', 'name', 'active', 'current_version'])
     .where('id', '=', input.jobId)
+    .where(inProjects('project_id', input.scope))
     .executeTakeFirst();
   if (!job) throw notFound('job', input.jobId);
   if (!job.active) {
@@ -87,7 +94,7 @@ export async function launchJob(db: Db, vault: Vault, input: LaunchInput): Promi
     throw invalid('body.targets', `job ${job.name} has no default targets; choose hosts to run it on`);
   }
   const path = input.targets ? 'body.targets' : 'the job\u2019s targets';
-  const { hosts, unmatched } = await resolveTargets(db, selection, path);
+  const { hosts, unmatched } = await resolveTargets(db, onlyProject(job.project_id), selection, path);
   if (unmatched.length > 0) {
     throw invalid(
       `${input.targets ? 'body.targets' : 'targets'}.hosts`,
@@ -95,6 +102,7 @@ export async function launchJob(db: Db, vault: Vault, input: LaunchInput): Promi
     );
   }
   return startJobRun(db, vault, {
+    projectId: job.project_id,
     jobId: job.id,
     version,
     definition,
@@ -118,6 +126,7 @@ export async function startJobRun(
   db: Db,
   vault: Vault,
   r: {
+    projectId: string;
     jobId: string;
     version: number;
     definition: JobDefinition;
@@ -139,6 +148,7 @@ export async function startJobRun(
     Object.keys(secret).length > 0 ? vault.seal(JSON.stringify(secret), runSecretsAad(id)) : null;
   return createRun(db, {
     id,
+    projectId: r.projectId,
     kind: 'job',
     command: null,
     timeoutMs: r.timeoutMs,
@@ -165,11 +175,17 @@ export async function startJobRun(
 export async function retryRun(
   db: Db,
   vault: Vault,
+  scope: Scope,
   runId: string,
   mode: 'failed' | 'all',
   createdBy: string | null,
 ): Promise<string> {
-  const run = await db.selectFrom('runs').selectAll().where('id', '=', runId).executeTakeFirst();
+  const run = await db
+    .selectFrom('runs')
+    .selectAll()
+    .where('id', '=', runId)
+    .where(inProjects('project_id', scope))
+    .executeTakeFirst();
   if (!run) throw notFound('run', runId);
   if (run.status === 'queued' || run.status === 'running') {
     throw new OrcaError(
@@ -205,6 +221,7 @@ export async function retryRun(
           'in',
           hosts.map((h) => h.id),
         )
+        .where('project_id', '=', run.project_id)
         .execute()
     ).map((h) => [h.id, h.name]),
   );
@@ -214,6 +231,7 @@ export async function retryRun(
   const retryOf = { runId, mode };
   if (run.kind === 'adhoc') {
     return createRun(db, {
+      projectId: run.project_id,
       kind: 'adhoc',
       command: run.command,
       timeoutMs: run.timeout_ms,
@@ -244,6 +262,7 @@ export async function retryRun(
         ) as Record<string, ParamValue>)
       : {};
   return startJobRun(db, vault, {
+    projectId: run.project_id,
     jobId: run.job_id,
     version: run.job_version,
     definition,

@@ -18,6 +18,8 @@ const TimeZone = Type.String({
 
 export const Schedule = Type.Object({
   id: Id,
+  /** Its job's project: a schedule follows its job. */
+  projectId: Id,
   name: Type.String(),
   job: Type.Object({ id: Id, name: Type.String(), active: Type.Boolean() }),
   /** null: the job's current version when it fires. */

@@ -6,6 +6,7 @@ import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { FAILURE_KINDS } from '../connectors/connector.ts';
 import { OSES, SHELLS, TRANSPORTS, WINRM_AUTHS } from '../domain/host-settings.ts';
 import { Pool } from './pool-schemas.ts';
+import { ProjectIdField, ProjectQuery } from './project-schemas.ts';
 
 export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 export const Timestamp = Type.String({ format: 'date-time' });
@@ -74,6 +75,7 @@ export const CredentialKind = Type.Union([
 ]);
 export const Credential = Type.Object({
   id: Id,
+  projectId: Id,
   name: Type.String(),
   kind: CredentialKind,
   /** Public fingerprint of an ssh-key credential; never secret material. */
@@ -89,12 +91,13 @@ const Secret = Type.String({ minLength: 1, maxLength: 65536 });
 export const CreateCredential = Type.Union(
   [
     Type.Object(
-      { name: Name, kind: Type.Literal('password'), password: Secret },
+      { name: Name, projectId: ProjectIdField, kind: Type.Literal('password'), password: Secret },
       { additionalProperties: false, title: 'PasswordCredential' },
     ),
     Type.Object(
       {
         name: Name,
+        projectId: ProjectIdField,
         kind: Type.Literal('ssh-key'),
         privateKey: Secret,
         passphrase: Type.Optional(Type.String({ maxLength: 1024 })),
@@ -104,6 +107,7 @@ export const CreateCredential = Type.Union(
     Type.Object(
       {
         name: Name,
+        projectId: ProjectIdField,
         kind: Type.Literal('ssh-agent'),
         forward: Type.Optional(
           Type.Boolean({ description: "forward the worker's agent to the host (ssh -A); default false" }),
@@ -203,6 +207,8 @@ export const GroupNames = Type.Array(Name, { maxItems: 100, description: 'groups
 
 export const Host = Type.Object({
   id: Id,
+  /** Its credentials, bastion and groups are in the same project; only that project's runs reach it. */
+  projectId: Id,
   name: Type.String(),
   address: Type.String(),
   port: Type.Integer(),
@@ -241,6 +247,7 @@ const Username = Type.String({ minLength: 1, maxLength: 128, pattern: '^[^\\s:/]
 export const CreateHost = Type.Object(
   {
     name: Name,
+    projectId: ProjectIdField,
     address: Address,
     port: Type.Optional(Port),
     ...ConnectionFields,
@@ -347,6 +354,8 @@ export const Priority = Type.Integer({
 export const RunJob = Type.Object({ id: Id, name: Type.String(), version: Type.Integer() });
 export const Run = Type.Object({
   id: Id,
+  /** The job's project, or the ad-hoc run's; its hosts are that project's. */
+  projectId: Id,
   kind: Literals(['adhoc', 'job'] as const),
   /** The ad-hoc command; null for a job run. */
   command: Nullable(Type.String()),
@@ -406,6 +415,8 @@ export type RunDetail = Static<typeof RunDetail>;
 export const CreateRun = Type.Object(
   {
     command: Type.String({ minLength: 1, maxLength: 65536 }),
+    /** The hosts are resolved in this project only. */
+    projectId: ProjectIdField,
     targets: Type.Object(
       {
         hosts: Type.Optional(
@@ -434,6 +445,7 @@ export const RunListQuery = Type.Object(
     before: Type.Optional(Timestamp),
     status: Type.Optional(RunStatusSchema),
     job: Type.Optional(Id),
+    project: ProjectQuery,
   },
   { additionalProperties: false },
 );

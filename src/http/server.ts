@@ -15,6 +15,7 @@ import { Ajv } from 'ajv';
 import type { FormatsPlugin } from 'ajv-formats';
 import * as formats from 'ajv-formats';
 import fastify, { type FastifyHttpOptions } from 'fastify';
+import type { ProjectAccess, Scope } from '../domain/projects.ts';
 import { VERSION } from '../engine/worker.ts';
 import type { App, HttpDeps } from './app.ts';
 import { auditHooks } from './audit.ts';
@@ -34,6 +35,7 @@ import { jobRunRoutes } from './routes/job-runs.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { notificationRoutes } from './routes/notifications.ts';
 import { oidcRoutes } from './routes/oidc.ts';
+import { projectRoutes } from './routes/projects.ts';
 import { runRoutes } from './routes/runs.ts';
 import { scheduleRoutes } from './routes/schedules.ts';
 import { tokenRoutes } from './routes/tokens.ts';
@@ -95,6 +97,9 @@ export async function buildServer(deps: HttpDeps): Promise<App> {
   app.decorateRequest('user', null);
   app.decorateRequest('authMethod', null);
   app.decorateRequest('csrfToken', null);
+  // Set by the auth hook on every API request; null only before it ran.
+  app.decorateRequest('access', null as unknown as ProjectAccess);
+  app.decorateRequest('scope', null as unknown as Scope);
 
   // Scripts only from orca itself (the Vite build has no inline script); Mantine sets inline
   // styles, hence 'unsafe-inline' for styles alone. No framing anywhere (clickjacking).
@@ -149,6 +154,7 @@ export async function buildServer(deps: HttpDeps): Promise<App> {
       oidcRoutes(a, deps);
       tokenRoutes(a, deps);
       userRoutes(a, deps);
+      projectRoutes(a, deps);
       credentialRoutes(a, deps);
       hostRoutes(a, deps);
       hostBulkRoutes(a, deps);

@@ -6,6 +6,7 @@
 import type { WebSocket } from 'ws';
 import { listRunEvents } from '../db/events.ts';
 import { getRun } from '../db/runs.ts';
+import type { Scope } from '../domain/projects.ts';
 import type { App, HttpDeps } from './app.ts';
 import type { ClientMessage, ServerMessage } from './stream-protocol.ts';
 
@@ -26,6 +27,8 @@ class Subscription {
   constructor(
     private readonly deps: HttpDeps,
     private readonly socket: WebSocket,
+    /** The caller's projects when they connected: a run outside them is never read. */
+    private readonly scope: Scope,
     readonly runId: string,
     private readonly cursor: Record<string, number>,
     readonly off: () => void,
@@ -63,7 +66,7 @@ class Subscription {
       }
       if (this.snapshotDue) {
         this.snapshotDue = false;
-        const run = await getRun(this.deps.db, this.runId);
+        const run = await getRun(this.deps.db, this.scope, this.runId);
         if (run) send(this.socket, { type: 'run', run });
       }
     } catch (error) {
@@ -118,7 +121,8 @@ export function streamRoutes(app: App, deps: HttpDeps): void {
       websocket: true,
       schema: { tags: ['runs'], summary: 'WebSocket: live run events (see stream-protocol)', hide: false },
     },
-    (socket) => {
+    (socket, request) => {
+      const scope = request.scope;
       const subs = new Map<string, Subscription>();
       const offReconnect = deps.hub.onReconnect(() => {
         for (const s of subs.values()) s.poke(true);
@@ -145,13 +149,14 @@ export function streamRoutes(app: App, deps: HttpDeps): void {
           send(socket, { type: 'error', message: `at most ${MAX_SUBSCRIPTIONS} runs per connection` });
           return;
         }
-        if (!(await getRun(deps.db, message.runId).catch(() => undefined))) {
+        // The same answer for a run of another project as for no run: its existence is not told.
+        if (!(await getRun(deps.db, scope, message.runId).catch(() => undefined))) {
           send(socket, { type: 'error', message: `run ${message.runId} does not exist` });
           return;
         }
         let sub: Subscription | null = null;
         const off = deps.hub.onRun(message.runId, (s) => sub?.poke(s.status));
-        sub = new Subscription(deps, socket, message.runId, { ...message.after }, off);
+        sub = new Subscription(deps, socket, scope, message.runId, { ...message.after }, off);
         subs.set(message.runId, sub);
         sub.poke(true);
       });

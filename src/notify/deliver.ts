@@ -11,6 +11,7 @@ import type { Db } from '../db/pool.ts';
 import { addTask, REPORTING_PRIORITY, Task } from '../db/queue.ts';
 import { getRun } from '../db/runs.ts';
 import { retriableStatus, retryDelayMs, signBody } from '../domain/notifications.ts';
+import { EVERY_PROJECT } from '../domain/projects.ts';
 import type { Vault } from '../security/vault.ts';
 import { VERSION } from '../version.ts';
 import { type Mailer, smtpMailer } from './email.ts';
@@ -35,7 +36,7 @@ interface Attempt {
 export async function deliverNotification(deps: NotifyDeps, deliveryId: string): Promise<void> {
   const d = await loadDelivery(deps.db, deliveryId);
   if (d?.status !== 'pending') return;
-  const run = await getRun(deps.db, d.run_id);
+  const run = await getRun(deps.db, EVERY_PROJECT, d.run_id);
   if (!run) return;
   const summary = summarize(run, d.event, d.id, deps.settings.publicUrl);
   let attempt: Attempt;

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/pool.ts';
+import { inProjects } from '../db/projects.ts';
 import { jobVersionDefinition } from '../db/runs.ts';
 import {
   insertSchedule,
@@ -18,6 +19,7 @@ import {
 import { invalid, notFound } from '../domain/errors.ts';
 import { resolveParameterValues } from '../domain/jobs/params.ts';
 import type { ParamValue } from '../domain/jobs/types.ts';
+import { onlyProject, type Scope } from '../domain/projects.ts';
 import { MASK } from '../domain/redact.ts';
 import { cronProblem, nextFireAfter, timeZoneProblem } from '../domain/schedule-times.ts';
 import type { TargetSelection } from '../http/job-run-schemas.ts';
@@ -31,15 +33,24 @@ type Complete = Required<Omit<CreateSchedule, 'version' | 'targets'>> & {
   targets: TargetSelection | null;
 };
 
-async function toRecord(db: Db, vault: Vault, id: string, s: Complete, now: Date): Promise<ScheduleRecord> {
+/** `scope`: where the job may be found (a schedule follows its job's project). */
+async function toRecord(
+  db: Db,
+  vault: Vault,
+  scope: Scope,
+  id: string,
+  s: Complete,
+  now: Date,
+): Promise<ScheduleRecord> {
   const cron = cronProblem(s.cron);
   if (cron) throw invalid('body.cron', cron);
   const zone = timeZoneProblem(s.timeZone);
   if (zone) throw invalid('body.timeZone', zone);
   const job = await db
     .selectFrom('jobs')
-    .select(['id', 'name', 'current_version'])
+    .select(['id', 'project_id', 'name', 'current_version'])
     .where('id', '=', s.jobId)
+    .where(inProjects('project_id', scope))
     .executeTakeFirst();
   if (!job) throw invalid('body.jobId', `job ${s.jobId} does not exist`);
   const definition = await jobVersionDefinition(db, job.id, s.version ?? job.current_version);
@@ -51,7 +62,12 @@ async function toRecord(db: Db, vault: Vault, id: string, s: Complete, now: Date
     throw invalid('body.targets', `job ${job.name} has no default targets; choose hosts to run it on`);
   }
   const path = s.targets ? 'body.targets' : 'the job\u2019s targets';
-  const { unmatched } = await resolveTargets(db, selection as TargetSelection, path);
+  const { unmatched } = await resolveTargets(
+    db,
+    onlyProject(job.project_id),
+    selection as TargetSelection,
+    path,
+  );
   if (unmatched.length > 0) {
     throw invalid(
       s.targets ? 'body.targets.hosts' : 'targets.hosts',
@@ -85,6 +101,7 @@ async function toRecord(db: Db, vault: Vault, id: string, s: Complete, now: Date
 export async function createSchedule(
   db: Db,
   vault: Vault,
+  scope: Scope,
   input: CreateSchedule,
   createdBy: string | null,
   now = new Date(),
@@ -93,6 +110,7 @@ export async function createSchedule(
   const record = await toRecord(
     db,
     vault,
+    scope,
     id,
     {
       name: input.name,
@@ -126,6 +144,7 @@ export function openScheduleSecrets(vault: Vault, row: ScheduleRow): Record<stri
 export async function editSchedule(
   db: Db,
   vault: Vault,
+  scope: Scope,
   id: string,
   patch: UpdateSchedule,
   now = new Date(),
@@ -144,6 +163,7 @@ export async function editSchedule(
   const record = await toRecord(
     db,
     vault,
+    scope,
     id,
     {
       name: patch.name ?? row.name,

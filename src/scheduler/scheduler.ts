@@ -21,6 +21,7 @@ import {
 } from '../db/schedule-fires.ts';
 import { scheduleSecretsAad } from '../db/schedules.ts';
 import type { ParamValue } from '../domain/jobs/types.ts';
+import { EVERY_PROJECT } from '../domain/projects.ts';
 import { dueTimes, nextFireAfter, planFire } from '../domain/schedule-times.ts';
 import type { TargetSelection } from '../http/job-run-schemas.ts';
 import { launchJob } from '../http/launch.ts';
@@ -159,6 +160,8 @@ export class Scheduler {
           : {};
       try {
         const runId = await launchJob(db, vault, {
+          // The schedule follows its job: the run is in the job's project, on that project's hosts.
+          scope: EVERY_PROJECT,
           jobId: f.job_id,
           version: f.version ?? undefined,
           parameters: { ...(f.parameters as Record<string, ParamValue>), ...secrets },

@@ -135,6 +135,7 @@ export function fakeRun(
   const count = (s: string) => executions.filter((e) => e.status === s).length;
   return {
     id,
+    projectId: '00000000-0000-4000-8000-000000000001',
     kind: 'adhoc',
     command: 'whoami',
     job: null,

@@ -13,6 +13,7 @@ import { JobsPage } from './routes/Jobs.tsx';
 import { LoginPage } from './routes/Login.tsx';
 import { NotFoundPage } from './routes/NotFound.tsx';
 import { NotificationsPage } from './routes/Notifications.tsx';
+import { ProjectsPage } from './routes/Projects.tsx';
 import { RunCommandPage } from './routes/RunCommand.tsx';
 import { RunDetailPage } from './routes/RunDetail.tsx';
 import { RunsPage } from './routes/Runs.tsx';
@@ -53,6 +54,7 @@ export function App() {
         <Route path="tokens" element={<TokensPage />} />
         <Route path="users" element={<UsersPage />} />
         <Route path="notifications" element={<NotificationsPage />} />
+        <Route path="projects" element={<ProjectsPage />} />
         <Route path="audit" element={<AuditPage />} />
         <Route path="workers" element={<WorkersPage />} />
         <Route path="*" element={<NotFoundPage />} />

@@ -12,7 +12,9 @@ import { ErrorCode, invalid, notFound, OrcaError } from '../../domain/errors.ts'
 import { openSecret, type SecretInput, sealSecret, sshKeyFingerprint } from '../../security/credentials.ts';
 import type { App, HttpDeps } from '../app.ts';
 import { conflictOnUnique } from '../pg-errors.ts';
+import { ProjectQuery } from '../project-schemas.ts';
 import { CreateCredential, Credential, IdParams, UpdateCredential } from '../schemas.ts';
+import { found, projectFilter, targetProject } from '../scope.ts';
 
 export function credentialRoutes(app: App, deps: HttpDeps): void {
   app.get(
@@ -21,10 +23,12 @@ export function credentialRoutes(app: App, deps: HttpDeps): void {
       schema: {
         tags: ['credentials'],
         summary: 'Credentials (metadata only; secrets never leave the server)',
+        querystring: Type.Object({ project: ProjectQuery }, { additionalProperties: false }),
         response: { 200: Type.Array(Credential) },
       },
     },
-    async () => listCredentials(deps.db),
+    async (request) =>
+      listCredentials(deps.db, await projectFilter(deps.db, request.scope, request.query.project)),
   );
 
   app.get(
@@ -38,8 +42,9 @@ export function credentialRoutes(app: App, deps: HttpDeps): void {
       },
     },
     async (request) =>
-      (await getCredential(deps.db, request.params.id)) ??
-      Promise.reject(notFound('credential', request.params.id)),
+      found(request, 'credential', request.params.id, (scope) =>
+        getCredential(deps.db, scope, request.params.id),
+      ),
   );
 
   app.post(
@@ -55,6 +60,7 @@ export function credentialRoutes(app: App, deps: HttpDeps): void {
     },
     async (request, reply) => {
       const body = request.body;
+      const projectId = await targetProject(deps.db, request, body.projectId);
       const input: SecretInput =
         body.kind === 'password'
           ? { kind: 'password', password: body.password }
@@ -67,6 +73,7 @@ export function credentialRoutes(app: App, deps: HttpDeps): void {
       const sealed = sealSecret(deps.vault, id, input);
       await insertCredential(deps.db, {
         id,
+        projectId,
         name: body.name,
         kind: body.kind,
         secret: sealed.data,
@@ -74,7 +81,7 @@ export function credentialRoutes(app: App, deps: HttpDeps): void {
         fingerprint,
         createdBy: request.user!.id,
       }).catch(conflictOnUnique(`a credential named ${body.name} already exists`));
-      return reply.status(201).send((await getCredential(deps.db, id))!);
+      return reply.status(201).send((await getCredential(deps.db, request.scope, id))!);
     },
   );
 
@@ -93,6 +100,7 @@ export function credentialRoutes(app: App, deps: HttpDeps): void {
     async (request) => {
       const { id } = request.params;
       const body = request.body;
+      await found(request, 'credential', id, (scope) => getCredential(deps.db, scope, id));
       const current = await getSealedSecret(deps.db, id);
       if (!current) throw notFound('credential', id);
       let sealed: { data: Buffer; keyId: string } | undefined;
@@ -124,7 +132,7 @@ export function credentialRoutes(app: App, deps: HttpDeps): void {
         ...(sealed && { secret: sealed.data, keyId: sealed.keyId }),
         ...(fingerprint !== undefined && { fingerprint }),
       }).catch(conflictOnUnique(`a credential named ${body.name} already exists`));
-      return (await getCredential(deps.db, id))!;
+      return (await getCredential(deps.db, request.scope, id))!;
     },
   );
 
@@ -141,6 +149,7 @@ export function credentialRoutes(app: App, deps: HttpDeps): void {
     },
     async (request, reply) => {
       const { id } = request.params;
+      await found(request, 'credential', id, (scope) => getCredential(deps.db, scope, id));
       const result = await deleteUnusedCredential(deps.db, id);
       if (!result.deleted && result.usedBy.length === 0) throw notFound('credential', id);
       if (!result.deleted) {

@@ -1,5 +1,6 @@
 /** Host groups: list, create, change (fields, nested groups, members) and delete. */
 import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
 import {
   deleteGroup,
   getGroup,
@@ -14,16 +15,20 @@ import {
 import type { Db } from '../../db/pool.ts';
 import { ErrorCode, notFound, OrcaError } from '../../domain/errors.ts';
 import { nestingPath } from '../../domain/groups.ts';
+import { EVERY_PROJECT, onlyProject } from '../../domain/projects.ts';
 import type { App, HttpDeps } from '../app.ts';
 import { requireGroups, requireHosts } from '../inventory-refs.ts';
 import { CreateGroup, Group, UpdateGroup } from '../inventory-schemas.ts';
 import { conflictOnUnique } from '../pg-errors.ts';
+import { ProjectQuery } from '../project-schemas.ts';
 import { IdParams } from '../schemas.ts';
+import { found, projectFilter, targetProject } from '../scope.ts';
 
 /** Refuses children that would put the group inside itself, naming the nesting that already exists. */
 async function checkNesting(db: Db, id: string, name: string, childIds: readonly string[]): Promise<void> {
   const edges = (await groupEdges(db)).filter((e) => e.parentId !== id);
-  const names = new Map((await listGroups(db)).map((g) => [g.id, g.name]));
+  // Edges never cross projects, so every project's names serve for the message.
+  const names = new Map((await listGroups(db, EVERY_PROJECT)).map((g) => [g.id, g.name]));
   for (const child of childIds) {
     const path = nestingPath(edges, child, id);
     if (!path) continue;
@@ -39,7 +44,8 @@ async function checkNesting(db: Db, id: string, name: string, childIds: readonly
 }
 
 export function groupRoutes(app: App, deps: HttpDeps): void {
-  const get = async (id: string) => (await getGroup(deps.db, id)) ?? Promise.reject(notFound('group', id));
+  const get = (request: FastifyRequest, id: string) =>
+    found(request, 'group', id, (scope) => getGroup(deps.db, scope, id));
 
   app.get(
     '/groups',
@@ -47,16 +53,18 @@ export function groupRoutes(app: App, deps: HttpDeps): void {
       schema: {
         tags: ['groups'],
         summary: 'Host groups with their members and nested groups',
+        querystring: Type.Object({ project: ProjectQuery }, { additionalProperties: false }),
         response: { 200: Type.Array(Group) },
       },
     },
-    async () => listGroups(deps.db),
+    async (request) =>
+      listGroups(deps.db, await projectFilter(deps.db, request.scope, request.query.project)),
   );
 
   app.get(
     '/groups/:id',
     { schema: { tags: ['groups'], summary: 'One group', params: IdParams, response: { 200: Group } } },
-    async (request) => get(request.params.id),
+    async (request) => get(request, request.params.id),
   );
 
   app.post(
@@ -72,19 +80,21 @@ export function groupRoutes(app: App, deps: HttpDeps): void {
     },
     async (request, reply) => {
       const b = request.body;
-      const children = await requireGroups(deps.db, b.children ?? [], 'body.children');
-      const hosts = await requireHosts(deps.db, b.hosts ?? [], 'body.hosts');
+      const projectId = await targetProject(deps.db, request, b.projectId);
+      const here = onlyProject(projectId);
+      const children = await requireGroups(deps.db, here, b.children ?? [], 'body.children');
+      const hosts = await requireHosts(deps.db, here, b.hosts ?? [], 'body.hosts');
       const id = await deps.db
         .transaction()
         .execute(async (trx) => {
           await lockGroupNesting(trx);
-          const id = await insertGroup(trx, { name: b.name, description: b.description ?? '' });
+          const id = await insertGroup(trx, { projectId, name: b.name, description: b.description ?? '' });
           await setGroupChildren(trx, id, children);
           await setGroupHosts(trx, id, hosts);
           return id;
         })
         .catch(conflictOnUnique(`a group named ${b.name} already exists`));
-      return reply.status(201).send(await get(id));
+      return reply.status(201).send(await get(request, id));
     },
   );
 
@@ -103,9 +113,10 @@ export function groupRoutes(app: App, deps: HttpDeps): void {
     },
     async (request) => {
       const b = request.body;
-      const current = await get(request.params.id);
-      const children = b.children && (await requireGroups(deps.db, b.children, 'body.children'));
-      const hosts = b.hosts && (await requireHosts(deps.db, b.hosts, 'body.hosts'));
+      const current = await get(request, request.params.id);
+      const here = onlyProject(current.projectId);
+      const children = b.children && (await requireGroups(deps.db, here, b.children, 'body.children'));
+      const hosts = b.hosts && (await requireHosts(deps.db, here, b.hosts, 'body.hosts'));
       await deps.db
         .transaction()
         .execute(async (trx) => {
@@ -118,7 +129,7 @@ export function groupRoutes(app: App, deps: HttpDeps): void {
           if (hosts) await setGroupHosts(trx, current.id, hosts);
         })
         .catch(conflictOnUnique(`a group named ${b.name} already exists`));
-      return get(current.id);
+      return get(request, current.id);
     },
   );
 
@@ -134,6 +145,7 @@ export function groupRoutes(app: App, deps: HttpDeps): void {
       },
     },
     async (request, reply) => {
+      await get(request, request.params.id);
       if (!(await deleteGroup(deps.db, request.params.id))) throw notFound('group', request.params.id);
       return reply.status(204).send(null);
     },

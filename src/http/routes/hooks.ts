@@ -11,6 +11,7 @@ import type { FastifyRequest } from 'fastify';
 import { activeTrigger, recordInvocation, triggerSecretAad } from '../../db/triggers.ts';
 import { ErrorCode, OrcaError } from '../../domain/errors.ts';
 import { mapParameters } from '../../domain/jobs/trigger-mapping.ts';
+import { EVERY_PROJECT } from '../../domain/projects.ts';
 import { hashToken, safeEqual } from '../../security/tokens.ts';
 import type { App, HttpDeps } from '../app.ts';
 import { STATUS } from '../errors.ts';
@@ -105,6 +106,8 @@ export function hookRoutes(app: App, deps: HttpDeps): void {
           ]);
         }
         runId = await launchJob(deps.db, deps.vault, {
+          // The token is the authority; the run is in the job's project, on that project's hosts.
+          scope: EVERY_PROJECT,
           jobId: trigger.job_id,
           version: trigger.version ?? undefined,
           parameters: mapParameters(trigger.mapping, trigger.fixed_values, body ?? {}),

@@ -50,6 +50,7 @@ export function hostBulkRoutes(app: App, deps: HttpDeps): void {
       }
       const { hosts: found, unmatched } = await resolveTargets(
         deps.db,
+        request.scope,
         { hosts: b.hosts, selector: b.selector },
         'body',
       );

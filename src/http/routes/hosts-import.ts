@@ -10,6 +10,8 @@ import { planImport } from '../../inventory/imports/plan.ts';
 import { ImportError } from '../../inventory/imports/types.ts';
 import type { App, HttpDeps } from '../app.ts';
 import { ImportHosts, ImportPlanView } from '../import-schemas.ts';
+import { conflictOnUnique } from '../pg-errors.ts';
+import { targetProject } from '../scope.ts';
 
 export function hostImportRoutes(app: App, deps: HttpDeps): void {
   app.post(
@@ -40,22 +42,28 @@ export function hostImportRoutes(app: App, deps: HttpDeps): void {
         }
         throw error;
       }
-      const plan = planImport(parsed, await loadExisting(deps.db), { defaultUser: b.defaultUser });
+      const projectId = await targetProject(deps.db, request, b.projectId);
+      const plan = planImport(parsed, await loadExisting(deps.db, projectId), { defaultUser: b.defaultUser });
       let credentialId: string | null = null;
       if (b.credential !== undefined) {
         const c = await deps.db
           .selectFrom('credentials')
           .select('id')
+          .where('project_id', '=', projectId)
           .where((w) =>
             /^[0-9a-f-]{36}$/i.test(b.credential ?? '')
               ? w.or([w('id', '=', b.credential ?? ''), w('name', '=', b.credential ?? '')])
               : w('name', '=', b.credential ?? ''),
           )
           .executeTakeFirst();
-        if (!c) throw invalid('body.credential', `no credential is named ${b.credential}`);
+        if (!c) throw invalid('body.credential', `no credential is named ${b.credential} in the project`);
         credentialId = c.id;
       }
-      if (b.apply) await applyImport(deps.db, plan, credentialId);
+      if (b.apply) {
+        await applyImport(deps.db, projectId, plan, credentialId).catch(
+          conflictOnUnique('a host of this import has the name of a host in another project'),
+        );
+      }
       const count = (a: string) => plan.hosts.filter((h) => h.action === a).length;
       return {
         applied: b.apply === true,

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
 import { getCredential } from '../../db/credentials.ts';
 import { setHostGroups } from '../../db/groups.ts';
 import { createHostCheck, getHostCheck } from '../../db/host-checks.ts';
@@ -17,23 +18,32 @@ import { loadInventory } from '../../db/inventory.ts';
 import { ErrorCode, invalid, notFound, OrcaError } from '../../domain/errors.ts';
 import { resolveConnection } from '../../domain/host-settings.ts';
 import { jumpChainProblem, MAX_JUMP_HOPS } from '../../domain/jump-chain.ts';
+import { onlyProject } from '../../domain/projects.ts';
 import type { App, HttpDeps } from '../app.ts';
 import { requireGroups } from '../inventory-refs.ts';
 import { HostListQuery } from '../inventory-schemas.ts';
 import { selectorPredicate } from '../launch.ts';
 import { conflictOnForeignKey, conflictOnUnique } from '../pg-errors.ts';
 import { CreateHost, Host, HostCheck, IdParams, UpdateHost } from '../schemas.ts';
+import { found, projectFilter, targetProject } from '../scope.ts';
 
-async function requireCredential(deps: HttpDeps, id: string): Promise<void> {
-  if (!(await getCredential(deps.db, id)))
-    throw invalid('body.credentialId', `credential ${id} does not exist`);
+const NOT_IN_PROJECT = "in the host's project; a host uses credentials of its own project";
+
+/** A host's credential, looked up in the host's project only. */
+async function requireCredential(deps: HttpDeps, projectId: string, id: string): Promise<void> {
+  if (!(await getCredential(deps.db, onlyProject(projectId), id)))
+    throw invalid('body.credentialId', `credential ${id} does not exist ${NOT_IN_PROJECT}`);
 }
 
 /** sudo takes a password: the become credential must be one. */
-async function requireBecomeCredential(deps: HttpDeps, id: string | null | undefined): Promise<void> {
+async function requireBecomeCredential(
+  deps: HttpDeps,
+  projectId: string,
+  id: string | null | undefined,
+): Promise<void> {
   if (!id) return;
-  const c = await getCredential(deps.db, id);
-  if (!c) throw invalid('body.becomeCredentialId', `credential ${id} does not exist`);
+  const c = await getCredential(deps.db, onlyProject(projectId), id);
+  if (!c) throw invalid('body.becomeCredentialId', `credential ${id} does not exist ${NOT_IN_PROJECT}`);
   if (c.kind !== 'password') {
     throw invalid(
       'body.becomeCredentialId',
@@ -46,19 +56,20 @@ async function requireBecomeCredential(deps: HttpDeps, id: string | null | undef
 async function resolveJumpHost(
   deps: HttpDeps,
   jumpHost: string | null,
-  host: { id: string | null; name: string },
+  host: { id: string | null; name: string; projectId: string },
 ): Promise<string | null> {
   if (jumpHost === null) return null;
-  const { hosts } = await resolveHosts(deps.db, [jumpHost]);
+  const { hosts } = await resolveHosts(deps.db, onlyProject(host.projectId), [jumpHost]);
   const jump = hosts[0];
-  if (!jump) throw invalid('body.jumpHost', `no host named ${jumpHost}`);
+  if (!jump) throw invalid('body.jumpHost', `no host named ${jumpHost} in the host's project`);
   const problem = jumpChainProblem(host, await jumpChain(deps.db, jump.id, MAX_JUMP_HOPS + 2));
   if (problem) throw invalid('body.jumpHost', problem);
   return jump.id;
 }
 
 export function hostRoutes(app: App, deps: HttpDeps): void {
-  const get = async (id: string) => (await getHost(deps.db, id)) ?? Promise.reject(notFound('host', id));
+  const get = (request: FastifyRequest, id: string) =>
+    found(request, 'host', id, (scope) => getHost(deps.db, scope, id));
 
   app.get(
     '/hosts',
@@ -71,11 +82,12 @@ export function hostRoutes(app: App, deps: HttpDeps): void {
       },
     },
     async (request) => {
-      const { selector, ...filters } = request.query;
+      const { selector, project, ...filters } = request.query;
       const select = selector !== undefined ? selectorPredicate(selector, 'querystring') : null;
-      const hosts = await listHosts(deps.db, filters);
+      const scope = await projectFilter(deps.db, request.scope, project);
+      const hosts = await listHosts(deps.db, scope, filters);
       if (!select) return hosts;
-      const picked = new Set((await loadInventory(deps.db)).filter(select).map((h) => h.id));
+      const picked = new Set((await loadInventory(deps.db, scope)).filter(select).map((h) => h.id));
       return hosts.filter((h) => picked.has(h.id));
     },
   );
@@ -83,7 +95,7 @@ export function hostRoutes(app: App, deps: HttpDeps): void {
   app.get(
     '/hosts/:id',
     { schema: { tags: ['hosts'], summary: 'One host', params: IdParams, response: { 200: Host } } },
-    async (request) => get(request.params.id),
+    async (request) => get(request, request.params.id),
   );
 
   app.post(
@@ -94,18 +106,21 @@ export function hostRoutes(app: App, deps: HttpDeps): void {
     },
     async (request, reply) => {
       const b = request.body;
-      await requireCredential(deps, b.credentialId);
-      await requireBecomeCredential(deps, b.becomeCredentialId);
+      const projectId = await targetProject(deps.db, request, b.projectId);
+      await requireCredential(deps, projectId, b.credentialId);
+      await requireBecomeCredential(deps, projectId, b.becomeCredentialId);
       const settings = resolveConnection(b);
       const jumpHostId = await resolveJumpHost(deps, b.jumpHost ?? null, {
         id: null,
         name: b.name,
+        projectId,
       });
-      const groups = await requireGroups(deps.db, b.groups ?? [], 'body.groups');
+      const groups = await requireGroups(deps.db, onlyProject(projectId), b.groups ?? [], 'body.groups');
       const id = await deps.db
         .transaction()
         .execute(async (trx) => {
           const id = await insertHost(trx, {
+            projectId,
             name: b.name,
             address: b.address,
             settings,
@@ -121,7 +136,7 @@ export function hostRoutes(app: App, deps: HttpDeps): void {
           return id;
         })
         .catch(conflictOnUnique(`a host named ${b.name} already exists`));
-      return reply.status(201).send(await get(id));
+      return reply.status(201).send(await get(request, id));
     },
   );
 
@@ -139,14 +154,16 @@ export function hostRoutes(app: App, deps: HttpDeps): void {
     },
     async (request) => {
       const { os, transport, shell, port, winrm, jumpHost, groups: groupNames, ...b } = request.body;
-      const current = await get(request.params.id);
-      if (b.credentialId) await requireCredential(deps, b.credentialId);
-      await requireBecomeCredential(deps, b.becomeCredentialId);
-      const groups = groupNames && (await requireGroups(deps.db, groupNames, 'body.groups'));
+      const current = await get(request, request.params.id);
+      const here = onlyProject(current.projectId);
+      if (b.credentialId) await requireCredential(deps, current.projectId, b.credentialId);
+      await requireBecomeCredential(deps, current.projectId, b.becomeCredentialId);
+      const groups = groupNames && (await requireGroups(deps.db, here, groupNames, 'body.groups'));
       const settings = resolveConnection({ os, transport, shell, port, winrm }, current);
       const jumpHostId = await resolveJumpHost(deps, jumpHost === undefined ? current.jumpHost : jumpHost, {
         id: current.id,
         name: b.name ?? current.name,
+        projectId: current.projectId,
       });
       const users = settings.transport === 'ssh' ? [] : await hostsJumpingVia(deps.db, current.id);
       if (users.length > 0) {
@@ -159,16 +176,16 @@ export function hostRoutes(app: App, deps: HttpDeps): void {
         (b.address !== undefined && b.address !== current.address) ||
         settings.port !== current.port ||
         settings.transport !== current.transport;
-      const found = await deps.db
+      const updated = await deps.db
         .transaction()
         .execute(async (trx) => {
-          const found = await updateHost(trx, request.params.id, { ...b, settings, jumpHostId }, moved);
-          if (found && groups) await setHostGroups(trx, request.params.id, groups);
-          return found;
+          const updated = await updateHost(trx, request.params.id, { ...b, settings, jumpHostId }, moved);
+          if (updated && groups) await setHostGroups(trx, request.params.id, groups);
+          return updated;
         })
         .catch(conflictOnUnique(`a host named ${b.name} already exists`));
-      if (!found) throw notFound('host', request.params.id);
-      return get(request.params.id);
+      if (!updated) throw notFound('host', request.params.id);
+      return get(request, request.params.id);
     },
   );
 
@@ -184,19 +201,19 @@ export function hostRoutes(app: App, deps: HttpDeps): void {
       },
     },
     async (request, reply) => {
+      const host = await get(request, request.params.id);
       const users = await hostsJumpingVia(deps.db, request.params.id);
       if (users.length > 0) {
-        const host = await get(request.params.id);
         throw new OrcaError(
           ErrorCode.conflict,
           `host ${host.name} is the bastion of ${users.join(', ')}; give them another jumpHost (or none) first`,
           users.map((name) => ({ path: 'jumpHost', message: `${name} goes through ${host.name}` })),
         );
       }
-      const found = await deleteHost(deps.db, request.params.id).catch(
+      const deleted = await deleteHost(deps.db, host.id).catch(
         conflictOnForeignKey('the host is still referenced'),
       );
-      if (!found) throw notFound('host', request.params.id);
+      if (!deleted) throw notFound('host', request.params.id);
       return reply.status(204).send(null);
     },
   );
@@ -213,7 +230,7 @@ export function hostRoutes(app: App, deps: HttpDeps): void {
       },
     },
     async (request) => {
-      const host = await get(request.params.id);
+      const host = await get(request, request.params.id);
       const checkId = await createHostCheck(deps.db, request.params.id);
       const waitMs = deps.config.connectTimeoutMs * 2 + 5000;
       const deadline = Date.now() + waitMs;
@@ -247,11 +264,11 @@ export function hostRoutes(app: App, deps: HttpDeps): void {
       },
     },
     async (request) => {
-      const host = await get(request.params.id);
+      const host = await get(request, request.params.id);
       if (!(await acceptPendingHostKey(deps.db, host.id))) {
         throw new OrcaError(ErrorCode.conflict, `host ${host.name} has no new key waiting to be accepted`);
       }
-      return get(host.id);
+      return get(request, host.id);
     },
   );
 }

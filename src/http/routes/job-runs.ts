@@ -1,6 +1,8 @@
 /** Launching jobs, previewing targets, retrying runs, artifacts and per-job statistics. */
+import type { FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import { artifactStream, findArtifact } from '../../db/artifacts.ts';
+import { inProjects } from '../../db/projects.ts';
 import { getRun } from '../../db/runs.ts';
 import { notFound } from '../../domain/errors.ts';
 import type { App, HttpDeps } from '../app.ts';
@@ -14,9 +16,11 @@ import {
 } from '../job-run-schemas.ts';
 import { launchJob, resolveTargets, retryRun } from '../launch.ts';
 import { IdParams, RunDetail } from '../schemas.ts';
+import { found } from '../scope.ts';
 
 export function jobRunRoutes(app: App, deps: HttpDeps): void {
-  const detail = async (id: string) => (await getRun(deps.db, id)) ?? Promise.reject(notFound('run', id));
+  const detail = (request: FastifyRequest, id: string) =>
+    found(request, 'run', id, (scope) => getRun(deps.db, scope, id));
 
   app.post(
     '/jobs/:id/runs',
@@ -35,6 +39,7 @@ export function jobRunRoutes(app: App, deps: HttpDeps): void {
     async (request, reply) => {
       const b = request.body;
       const runId = await launchJob(deps.db, deps.vault, {
+        scope: request.scope,
         jobId: request.params.id,
         version: b.version,
         parameters: b.parameters,
@@ -43,7 +48,7 @@ export function jobRunRoutes(app: App, deps: HttpDeps): void {
         timeoutMs: deps.config.commandTimeoutMs,
         priority: b.priority,
       });
-      return reply.status(201).send(await detail(runId));
+      return reply.status(201).send(await detail(request, runId));
     },
   );
 
@@ -57,7 +62,7 @@ export function jobRunRoutes(app: App, deps: HttpDeps): void {
         response: { 200: ResolvedTargets },
       },
     },
-    async (request) => resolveTargets(deps.db, request.body, 'body'),
+    async (request) => resolveTargets(deps.db, request.scope, request.body, 'body'),
   );
 
   app.post(
@@ -74,14 +79,16 @@ export function jobRunRoutes(app: App, deps: HttpDeps): void {
       },
     },
     async (request, reply) => {
+      await found(request, 'run', request.params.id, (scope) => getRun(deps.db, scope, request.params.id));
       const runId = await retryRun(
         deps.db,
         deps.vault,
+        request.scope,
         request.params.id,
         request.body?.mode ?? 'failed',
         request.user?.id ?? null,
       );
-      return reply.status(201).send(await detail(runId));
+      return reply.status(201).send(await detail(request, runId));
     },
   );
 
@@ -95,6 +102,7 @@ export function jobRunRoutes(app: App, deps: HttpDeps): void {
       },
     },
     async (request, reply) => {
+      await detail(request, request.params.id);
       const a = await findArtifact(deps.db, request.params.id, request.params.artifact);
       if (!a) throw notFound('artifact', request.params.artifact);
       const ascii = a.name.replace(/[^\x20-\x7e]|["\\]/g, '_');
@@ -125,6 +133,7 @@ export function jobRunRoutes(app: App, deps: HttpDeps): void {
         .selectFrom('jobs')
         .select('id')
         .where('id', '=', request.params.id)
+        .where(inProjects('project_id', request.scope))
         .executeTakeFirst();
       if (!exists) throw notFound('job', request.params.id);
       const row = await deps.db

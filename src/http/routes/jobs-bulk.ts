@@ -5,6 +5,7 @@ import { jobSchemaJson } from '../../domain/jobs/definition.ts';
 import type { App, HttpDeps } from '../app.ts';
 import { ApplyJobs, ApplyResult, JobExport, JobExportQuery, yamlStream } from '../job-schemas.ts';
 import { conflictOnUnique } from '../pg-errors.ts';
+import { projectFilter, targetProject } from '../scope.ts';
 import { authorOf, type Checked, checkDocument, validationError } from './job-input.ts';
 
 const tags = ['jobs'];
@@ -58,8 +59,10 @@ export function jobBulkRoutes(app: App, deps: HttpDeps): void {
         const named = [...bad].map((i) => `documents[${i}]${docs[i]?.name ? ` (${docs[i]?.name})` : ''}`);
         throw validationError(errors, `nothing was applied; invalid: ${named.join(', ')}`);
       }
+      const projectId = await targetProject(deps.db, request, request.body.projectId);
       const saved = await applyJobs(
         deps.db,
+        { projectId, scope: request.scope },
         checked.map((c) => c.version),
         authorOf(request.user),
       ).catch(conflictOnUnique('another request created one of these jobs meanwhile; apply again'));
@@ -97,7 +100,10 @@ export function jobBulkRoutes(app: App, deps: HttpDeps): void {
       },
     },
     async (request, reply) => {
-      const jobs = await exportJobs(deps.db);
+      const jobs = await exportJobs(
+        deps.db,
+        await projectFilter(deps.db, request.scope, request.query.project),
+      );
       if (request.query.format === 'json') return reply.type('application/json').send({ jobs });
       return reply.type('application/yaml; charset=utf-8').send(yamlStream(jobs));
     },

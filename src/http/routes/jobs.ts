@@ -1,5 +1,6 @@
 /** Job definitions: each save of a changed definition is a new, immutable version. */
 import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
 import {
   createJob,
   deleteJob,
@@ -10,7 +11,7 @@ import {
   saveVersion,
   setJobActive,
 } from '../../db/jobs.ts';
-import { notFound } from '../../domain/errors.ts';
+import { invalid, notFound } from '../../domain/errors.ts';
 import type { App, HttpDeps } from '../app.ts';
 import {
   Job,
@@ -26,13 +27,15 @@ import {
 } from '../job-schemas.ts';
 import { conflictOnForeignKey, conflictOnUnique } from '../pg-errors.ts';
 import { IdParams } from '../schemas.ts';
+import { found, projectFilter, targetProject } from '../scope.ts';
 import { authorOf, checkBody } from './job-input.ts';
 import { jobBulkRoutes } from './jobs-bulk.ts';
 
 const tags = ['jobs'];
 
 export function jobRoutes(app: App, deps: HttpDeps): void {
-  const get = async (id: string) => (await getJob(deps.db, id)) ?? Promise.reject(notFound('job', id));
+  const get = (request: FastifyRequest, id: string) =>
+    found(request, 'job', id, (scope) => getJob(deps.db, scope, id));
   const taken = (name: string) => conflictOnUnique(`a job named ${name} already exists`);
 
   // Before /jobs/:id, so that `apply` and `export` are not taken for ids.
@@ -48,7 +51,10 @@ export function jobRoutes(app: App, deps: HttpDeps): void {
         response: { 200: Type.Array(Job) },
       },
     },
-    async (request) => listJobs(deps.db, request.query),
+    async (request) => {
+      const { project, ...filter } = request.query;
+      return listJobs(deps.db, await projectFilter(deps.db, request.scope, project), filter);
+    },
   );
 
   app.post(
@@ -64,10 +70,13 @@ export function jobRoutes(app: App, deps: HttpDeps): void {
     },
     async (request, reply) => {
       const { version, warnings } = checkBody(request.body);
-      const saved = await createJob(deps.db, version, authorOf(request.user)).catch(
+      const projectId = await targetProject(deps.db, request, request.body.projectId);
+      const saved = await createJob(deps.db, projectId, version, authorOf(request.user)).catch(
         taken(version.definition.name),
       );
-      return reply.status(201).send({ job: await get(saved.id), version: 1, changed: true, warnings });
+      return reply
+        .status(201)
+        .send({ job: await get(request, saved.id), version: 1, changed: true, warnings });
     },
   );
 
@@ -81,7 +90,7 @@ export function jobRoutes(app: App, deps: HttpDeps): void {
         response: { 200: JobDetail },
       },
     },
-    async (request) => get(request.params.id),
+    async (request) => get(request, request.params.id),
   );
 
   app.put(
@@ -99,12 +108,16 @@ export function jobRoutes(app: App, deps: HttpDeps): void {
     },
     async (request) => {
       const { version, warnings } = checkBody(request.body);
+      const current = await get(request, request.params.id);
+      if (request.body.projectId !== undefined && request.body.projectId !== current.projectId) {
+        throw invalid('body.projectId', 'a job stays in its project; create it anew in the other one');
+      }
       const saved = await saveVersion(deps.db, request.params.id, version, authorOf(request.user)).catch(
         taken(version.definition.name),
       );
       if (!saved) throw notFound('job', request.params.id);
       return {
-        job: await get(saved.id),
+        job: await get(request, saved.id),
         version: saved.version,
         changed: saved.action !== 'unchanged',
         warnings,
@@ -125,10 +138,11 @@ export function jobRoutes(app: App, deps: HttpDeps): void {
       },
     },
     async (request) => {
+      await get(request, request.params.id);
       if (!(await setJobActive(deps.db, request.params.id, request.body.active))) {
         throw notFound('job', request.params.id);
       }
-      return get(request.params.id);
+      return get(request, request.params.id);
     },
   );
 
@@ -146,10 +160,11 @@ export function jobRoutes(app: App, deps: HttpDeps): void {
       },
     },
     async (request, reply) => {
-      const found = await deleteJob(deps.db, request.params.id).catch(
+      await get(request, request.params.id);
+      const deleted = await deleteJob(deps.db, request.params.id).catch(
         conflictOnForeignKey('runs refer to this job; deactivate it instead'),
       );
-      if (!found) throw notFound('job', request.params.id);
+      if (!deleted) throw notFound('job', request.params.id);
       return reply.status(204).send(null);
     },
   );
@@ -165,6 +180,7 @@ export function jobRoutes(app: App, deps: HttpDeps): void {
       },
     },
     async (request) => {
+      await get(request, request.params.id);
       const versions = await listVersions(deps.db, request.params.id);
       // Every job has a version 1, so none means no job.
       if (versions.length === 0) throw notFound('job', request.params.id);
@@ -184,6 +200,7 @@ export function jobRoutes(app: App, deps: HttpDeps): void {
     },
     async (request) => {
       const { id, version } = request.params;
+      await get(request, id);
       return (
         (await getVersion(deps.db, id, version)) ?? Promise.reject(notFound(`version ${version} of job`, id))
       );
@@ -204,9 +221,9 @@ export function jobRoutes(app: App, deps: HttpDeps): void {
     },
     async (request) => {
       const { id } = request.params;
+      await get(request, id);
       const old = await getVersion(deps.db, id, request.body.version);
       if (!old) {
-        await get(id);
         throw notFound(`version ${request.body.version} of job`, id);
       }
       const saved = await saveVersion(deps.db, id, old, authorOf(request.user)).catch(
@@ -214,7 +231,7 @@ export function jobRoutes(app: App, deps: HttpDeps): void {
       );
       if (!saved) throw notFound('job', id);
       return {
-        job: await get(id),
+        job: await get(request, id),
         version: saved.version,
         changed: saved.action !== 'unchanged',
         warnings: [],

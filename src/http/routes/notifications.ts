@@ -1,6 +1,7 @@
 /** Notification rules (`/notifications`) and their delivery log (`/notifications/deliveries`). */
 import { randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
 import {
   deleteRule,
   getRule,
@@ -11,7 +12,8 @@ import {
   updateRule,
 } from '../../db/notifications.ts';
 import type { Db } from '../../db/pool.ts';
-import { invalid, notFound } from '../../domain/errors.ts';
+import { inProjects } from '../../db/projects.ts';
+import { ErrorCode, invalid, notFound, OrcaError } from '../../domain/errors.ts';
 import type { App, HttpDeps } from '../app.ts';
 import {
   CreateNotificationRule,
@@ -22,14 +24,26 @@ import {
 } from '../notification-schemas.ts';
 import { conflictOnUnique } from '../pg-errors.ts';
 import { IdParams } from '../schemas.ts';
+import { found } from '../scope.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** A job named by name or id, as its id. */
-async function jobId(db: Db, ref: string): Promise<string> {
+/**
+ * The rule's job (by name or id) among the caller's jobs, as its id; no job (a rule for every
+ * job, of every project) is for admins only.
+ */
+async function jobId(db: Db, request: FastifyRequest, ref: string | null): Promise<string | null> {
+  if (ref === null) {
+    if (request.scope.ids !== null) {
+      const message = 'a rule for every job needs the admin role; name a job of your project';
+      throw new OrcaError(ErrorCode.forbidden, message, [{ path: 'body.job', message }]);
+    }
+    return null;
+  }
   const job = await db
     .selectFrom('jobs')
     .select('id')
+    .where(inProjects('project_id', request.scope))
     .where((w) => (UUID.test(ref) ? w.or([w('id', '=', ref), w('name', '=', ref)]) : w('name', '=', ref)))
     .executeTakeFirst();
   if (!job) throw invalid('body.job', `no job is named ${ref}`);
@@ -38,6 +52,8 @@ async function jobId(db: Db, ref: string): Promise<string> {
 
 export function notificationRoutes(app: App, deps: HttpDeps): void {
   const taken = (name: string) => conflictOnUnique(`a notification rule named ${name} exists`);
+  const get = (request: FastifyRequest, id: string) =>
+    found(request, 'notification rule', id, (scope) => getRule(deps.db, scope, id));
 
   app.get(
     '/notifications',
@@ -48,7 +64,7 @@ export function notificationRoutes(app: App, deps: HttpDeps): void {
         response: { 200: Type.Array(NotificationRule) },
       },
     },
-    async () => listRules(deps.db),
+    async (request) => listRules(deps.db, request.scope),
   );
 
   app.get(
@@ -61,7 +77,8 @@ export function notificationRoutes(app: App, deps: HttpDeps): void {
         response: { 200: Type.Array(NotificationDelivery) },
       },
     },
-    async (request) => listDeliveries(deps.db, { ...request.query, limit: request.query.limit ?? 100 }),
+    async (request) =>
+      listDeliveries(deps.db, request.scope, { ...request.query, limit: request.query.limit ?? 100 }),
   );
 
   app.get(
@@ -74,11 +91,7 @@ export function notificationRoutes(app: App, deps: HttpDeps): void {
         response: { 200: NotificationRule },
       },
     },
-    async (request) => {
-      const rule = await getRule(deps.db, request.params.id);
-      if (!rule) throw notFound('notification rule', request.params.id);
-      return rule;
-    },
+    async (request) => get(request, request.params.id),
   );
 
   app.post(
@@ -101,7 +114,7 @@ export function notificationRoutes(app: App, deps: HttpDeps): void {
         id,
         {
           name: b.name,
-          jobId: b.job === undefined ? null : await jobId(deps.db, b.job),
+          jobId: await jobId(deps.db, request, b.job ?? null),
           events: b.events,
           kind: b.kind,
           url: b.kind === 'webhook' ? b.url : null,
@@ -111,7 +124,7 @@ export function notificationRoutes(app: App, deps: HttpDeps): void {
         },
         request.user?.id ?? null,
       ).catch(taken(b.name));
-      return reply.status(201).send((await getRule(deps.db, id))!);
+      return reply.status(201).send(await get(request, id));
     },
   );
 
@@ -129,8 +142,7 @@ export function notificationRoutes(app: App, deps: HttpDeps): void {
     },
     async (request) => {
       const id = request.params.id;
-      const rule = await getRule(deps.db, id);
-      if (!rule) throw notFound('notification rule', id);
+      const rule = await get(request, id);
       const b = request.body;
       if (rule.kind === 'email' && (b.url !== undefined || b.secret !== undefined)) {
         throw invalid(
@@ -143,7 +155,7 @@ export function notificationRoutes(app: App, deps: HttpDeps): void {
       }
       await updateRule(deps.db, id, {
         ...(b.name !== undefined && { name: b.name }),
-        ...(b.job !== undefined && { jobId: b.job === null ? null : await jobId(deps.db, b.job) }),
+        ...(b.job !== undefined && { jobId: await jobId(deps.db, request, b.job) }),
         ...(b.events !== undefined && { events: b.events }),
         ...(b.url !== undefined && { url: b.url }),
         ...(b.recipients !== undefined && { recipients: b.recipients }),
@@ -152,7 +164,7 @@ export function notificationRoutes(app: App, deps: HttpDeps): void {
         }),
         ...(b.enabled !== undefined && { enabled: b.enabled }),
       }).catch(taken(b.name ?? rule.name));
-      return getRule(deps.db, id);
+      return get(request, id);
     },
   );
 
@@ -168,6 +180,7 @@ export function notificationRoutes(app: App, deps: HttpDeps): void {
       },
     },
     async (request, reply) => {
+      await get(request, request.params.id);
       if (!(await deleteRule(deps.db, request.params.id)))
         throw notFound('notification rule', request.params.id);
       return reply.status(204).send(null);

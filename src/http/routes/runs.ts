@@ -1,8 +1,10 @@
 import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
 import { Channel, listEvents, listRunEvents, notify } from '../../db/events.ts';
 import { resolveHosts } from '../../db/hosts.ts';
 import { createAdhocRun, getRun, listRuns, refreshRunStatus, requestCancel } from '../../db/runs.ts';
 import { invalid, notFound } from '../../domain/errors.ts';
+import { onlyProject } from '../../domain/projects.ts';
 import type { App, HttpDeps } from '../app.ts';
 import { resolveTargets } from '../launch.ts';
 import {
@@ -15,9 +17,11 @@ import {
   RunDetail,
   RunListQuery,
 } from '../schemas.ts';
+import { found, projectFilter, targetProject } from '../scope.ts';
 
 export function runRoutes(app: App, deps: HttpDeps): void {
-  const get = async (id: string) => (await getRun(deps.db, id)) ?? Promise.reject(notFound('run', id));
+  const get = (request: FastifyRequest, id: string) =>
+    found(request, 'run', id, (scope) => getRun(deps.db, scope, id));
 
   app.post(
     '/runs',
@@ -33,25 +37,28 @@ export function runRoutes(app: App, deps: HttpDeps): void {
     async (request, reply) => {
       const b = request.body;
       if (!b.command.trim()) throw invalid('body.command', 'must not be blank');
+      const projectId = await targetProject(deps.db, request, b.projectId);
+      const here = onlyProject(projectId);
       const { hosts, missing } = b.targets.hosts
-        ? await resolveHosts(deps.db, b.targets.hosts)
+        ? await resolveHosts(deps.db, here, b.targets.hosts)
         : { hosts: [], missing: [] };
       if (missing.length > 0) {
         throw invalid('body.targets.hosts', `unknown host(s): ${missing.slice(0, 20).join(', ')}`);
       }
       if (b.targets.selector !== undefined) {
         const seen = new Set(hosts.map((h) => h.id));
-        const picked = await resolveTargets(deps.db, { selector: b.targets.selector }, 'body.targets');
+        const picked = await resolveTargets(deps.db, here, { selector: b.targets.selector }, 'body.targets');
         hosts.push(...picked.hosts.filter((h) => !seen.has(h.id)).map((h) => ({ id: h.id, name: h.name })));
       }
       const runId = await createAdhocRun(deps.db, {
+        projectId,
         command: b.command,
         timeoutMs: b.timeoutSeconds ? b.timeoutSeconds * 1000 : deps.config.commandTimeoutMs,
         createdBy: request.user!.id,
         hosts,
         priority: b.priority,
       });
-      return reply.status(201).send(await get(runId));
+      return reply.status(201).send(await get(request, runId));
     },
   );
 
@@ -66,7 +73,7 @@ export function runRoutes(app: App, deps: HttpDeps): void {
       },
     },
     async (request) =>
-      listRuns(deps.db, {
+      listRuns(deps.db, await projectFilter(deps.db, request.scope, request.query.project), {
         limit: request.query.limit ?? 50,
         before: request.query.before,
         status: request.query.status,
@@ -84,7 +91,7 @@ export function runRoutes(app: App, deps: HttpDeps): void {
         response: { 200: RunDetail },
       },
     },
-    async (request) => get(request.params.id),
+    async (request) => get(request, request.params.id),
   );
 
   app.post(
@@ -99,12 +106,12 @@ export function runRoutes(app: App, deps: HttpDeps): void {
       },
     },
     async (request) => {
-      const run = await get(request.params.id);
+      const run = await get(request, request.params.id);
       const running = await requestCancel(deps.db, run.id);
       if (running.length > 0) await notify(deps.db, Channel.cancel, { executions: running });
       await refreshRunStatus(deps.db, run.id);
       await notify(deps.db, Channel.run, { run: run.id, status: true });
-      return get(run.id);
+      return get(request, run.id);
     },
   );
 
@@ -122,7 +129,7 @@ export function runRoutes(app: App, deps: HttpDeps): void {
       },
     },
     async (request) => {
-      const run = await get(request.params.id);
+      const run = await get(request, request.params.id);
       const { execution, after = 0, limit = 1000 } = request.query;
       let events: LogEvent[];
       if (execution) {

@@ -1,6 +1,7 @@
 /** Schedules: CRUD, enable/disable, fire history, and a preview of the next fire times. */
 import { Type } from '@sinclair/typebox';
-import { deleteSchedule, getSchedule, listFires, listSchedules, scheduleRow } from '../../db/schedules.ts';
+import type { FastifyRequest } from 'fastify';
+import { deleteSchedule, getSchedule, listFires, listSchedules } from '../../db/schedules.ts';
 import { invalid, notFound } from '../../domain/errors.ts';
 import { cronProblem, nextFireTimes, timeZoneProblem } from '../../domain/schedule-times.ts';
 import { createSchedule, editSchedule, enableSchedule } from '../../scheduler/definitions.ts';
@@ -16,15 +17,13 @@ import {
   UpdateSchedule,
 } from '../schedule-schemas.ts';
 import { IdParams } from '../schemas.ts';
+import { found } from '../scope.ts';
 
 const tags = ['schedules'];
 
 export function scheduleRoutes(app: App, deps: HttpDeps): void {
-  const get = async (id: string) =>
-    (await getSchedule(deps.db, id)) ?? Promise.reject(notFound('schedule', id));
-  const exists = async (id: string) => {
-    if (!(await scheduleRow(deps.db, id))) throw notFound('schedule', id);
-  };
+  const get = (request: FastifyRequest, id: string) =>
+    found(request, 'schedule', id, (scope) => getSchedule(deps.db, scope, id));
 
   app.get(
     '/schedules',
@@ -36,7 +35,7 @@ export function scheduleRoutes(app: App, deps: HttpDeps): void {
         response: { 200: Type.Array(Schedule) },
       },
     },
-    async (request) => listSchedules(deps.db, request.query),
+    async (request) => listSchedules(deps.db, request.scope, request.query),
   );
 
   app.post(
@@ -75,15 +74,21 @@ export function scheduleRoutes(app: App, deps: HttpDeps): void {
       },
     },
     async (request, reply) => {
-      const id = await createSchedule(deps.db, deps.vault, request.body, request.user?.id ?? null);
-      return reply.status(201).send(await get(id));
+      const id = await createSchedule(
+        deps.db,
+        deps.vault,
+        request.scope,
+        request.body,
+        request.user?.id ?? null,
+      );
+      return reply.status(201).send(await get(request, id));
     },
   );
 
   app.get(
     '/schedules/:id',
     { schema: { tags, summary: 'A schedule', params: IdParams, response: { 200: Schedule } } },
-    async (request) => get(request.params.id),
+    async (request) => get(request, request.params.id),
   );
 
   app.patch(
@@ -99,8 +104,9 @@ export function scheduleRoutes(app: App, deps: HttpDeps): void {
       },
     },
     async (request) => {
-      await editSchedule(deps.db, deps.vault, request.params.id, request.body);
-      return get(request.params.id);
+      await get(request, request.params.id);
+      await editSchedule(deps.db, deps.vault, request.scope, request.params.id, request.body);
+      return get(request, request.params.id);
     },
   );
 
@@ -116,6 +122,7 @@ export function scheduleRoutes(app: App, deps: HttpDeps): void {
       },
     },
     async (request, reply) => {
+      await get(request, request.params.id);
       if (!(await deleteSchedule(deps.db, request.params.id))) throw notFound('schedule', request.params.id);
       return reply.status(204).send(null);
     },
@@ -139,8 +146,9 @@ export function scheduleRoutes(app: App, deps: HttpDeps): void {
         },
       },
       async (request) => {
+        await get(request, request.params.id);
         await enableSchedule(deps.db, request.params.id, enabled);
-        return get(request.params.id);
+        return get(request, request.params.id);
       },
     );
   }
@@ -157,7 +165,7 @@ export function scheduleRoutes(app: App, deps: HttpDeps): void {
       },
     },
     async (request) => {
-      await exists(request.params.id);
+      await get(request, request.params.id);
       return listFires(deps.db, request.params.id, {
         limit: request.query.limit ?? 50,
         before: request.query.before,

@@ -5,6 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
+import { inProjects } from '../../db/projects.ts';
 import { jobVersionDefinition } from '../../db/runs.ts';
 import {
   getTrigger,
@@ -18,11 +20,13 @@ import { ErrorCode, type ErrorDetail, invalid, notFound, OrcaError } from '../..
 import { resolveParameterValues } from '../../domain/jobs/params.ts';
 import { parsePath } from '../../domain/jobs/trigger-mapping.ts';
 import type { JobDefinition } from '../../domain/jobs/types.ts';
+import { onlyProject } from '../../domain/projects.ts';
 import { hashToken, newToken } from '../../security/tokens.ts';
 import type { App, HttpDeps } from '../app.ts';
 import { resolveTargets } from '../launch.ts';
 import { conflictOnUnique } from '../pg-errors.ts';
 import { IdParams } from '../schemas.ts';
+import { found } from '../scope.ts';
 import {
   CreatedTrigger,
   CreateTrigger,
@@ -74,15 +78,16 @@ function checkParameters(definition: JobDefinition, body: CreateTrigger): void {
 export function triggerRoutes(app: App, deps: HttpDeps): void {
   const publicUrl = deps.config.notify.publicUrl;
 
-  async function jobOf(id: string) {
-    const job = await deps.db
-      .selectFrom('jobs')
-      .select(['id', 'name', 'current_version'])
-      .where('id', '=', id)
-      .executeTakeFirst();
-    if (!job) throw notFound('job', id);
-    return job;
-  }
+  /** Triggers follow their job: its project decides who sees and changes them. */
+  const jobOf = (request: FastifyRequest, id: string) =>
+    found(request, 'job', id, (scope) =>
+      deps.db
+        .selectFrom('jobs')
+        .select(['id', 'project_id', 'name', 'current_version'])
+        .where('id', '=', id)
+        .where(inProjects('project_id', scope))
+        .executeTakeFirst(),
+    );
 
   app.get(
     '/jobs/:id/triggers',
@@ -95,7 +100,7 @@ export function triggerRoutes(app: App, deps: HttpDeps): void {
       },
     },
     async (request) => {
-      const job = await jobOf(request.params.id);
+      const job = await jobOf(request, request.params.id);
       return listTriggers(deps.db, job.id, publicUrl);
     },
   );
@@ -113,14 +118,19 @@ export function triggerRoutes(app: App, deps: HttpDeps): void {
       },
     },
     async (request, reply) => {
-      const job = await jobOf(request.params.id);
+      const job = await jobOf(request, request.params.id);
       const body = request.body;
       const version = body.version ?? job.current_version;
       const definition = await jobVersionDefinition(deps.db, job.id, version);
       if (!definition) throw invalid('body.version', `job ${job.name} has no version ${version}`);
       checkParameters(definition, body);
       if (body.targets) {
-        const { unmatched } = await resolveTargets(deps.db, body.targets, 'body.targets');
+        const { unmatched } = await resolveTargets(
+          deps.db,
+          onlyProject(job.project_id),
+          body.targets,
+          'body.targets',
+        );
         if (unmatched.length > 0)
           throw invalid('body.targets.hosts', `no host matches ${unmatched.slice(0, 20).join(', ')}`);
       } else if (!definition.targets) {
@@ -159,6 +169,7 @@ export function triggerRoutes(app: App, deps: HttpDeps): void {
       },
     },
     async (request, reply) => {
+      await jobOf(request, request.params.id);
       if (!(await revokeTrigger(deps.db, request.params.id, request.params.trigger))) {
         throw notFound('active trigger', request.params.trigger);
       }
@@ -177,6 +188,7 @@ export function triggerRoutes(app: App, deps: HttpDeps): void {
       },
     },
     async (request) => {
+      await jobOf(request, request.params.id);
       const trigger = await getTrigger(deps.db, request.params.trigger, publicUrl);
       if (!trigger || trigger.jobId !== request.params.id) throw notFound('trigger', request.params.trigger);
       return listInvocations(deps.db, trigger.id);

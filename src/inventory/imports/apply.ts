@@ -1,7 +1,8 @@
 /**
  * Imports against the database: reads the inventory the plan compares with, and applies a plan
  * in one transaction (groups, their children, hosts, jump hosts, memberships), so an import lands
- * whole or not at all.
+ * whole or not at all. An import works inside one project: it sees, adds and changes only that
+ * project's hosts and groups.
  */
 
 import { groupEdges, lockGroupNesting } from '../../db/groups.ts';
@@ -12,11 +13,15 @@ import { ancestorsOf } from '../../domain/groups.ts';
 import { resolveConnection } from '../../domain/host-settings.ts';
 import type { ExistingGroup, ExistingHost, ImportPlan } from './plan.ts';
 
-export async function loadExisting(db: Db): Promise<{ hosts: ExistingHost[]; groups: ExistingGroup[] }> {
+export async function loadExisting(
+  db: Db,
+  projectId: string,
+): Promise<{ hosts: ExistingHost[]; groups: ExistingGroup[] }> {
   const [hosts, groups, members, edges] = await Promise.all([
     db
       .selectFrom('hosts as h')
       .leftJoin('hosts as j', 'j.id', 'h.jump_host_id')
+      .where('h.project_id', '=', projectId)
       .select([
         'h.id',
         'h.name',
@@ -31,7 +36,7 @@ export async function loadExisting(db: Db): Promise<{ hosts: ExistingHost[]; gro
         'h.labels',
       ])
       .execute(),
-    db.selectFrom('host_groups').select(['id', 'name']).execute(),
+    db.selectFrom('host_groups').select(['id', 'name']).where('project_id', '=', projectId).execute(),
     db.selectFrom('host_group_members').select(['group_id', 'host_id']).execute(),
     groupEdges(db),
   ]);
@@ -60,7 +65,12 @@ export async function loadExisting(db: Db): Promise<{ hosts: ExistingHost[]; gro
   };
 }
 
-export async function applyImport(db: Db, plan: ImportPlan, credentialId: string | null): Promise<void> {
+export async function applyImport(
+  db: Db,
+  projectId: string,
+  plan: ImportPlan,
+  credentialId: string | null,
+): Promise<void> {
   const adds = plan.hosts.filter((h) => h.action === 'add');
   if (adds.length > 0 && !credentialId) {
     throw invalid('body.credential', `${adds.length} new host(s) need a credential to log in with; name one`);
@@ -71,13 +81,23 @@ export async function applyImport(db: Db, plan: ImportPlan, credentialId: string
     for (const g of plan.groups.filter((x) => x.action === 'add')) {
       await trx
         .insertInto('host_groups')
-        .values({ name: g.name, description: '' })
+        .values({ project_id: projectId, name: g.name, description: '' })
         .onConflict((oc) => oc.column('name').doNothing())
         .execute();
     }
     const groupIds = new Map(
-      (await trx.selectFrom('host_groups').select(['id', 'name']).execute()).map((g) => [g.name, g.id]),
+      (
+        await trx
+          .selectFrom('host_groups')
+          .select(['id', 'name'])
+          .where('project_id', '=', projectId)
+          .execute()
+      ).map((g) => [g.name, g.id]),
     );
+    const elsewhere = plan.groups.find((g) => !groupIds.has(g.name));
+    if (elsewhere) {
+      throw new OrcaError(ErrorCode.conflict, `a group named ${elsewhere.name} exists in another project`);
+    }
     for (const g of plan.groups) {
       const parent = groupIds.get(g.name);
       if (!parent) continue;
@@ -87,7 +107,7 @@ export async function applyImport(db: Db, plan: ImportPlan, credentialId: string
           childId = (
             await trx
               .insertInto('host_groups')
-              .values({ name: child, description: '' })
+              .values({ project_id: projectId, name: child, description: '' })
               .returning('id')
               .executeTakeFirstOrThrow()
           ).id;
@@ -109,7 +129,9 @@ export async function applyImport(db: Db, plan: ImportPlan, credentialId: string
     }
     // Hosts, without their jump hosts (which may be hosts of this import).
     const hostIds = new Map(
-      (await trx.selectFrom('hosts').select(['id', 'name']).execute()).map((h) => [h.name, h.id]),
+      (
+        await trx.selectFrom('hosts').select(['id', 'name']).where('project_id', '=', projectId).execute()
+      ).map((h) => [h.name, h.id]),
     );
     for (const p of plan.hosts) {
       if (p.action === 'unchanged') continue;
@@ -122,6 +144,7 @@ export async function applyImport(db: Db, plan: ImportPlan, credentialId: string
       });
       if (p.action === 'add') {
         const id = await insertHost(trx, {
+          projectId,
           name: h.name,
           address: h.address,
           settings,

@@ -20,6 +20,7 @@ import type {
   NotificationRule,
   UpdateNotificationRule,
 } from './notification-types.ts';
+import type { CreateProject, Member, MemberRole, Project } from './project-types.ts';
 import type { CreatedTrigger, CreateTrigger, Trigger, TriggerInvocation } from './trigger-types.ts';
 import type {
   CreateCredential,
@@ -118,16 +119,27 @@ export class OrcaClient {
   revokeUserSessions = (id: string) =>
     this.http.request<SessionsEnded>('POST', `/users/${seg(id)}/sessions/revoke`, {});
 
+  // projects
+  listProjects = () => this.http.request<Project[]>('GET', '/projects');
+  createProject = (body: CreateProject) => this.http.request<Project>('POST', '/projects', body);
+  deleteProject = (id: string) => this.http.request<void>('DELETE', `/projects/${seg(id)}`);
+  listMembers = (id: string) => this.http.request<Member[]>('GET', `/projects/${seg(id)}/members`);
+  putMember = (id: string, user: string, role: MemberRole) =>
+    this.http.request<Member>('PUT', `/projects/${seg(id)}/members/${seg(user)}`, { role });
+  removeMember = (id: string, user: string) =>
+    this.http.request<void>('DELETE', `/projects/${seg(id)}/members/${seg(user)}`);
+
   // credentials
-  listCredentials = () => this.http.request<Credential[]>('GET', '/credentials');
+  listCredentials = (project?: string) =>
+    this.http.request<Credential[]>('GET', `/credentials${query({ project })}`);
   createCredential = (body: CreateCredential) => this.http.request<Credential>('POST', '/credentials', body);
   updateCredential = (id: string, body: UpdateCredential) =>
     this.http.request<Credential>('PATCH', `/credentials/${seg(id)}`, body);
   deleteCredential = (id: string) => this.http.request<void>('DELETE', `/credentials/${seg(id)}`);
 
   // hosts
-  listHosts = (selector?: string) =>
-    this.http.request<Host[]>('GET', `/hosts${selector ? query({ selector }) : ''}`);
+  listHosts = (selector?: string, project?: string) =>
+    this.http.request<Host[]>('GET', `/hosts${query({ selector, project })}`);
   bulkHosts = (body: HostsBulk) => this.http.request<HostsBulkResult>('POST', '/hosts/bulk', body);
 
   // groups

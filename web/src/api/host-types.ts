@@ -31,6 +31,8 @@ export interface WinrmSettings {
 
 export interface Host {
   readonly id: string;
+  /** The project it belongs to. */
+  readonly projectId: string;
   readonly name: string;
   readonly address: string;
   readonly port: number;
@@ -82,6 +84,8 @@ export interface HostFacts {
 
 export interface CreateHost {
   readonly name: string;
+  /** Where it goes (default: your only project; admins: default). */
+  readonly projectId?: string;
   readonly address: string;
   readonly port?: number;
   readonly os?: Os;
@@ -100,4 +104,5 @@ export interface CreateHost {
   readonly groups?: string[];
 }
 
-export type UpdateHost = Partial<CreateHost>;
+/** A host stays in its project. */
+export type UpdateHost = Partial<Omit<CreateHost, 'projectId'>>;

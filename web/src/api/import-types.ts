@@ -5,6 +5,8 @@ export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
 export interface ImportHosts {
   readonly format: ImportFormat;
+  /** Where it goes (default: your only project; admins: default). */
+  readonly projectId?: string;
   readonly files: { readonly name: string; readonly content: string }[];
   readonly main?: string;
   readonly credential?: string;

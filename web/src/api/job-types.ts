@@ -125,6 +125,8 @@ export interface JobDefinition {
 
 export interface Job {
   readonly id: string;
+  /** The project it belongs to. */
+  readonly projectId: string;
   readonly name: string;
   readonly description: string | null;
   readonly category: string | null;
@@ -144,8 +146,8 @@ export interface JobDetail extends Job {
 }
 
 export type SaveJob =
-  | { readonly document: string; readonly format?: JobFormat }
-  | { readonly definition: Record<string, unknown> };
+  | { readonly document: string; readonly format?: JobFormat; readonly projectId?: string }
+  | { readonly definition: Record<string, unknown>; readonly projectId?: string };
 
 export interface JobSaved {
   readonly job: JobDetail;
@@ -157,6 +159,8 @@ export interface JobSaved {
 
 export interface JobListQuery {
   readonly q?: string;
+  /** Only this project's jobs (id or name). */
+  readonly project?: string;
   readonly category?: string;
   readonly tag?: string;
   readonly active?: boolean;

@@ -6,6 +6,8 @@ export type MisfirePolicy = 'skip' | 'run-once';
 
 export interface Schedule {
   readonly id: string;
+  /** The project it belongs to. */
+  readonly projectId: string;
   readonly name: string;
   readonly job: { readonly id: string; readonly name: string; readonly active: boolean };
   /** null: the job's latest version when it fires. */

@@ -72,6 +72,8 @@ export type CredentialKind = 'password' | 'ssh-key' | 'ssh-agent';
 
 export interface Credential {
   readonly id: string;
+  /** The project it belongs to. */
+  readonly projectId: string;
   readonly name: string;
   readonly kind: CredentialKind;
   readonly fingerprint: string | null;
@@ -172,6 +174,8 @@ export interface RunJob {
 
 export interface Run {
   readonly id: string;
+  /** The project it belongs to. */
+  readonly projectId: string;
   readonly kind: RunKind;
   /** The ad-hoc command; null for a job run. */
   readonly command: string | null;
@@ -231,6 +235,8 @@ export interface RunDetail extends Run {
 
 export interface CreateRun {
   readonly command: string;
+  /** Where it goes (default: your only project; admins: default). */
+  readonly projectId?: string;
   /** Host names or ids, a selector, or both (their union). */
   readonly targets: { readonly hosts?: string[]; readonly selector?: string };
   readonly timeoutSeconds?: number;
@@ -239,6 +245,8 @@ export interface CreateRun {
 
 export interface RunListQuery {
   readonly limit?: number;
+  /** Only this project's runs (id or name). */
+  readonly project?: string;
   /** Only runs created before this timestamp (the last row's createdAt, for paging). */
   readonly before?: string;
   readonly status?: RunStatus;
@@ -325,6 +333,8 @@ export type StreamServerMessage =
 
 export interface Group {
   readonly id: string;
+  /** The project it belongs to. */
+  readonly projectId: string;
   readonly name: string;
   readonly description: string;
   /** The hosts directly in the group, by name. */
@@ -339,12 +349,15 @@ export interface Group {
 
 export interface CreateGroup {
   readonly name: string;
+  /** Where it goes (default: your only project; admins: default). */
+  readonly projectId?: string;
   readonly description?: string;
   readonly children?: string[];
   readonly hosts?: string[];
 }
 
-export type UpdateGroup = Partial<CreateGroup>;
+/** A group stays in its project. */
+export type UpdateGroup = Partial<Omit<CreateGroup, 'projectId'>>;
 
 export type BulkAction = 'tag' | 'untag' | 'delete' | 'test';
 

@@ -1,4 +1,5 @@
 /** Add a credential, or rename one / replace its secret. Secrets are write-only: never shown. */
+
 import {
   Button,
   FileButton,
@@ -12,11 +13,13 @@ import {
   TextInput,
 } from '@mantine/core';
 import { useEffect, useState } from 'react';
+import type { Project } from '../api/project-types.ts';
 import type { CreateCredential, Credential, CredentialKind, UpdateCredential } from '../api/types.ts';
 import { useApi } from '../auth/session.tsx';
 import { useFormSubmit } from '../hooks/useFormSubmit.ts';
 import { FormActions } from './FormActions.tsx';
 import { FormError } from './FormError.tsx';
+import { ProjectField } from './ProjectSelect.tsx';
 import { SecretInput } from './SecretInput.tsx';
 
 const FIELDS = ['name', 'kind', 'password', 'privateKey', 'passphrase'];
@@ -24,12 +27,15 @@ const FIELDS = ['name', 'kind', 'password', 'privateKey', 'passphrase'];
 export function CredentialFormModal({
   opened,
   credential,
+  projects = [],
   onClose,
   onSaved,
 }: {
   opened: boolean;
   /** The credential to change; null to add one. */
   credential: Credential | null;
+  /** The caller's projects: a new credential goes into one. */
+  projects?: readonly Project[];
   onClose: () => void;
   onSaved: (credential: Credential) => void;
 }) {
@@ -40,6 +46,7 @@ export function CredentialFormModal({
   const [privateKey, setPrivateKey] = useState('');
   const [passphrase, setPassphrase] = useState('');
   const [forward, setForward] = useState(false);
+  const [projectId, setProjectId] = useState<string | null>(null);
   const editing = credential !== null;
 
   const { busy, error, setError, submit, fieldErrors } = useFormSubmit(async () => {
@@ -59,7 +66,7 @@ export function CredentialFormModal({
           : kind === 'ssh-agent'
             ? { name: name.trim(), kind, forward }
             : { name: name.trim(), kind, privateKey, ...(passphrase && { passphrase }) };
-      saved = await api.createCredential(body);
+      saved = await api.createCredential({ ...body, ...(projectId && { projectId }) });
     }
     onSaved(saved);
     onClose();
@@ -73,6 +80,7 @@ export function CredentialFormModal({
     setPrivateKey('');
     setPassphrase('');
     setForward(false);
+    setProjectId(null);
     setError(null);
   }, [opened, credential, setError]);
 
@@ -92,6 +100,7 @@ export function CredentialFormModal({
       >
         <Stack gap="sm">
           <FormError error={error} fields={FIELDS} />
+          {!editing && <ProjectField projects={projects} value={projectId} onChange={setProjectId} />}
           <TextInput
             label="Name"
             data-testid="credential-name"

@@ -1,4 +1,5 @@
 /** Add or edit a host. Edit sends only the fields that changed. */
+
 import {
   Anchor,
   Group,
@@ -14,6 +15,7 @@ import {
 } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
+import type { Project } from '../api/project-types.ts';
 import type { Credential, Host } from '../api/types.ts';
 import { useApi } from '../auth/session.tsx';
 import { useFormSubmit } from '../hooks/useFormSubmit.ts';
@@ -30,6 +32,7 @@ import {
 import { FormActions } from './FormActions.tsx';
 import { FormError } from './FormError.tsx';
 import { HostPlatformFields } from './HostPlatformFields.tsx';
+import { ProjectField } from './ProjectSelect.tsx';
 import { WinrmFields } from './WinrmFields.tsx';
 
 /** Fields shown next to an input, so their errors appear there. */
@@ -59,6 +62,7 @@ export function HostFormModal({
   host,
   credentials,
   hosts,
+  projects = [],
   onClose,
   onSaved,
 }: {
@@ -68,12 +72,16 @@ export function HostFormModal({
   credentials: readonly Credential[];
   /** The inventory, for the jump host choice. */
   hosts: readonly Host[];
+  /** The caller's projects: a new host goes into one (its credentials must be of it). */
+  projects?: readonly Project[];
   onClose: () => void;
   onSaved: (host: Host) => void;
 }) {
   const api = useApi();
   const [values, setValues] = useState<HostValues>(EMPTY_HOST);
   const [groupNames, setGroupNames] = useState<string[]>([]);
+  const [projectId, setProjectId] = useState<string | null>(null);
+  const usable = projectId ? credentials.filter((c) => c.projectId === projectId) : credentials;
 
   const set =
     <K extends keyof HostValues>(key: K) =>
@@ -87,7 +95,7 @@ export function HostFormModal({
       const changed = updateBody(host, values);
       saved = Object.keys(changed).length ? await api.updateHost(host.id, changed) : host;
     } else {
-      saved = await api.createHost(createBody(values));
+      saved = await api.createHost({ ...createBody(values), ...(projectId && { projectId }) });
     }
     onSaved(saved);
     onClose();
@@ -102,6 +110,7 @@ export function HostFormModal({
   useEffect(() => {
     if (!opened) return;
     setValues(valuesOf(host));
+    setProjectId(null);
     setError(null);
     // Groups may have been created since; the list only offers names.
     api.listGroups().then(
@@ -117,6 +126,7 @@ export function HostFormModal({
       <form onSubmit={submit} aria-label={host ? 'Edit host' : 'Add host'}>
         <Stack gap="sm">
           <FormError error={error} fields={FIELDS} />
+          {!host && <ProjectField projects={projects} value={projectId} onChange={setProjectId} />}
           <TextInput
             label="Name"
             data-testid="host-name"
@@ -188,7 +198,7 @@ export function HostFormModal({
             onChange={(e) => set('username')(e.currentTarget.value)}
           />
           <CredentialSelect
-            credentials={credentials}
+            credentials={usable}
             value={values.credentialId}
             passwordOnly={winrm}
             error={fieldErrors.credentialId}

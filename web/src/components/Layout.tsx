@@ -31,6 +31,7 @@ const NAV: { to: string; label: string; icon: IconName; exact?: boolean; admin?:
   { to: '/workers', label: 'Workers', icon: 'server' },
   { to: '/tokens', label: 'API tokens', icon: 'token' },
   { to: '/users', label: 'Users', icon: 'groups', admin: true },
+  { to: '/projects', label: 'Projects', icon: 'groups', admin: true },
   { to: '/audit', label: 'Audit log', icon: 'docs', admin: true },
 ];
 

@@ -24,6 +24,7 @@ const base: HostValues = {
 function host(overrides: Partial<Host> = {}): Host {
   return {
     id: 'h1',
+    projectId: 'p1',
     name: 'win-1',
     address: '10.0.0.9',
     port: 5985,

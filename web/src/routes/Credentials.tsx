@@ -7,6 +7,7 @@ import { CredentialFormModal } from '../components/CredentialFormModal.tsx';
 import { Empty } from '../components/EmptyState.tsx';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
+import { ProjectFilter, useProjects } from '../components/ProjectSelect.tsx';
 import { useResource } from '../hooks/useResource.ts';
 import { relativeTime } from '../lib/format.ts';
 
@@ -16,7 +17,9 @@ export function CredentialsPage() {
   const credentials = useResource(useCallback(() => api.listCredentials(), [api]));
   const [form, setForm] = useState<{ credential: Credential | null } | null>(null);
   const [deleting, setDeleting] = useState<Credential | null>(null);
-  const list = credentials.data ?? [];
+  const projects = useProjects();
+  const [project, setProject] = useState('');
+  const list = (credentials.data ?? []).filter((c) => !project || c.projectId === project);
 
   return (
     <>
@@ -32,6 +35,7 @@ export function CredentialsPage() {
         }
       />
       <ErrorAlert error={credentials.error} title="Could not load credentials" />
+      <ProjectFilter projects={projects} value={project} onChange={setProject} />
       {credentials.loading ? (
         <Loader />
       ) : list.length === 0 && !credentials.error ? (
@@ -123,6 +127,7 @@ export function CredentialsPage() {
       <CredentialFormModal
         opened={form !== null}
         credential={form?.credential ?? null}
+        projects={projects}
         onClose={() => setForm(null)}
         onSaved={() => void credentials.reload()}
       />

@@ -17,6 +17,7 @@ import { HostKeyModal } from '../components/HostKeyModal.tsx';
 import type { HostActionHandlers } from '../components/HostParts.tsx';
 import { HostsTable } from '../components/HostsTable.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
+import { ProjectFilter, useProjects } from '../components/ProjectSelect.tsx';
 import { useResource } from '../hooks/useResource.ts';
 import { filterByHealth, type HealthFilter } from '../lib/host-health.ts';
 
@@ -35,8 +36,10 @@ export function HostsPage() {
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [selector, setSelector] = useState('');
   const filter = useSelectorFilter(selector, hosts.data);
+  const projects = useProjects();
+  const [project, setProject] = useState('');
 
-  const all = hosts.data ?? [];
+  const all = (hosts.data ?? []).filter((h) => !project || h.projectId === project);
   const list = filter.ids ? all.filter((h) => filter.ids?.has(h.id)) : all;
   const checked = all.filter((h) => selected.has(h.id));
   const select = (h: Host, on: boolean) =>
@@ -120,6 +123,7 @@ export function HostsPage() {
         }
       />
       <ErrorAlert error={hosts.error} title="Could not load hosts" />
+      <ProjectFilter projects={projects} value={project} onChange={setProject} />
       {all.length > 0 && (
         <TextInput
           aria-label="Filter hosts by selector"
@@ -178,6 +182,7 @@ export function HostsPage() {
         host={form?.host ?? null}
         credentials={credentials.data ?? []}
         hosts={list}
+        projects={projects}
         onClose={() => setForm(null)}
         onSaved={replace}
       />

@@ -8,6 +8,7 @@ import { useApi, useSession } from '../auth/session.tsx';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { JobProblems } from '../components/JobProblems.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
+import { ProjectField, useProjects } from '../components/ProjectSelect.tsx';
 
 const SCHEMA_URL = '/api/v1/job-schema.json';
 
@@ -64,6 +65,9 @@ export function JobEditorPage() {
     };
   }, [api, id]);
 
+  const projects = useProjects();
+  const [projectId, setProjectId] = useState<string | null>(null);
+
   const save = async (e?: FormEvent) => {
     e?.preventDefault();
     if (busy || text === null) return;
@@ -76,7 +80,7 @@ export function JobEditorPage() {
         setSaved(result);
         setName(result.job.name);
       } else {
-        const result = await api.createJob({ document: text });
+        const result = await api.createJob({ document: text, ...(projectId && { projectId }) });
         navigate(`/jobs/${result.job.id}/edit`, {
           replace: true,
           state: { saved: result } satisfies EditorState,
@@ -128,6 +132,7 @@ export function JobEditorPage() {
             )}
             {error !== null && problems.length === 0 && <ErrorAlert error={error} title="Not saved" />}
             {saved && <SavedNotice saved={saved} />}
+            {!id && <ProjectField projects={projects} value={projectId} onChange={setProjectId} />}
             <Textarea
               label="Definition"
               description="Ctrl+S saves. Indent with spaces: YAML does not allow tabs."

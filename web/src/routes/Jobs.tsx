@@ -20,6 +20,7 @@ import { useApi, useSession } from '../auth/session.tsx';
 import { Empty } from '../components/EmptyState.tsx';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
+import { ProjectFilter, useProjects } from '../components/ProjectSelect.tsx';
 import { useResource } from '../hooks/useResource.ts';
 import { formatDateTime, relativeTime } from '../lib/format.ts';
 
@@ -35,6 +36,8 @@ export function JobsPage() {
   const category = params.get('category') ?? '';
   const tag = params.get('tag') ?? '';
   const active = (params.get('active') ?? 'all') as ActiveFilter;
+  const project = params.get('project') ?? '';
+  const projects = useProjects();
   const [debouncedQ] = useDebouncedValue(q, 250);
 
   const set = (key: string, value: string) => {
@@ -52,8 +55,9 @@ export function JobsPage() {
           category: category || undefined,
           tag: tag || undefined,
           active: active === 'all' ? undefined : active === 'active',
+          project: project || undefined,
         }),
-      [api, debouncedQ, category, tag, active],
+      [api, debouncedQ, category, tag, active, project],
     ),
   );
   // The filters offer what exists among all jobs, whatever is filtered now.
@@ -63,7 +67,7 @@ export function JobsPage() {
     [everything.data],
   );
   const tags = useMemo(() => sorted((everything.data ?? []).flatMap((j) => j.tags)), [everything.data]);
-  const filtered = Boolean(q || category || tag || active !== 'all');
+  const filtered = Boolean(q || category || tag || project || active !== 'all');
 
   return (
     <>
@@ -79,6 +83,7 @@ export function JobsPage() {
         }
       />
       <Group mb="md" align="flex-end" gap="sm">
+        <ProjectFilter projects={projects} value={project} onChange={(v) => set('project', v)} />
         <TextInput
           label="Search"
           placeholder="Name or description"

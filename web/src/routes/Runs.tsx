@@ -1,4 +1,4 @@
-import { Button, Center, Loader, NativeSelect } from '@mantine/core';
+import { Button, Center, Group, Loader, NativeSelect } from '@mantine/core';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { RUN_STATUSES, type Run, type RunStatus } from '../api/types.ts';
@@ -6,6 +6,7 @@ import { useApi, useSession } from '../auth/session.tsx';
 import { Empty } from '../components/EmptyState.tsx';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
+import { ProjectFilter, useProjects } from '../components/ProjectSelect.tsx';
 import { RunsTable } from '../components/RunsTable.tsx';
 
 const PAGE = 50;
@@ -19,6 +20,14 @@ export function RunsPage() {
   const canRun = useSession().can('operator');
   const [params, setParams] = useSearchParams();
   const status = parseStatus(params.get('status'));
+  const project = params.get('project') ?? '';
+  const projects = useProjects();
+  const setParam = (key: string, value: string) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(key, value);
+    else next.delete(key);
+    setParams(next, { replace: true });
+  };
   const [runs, setRuns] = useState<Run[]>([]);
   const [more, setMore] = useState(false);
   const [loading, setLoading] = useState(true);
@@ -32,7 +41,7 @@ export function RunsPage() {
       setLoading(true);
       setError(null);
       try {
-        const page = await api.listRuns({ limit: PAGE, status, before });
+        const page = await api.listRuns({ limit: PAGE, status, before, project: project || undefined });
         if (mine !== generation.current) return;
         setRuns((prev) => {
           if (!before) return page;
@@ -47,7 +56,7 @@ export function RunsPage() {
         if (mine === generation.current) setLoading(false);
       }
     },
-    [api, status],
+    [api, status, project],
   );
 
   useEffect(() => {
@@ -73,17 +82,16 @@ export function RunsPage() {
           </>
         }
       />
-      <NativeSelect
-        label="Status"
-        mb="md"
-        maw={220}
-        value={status ?? ''}
-        onChange={(e) => {
-          const v = e.currentTarget.value;
-          setParams(v ? { status: v } : {});
-        }}
-        data={[{ value: '', label: 'All statuses' }, ...RUN_STATUSES.map((s) => ({ value: s, label: s }))]}
-      />
+      <Group mb="md" align="flex-end" gap="sm">
+        <NativeSelect
+          label="Status"
+          w={220}
+          value={status ?? ''}
+          onChange={(e) => setParam('status', e.currentTarget.value)}
+          data={[{ value: '', label: 'All statuses' }, ...RUN_STATUSES.map((s) => ({ value: s, label: s }))]}
+        />
+        <ProjectFilter projects={projects} value={project} onChange={(v) => setParam('project', v)} />
+      </Group>
       <ErrorAlert error={error} title="Could not load runs" />
       {runs.length === 0 && loading ? (
         <Loader />
