@@ -38,6 +38,23 @@ const TABLE: Record<string, Rule> = {
   'POST /api/v1/auth/login': { min: 'public' },
   'POST /api/v1/auth/logout': { min: 'public' },
   'GET /api/v1/auth/me': { min: V },
+  'POST /api/v1/auth/logout-all': { min: V },
+  'POST /api/v1/auth/password': {
+    min: V,
+    body: () => ({ currentPassword: 'not-the-password', newPassword: 'a-new-long-password-42' }),
+  },
+  // Single sign-on is off here: its routes answer 404 to everyone.
+  'GET /api/v1/auth/providers': { min: 'public' },
+  'GET /api/v1/auth/oidc/login': { min: 'public', absent: S },
+  'GET /api/v1/auth/oidc/callback': { min: 'public', absent: S },
+  'GET /api/v1/users': { min: A },
+  'POST /api/v1/users': { min: A, body: () => ({ username: 'rbac-made', role: 'viewer' }) },
+  'GET /api/v1/users/{id}': { min: A },
+  'PATCH /api/v1/users/{id}': { min: A, body: () => ({ role: 'viewer' }) },
+  'DELETE /api/v1/users/{id}': { min: A },
+  'POST /api/v1/users/{id}/password': { min: A, body: () => ({}) },
+  'POST /api/v1/users/{id}/unlock': { min: A },
+  'POST /api/v1/users/{id}/sessions/revoke': { min: A },
   'GET /api/v1/tokens': { min: V },
   'POST /api/v1/tokens': { min: V, body: () => ({ name: 'rbac' }) },
   'DELETE /api/v1/tokens/{id}': { min: V, absent: S },
@@ -233,6 +250,7 @@ function url(path: string, method: string): string {
     notifications: 'rule',
     projects: 'project',
     tokens: 'spare',
+    users: 'spare',
   };
   const own = byResource[resource];
   return path
